@@ -1,0 +1,1 @@
+"""Named Cypher statements shipped with mentornet (read with importlib.resources)."""

@@ -1,0 +1,164 @@
+"""Needs, coverage and gaps (DESIGN.md section 3): pure functions on a :class:`Dataset`.
+
+Everything here is vectorised with pandas so that a 100,000-person, million-relationship
+dataset is answered in a few seconds. Nothing here reads files or prints.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from .errors import Problem
+from .model import (
+    IDENTITY_PREFIX,
+    MENTOR_ROLES,
+    MENTORS,
+    TRAINEE_ROLES,
+    Dataset,
+    Policy,
+    stale_cutoff,
+)
+
+GAP_COLUMNS = ["mentee_id", "area", "name", "role", "department", "active_mentors"]
+
+
+def _mentor_rows(ds: Dataset) -> pd.DataFrame:
+    rels = ds.relationships
+    return rels[rels["type"].to_numpy() == MENTORS]
+
+
+def active_mask(rows: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> np.ndarray:
+    """Which MENTORS rows are active on ``as_of`` (status active and met recently enough)."""
+    cutoff = stale_cutoff(as_of, policy)
+    last_met = rows["last_met"]
+    recent = last_met.eq("") | last_met.ge(cutoff)
+    return (rows["status"].eq("active") & recent).to_numpy()
+
+
+def active_mentorships(ds: Dataset, *, policy: Policy, as_of: dt.date) -> pd.DataFrame:
+    """One row per (mentor, mentee) with an active mentorship; ``focus`` is the union of its rows.
+
+    Columns: ``mentor_id, mentee_id, focus`` (sorted tuple), ``research``, ``career`` (booleans).
+    """
+    rows = _mentor_rows(ds)
+    rows = rows[active_mask(rows, policy=policy, as_of=as_of)]
+    pairs = rows[["source", "target", "focus"]].rename(columns={"source": "mentor_id", "target": "mentee_id"})
+    if pairs.empty:
+        return pd.DataFrame({"mentor_id": pd.Series(dtype=str), "mentee_id": pd.Series(dtype=str),
+                             "focus": pd.Series(dtype=object), "research": pd.Series(dtype=bool),
+                             "career": pd.Series(dtype=bool)})
+    dup = pairs.duplicated(["mentor_id", "mentee_id"], keep=False).to_numpy()
+    single = pairs[~dup]
+    merged = (pairs[dup].groupby(["mentor_id", "mentee_id"], sort=False)["focus"]
+              .agg(lambda fs: tuple(sorted(set().union(*fs)))).reset_index())
+    single = single.assign(focus=single["focus"].map(lambda f: tuple(sorted(set(f)))))
+    pairs = pd.concat([single, merged], ignore_index=True)
+    pairs["research"] = pairs["focus"].map(lambda f: "research" in f).astype(bool)
+    pairs["career"] = pairs["focus"].map(lambda f: "career" in f).astype(bool)
+    return pairs.sort_values(["mentee_id", "mentor_id"], ignore_index=True)
+
+
+def identity_keys(ds: Dataset) -> dict[str, pd.Series]:
+    """Each identity attribute's values in lower case, indexed by person id ('' = undisclosed)."""
+    ids = ds.people["id"].to_numpy()
+    return {attr: pd.Series(ds.people[IDENTITY_PREFIX + attr].str.lower().to_numpy(), index=ids)
+            for attr in ds.identity_attributes}
+
+
+def mentee_needs(ds: Dataset, *, policy: Policy) -> pd.DataFrame:
+    """One row per (mentee_id, area) need, in person order then research, career, identity:*."""
+    people = ds.people
+    mentees = people[people["mentee"].to_numpy()]
+    parts = [pd.DataFrame({"mentee_id": mentees["id"].to_numpy(), "area": area, "_order": i})
+             for i, area in enumerate(("research", "career"))]
+    for j, attr in enumerate(ds.identity_attributes):
+        values = mentees[IDENTITY_PREFIX + attr].str.lower()
+        asked = mentees["seeks_concordance"].map(lambda seeks, a=attr: a in seeks).astype(bool)
+        listed = values.isin(policy.concordance.get(attr, frozenset()))
+        need = values.ne("") & (asked | listed)
+        parts.append(pd.DataFrame({"mentee_id": mentees["id"][need].to_numpy(),
+                                   "area": f"identity:{attr}", "_order": 2 + j}))
+    needs = pd.concat(parts, ignore_index=True)
+    return needs[["mentee_id", "area"]]
+
+
+def covered_needs(ds: Dataset, active: pd.DataFrame) -> pd.DataFrame:
+    """(mentee_id, area) pairs covered by the active mentorships."""
+    parts = [pd.DataFrame({"mentee_id": active["mentee_id"][active[area]].unique(), "area": area})
+             for area in ("research", "career")]
+    for attr, values in identity_keys(ds).items():
+        mentor_value = values.reindex(active["mentor_id"]).to_numpy()
+        mentee_value = values.reindex(active["mentee_id"]).to_numpy()
+        same = (mentor_value == mentee_value) & (mentee_value != "")
+        parts.append(pd.DataFrame({"mentee_id": active["mentee_id"][same].unique(), "area": f"identity:{attr}"}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def find_gaps(ds: Dataset, *, policy: Policy, as_of: dt.date) -> pd.DataFrame:
+    """Every need without coverage, sorted by mentee_id then area.
+
+    Columns: ``mentee_id, area, name, role, department, active_mentors``.
+    """
+    active = active_mentorships(ds, policy=policy, as_of=as_of)
+    needs = mentee_needs(ds, policy=policy)
+    covered = covered_needs(ds, active)
+    merged = needs.merge(covered.drop_duplicates(), on=["mentee_id", "area"], how="left", indicator=True)
+    gaps = merged.loc[merged["_merge"].eq("left_only"), ["mentee_id", "area"]]
+    info = ds.people.set_index("id")[["name", "role", "department"]]
+    gaps = gaps.join(info, on="mentee_id")
+    counts = active.groupby("mentee_id").size()
+    gaps["active_mentors"] = counts.reindex(gaps["mentee_id"]).fillna(0).astype(int).to_numpy()
+    return sort_rows(gaps, ["mentee_id", "area"])[GAP_COLUMNS]
+
+
+def sort_rows(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Sort by plain string order of the key columns (what DESIGN.md section 4 asks for)."""
+    return frame.sort_values(keys, kind="mergesort", ignore_index=True)
+
+
+def mentor_load(ds: Dataset, active: pd.DataFrame, *, policy: Policy) -> pd.DataFrame:
+    """Load, capacity and remaining capacity for every person, indexed by id."""
+    people = ds.people
+    load = active.groupby("mentor_id")["mentee_id"].nunique()
+    frame = pd.DataFrame({
+        "id": people["id"].to_numpy(),
+        "load": load.reindex(people["id"]).fillna(0).astype(int).to_numpy(),
+        "capacity": people["capacity"].fillna(policy.default_capacity).astype(int).to_numpy(),
+    })
+    frame["remaining"] = frame["capacity"] - frame["load"]
+    return frame.set_index("id", drop=False)
+
+
+def leadership_conflicts(ds: Dataset, active: pd.DataFrame) -> pd.DataFrame:
+    """Active mentorships where a leader mentors a trainee of their own department."""
+    info = ds.people.set_index("id")
+    mentor = info.reindex(active["mentor_id"])
+    mentee = info.reindex(active["mentee_id"])
+    dept_m = mentor["department"].str.lower().to_numpy()
+    dept_t = mentee["department"].str.lower().to_numpy()
+    conflict = ((mentor["leadership"].map(len).to_numpy() > 0)
+                & mentee["role"].isin(TRAINEE_ROLES).to_numpy()
+                & (dept_m == dept_t) & (dept_t != ""))
+    return active.loc[conflict, ["mentor_id", "mentee_id"]].reset_index(drop=True)
+
+
+def dataset_warnings(ds: Dataset, *, policy: Policy, as_of: dt.date) -> list[Problem]:
+    """Warnings that depend on the date and policy: over-capacity mentors, leadership conflicts."""
+    active = active_mentorships(ds, policy=policy, as_of=as_of)
+    load = mentor_load(ds, active, policy=policy)
+    found = []
+    people_file = ds.source or "people"
+    over = load[load["remaining"] < 0]
+    for pid, l, c in zip(over["id"], over["load"], over["capacity"]):
+        found.append(Problem(people_file, f"mentor {pid!r} has {l} active mentees, over capacity {c}",
+                             severity="warning"))
+    for mentor, mentee in leadership_conflicts(ds, active).itertuples(index=False):
+        found.append(Problem(people_file, f"leader {mentor!r} mentors {mentee!r}, a trainee of their own "
+                                          "department (leadership conflict)", severity="warning"))
+    return found
+
+
+def mentor_eligible(ds: Dataset) -> np.ndarray:
+    return ds.people["role"].isin(MENTOR_ROLES).to_numpy()

@@ -1,0 +1,59 @@
+"""The embedded backend: the dataset held in memory on one machine.
+
+People and relationships stay in pandas; the acquaintance network is kept as a compressed
+adjacency (scipy CSR) built from the same edge list as :meth:`NetworkXBackend.graph`, the
+NetworkX graph for notebooks and the HTML view. The hot loops (reach within ``max_hops``,
+ranking, paths) run on the compressed arrays because a Python-level traversal of a
+million-edge NetworkX graph is an order of magnitude slower.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+
+import networkx as nx
+import pandas as pd
+
+from .. import analysis
+from ..model import Dataset, Policy
+
+
+class NetworkXBackend:
+    """Answers every analysis question from a :class:`~mentornet.model.Dataset` in memory."""
+
+    name = "networkx"
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+
+    def close(self) -> None:
+        """Nothing to release; present so both backends can be used the same way."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def warnings(self, *, policy: Policy, as_of: dt.date):
+        return list(self.dataset.warnings) + analysis.dataset_warnings(self.dataset, policy=policy, as_of=as_of)
+
+    def gaps(self, *, policy: Policy, as_of: dt.date) -> pd.DataFrame:
+        return analysis.find_gaps(self.dataset, policy=policy, as_of=as_of)
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The whole dataset as a NetworkX multigraph: people as nodes, one edge per row."""
+        return to_networkx(self.dataset)
+
+
+def to_networkx(ds: Dataset) -> nx.MultiDiGraph:
+    """People as nodes (all their columns as attributes), relationship rows as keyed edges."""
+    graph = nx.MultiDiGraph()
+    people = ds.people
+    graph.add_nodes_from((row["id"], row) for row in people.to_dict("records"))
+    rels = ds.relationships
+    graph.add_edges_from(
+        (row["source"], row["target"], row["row"], row) for row in rels.to_dict("records")
+    )
+    return graph

@@ -1,0 +1,92 @@
+"""The dataset and the policy: plain data, no I/O.
+
+A :class:`Dataset` holds two normalised pandas DataFrames (see :mod:`mentornet.io`
+for how they are read and validated):
+
+``people``
+    ``id, name, role, department, institution, career_stage, mentee, research_interests,
+    career_interests, seeks_concordance, capacity, accepting, leadership`` plus one
+    ``identity.<attr>`` column per identity attribute (attribute names in lower case) and any
+    unknown columns, kept as text. List columns hold tuples of trimmed strings; ``mentee`` and
+    ``accepting`` are booleans with the defaults applied; ``capacity`` is a nullable integer
+    (missing = policy default); an undisclosed identity value is ``""``.
+
+``relationships``
+    ``source, target, type, focus, status, since, last_met, formal, row``: ``type`` in upper
+    case, ``status`` and ``focus`` items in lower case, dates as ISO text (``""`` when absent),
+    ``formal`` a nullable boolean and ``row`` the row number in the input file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Mapping
+
+import pandas as pd
+
+from .errors import Problem
+
+ROLES = ("student", "resident", "fellow", "faculty", "alumni", "external")
+TRAINEE_ROLES = frozenset({"student", "resident", "fellow"})
+MENTOR_ROLES = frozenset({"faculty", "alumni", "external"})
+MENTEE_BY_DEFAULT = TRAINEE_ROLES
+MENTORS = "MENTORS"
+ACQUAINTANCE_TYPES = ("COLLEAGUE", "COAUTHOR", "KNOWS")
+REL_TYPES = (MENTORS,) + ACQUAINTANCE_TYPES
+STATUSES = ("active", "ended")
+FOCI = ("research", "career", "psychosocial", "peer", "clinical")
+IDENTITY_PREFIX = "identity."
+BASE_AREAS = ("research", "career")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Tunable rules of DESIGN.md section 3, with their defaults.
+
+    ``concordance`` maps an identity attribute (lower case) to the values (lower case) for
+    which concordance is a need even when the mentee did not ask for it.
+    """
+
+    stale_after_days: int = 365
+    max_hops: int = 3
+    top_k: int = 3
+    default_capacity: int = 3
+    min_group_size: int = 5
+    match_pool: int = 20
+    concordance: Mapping[str, frozenset[str]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def with_(self, **changes) -> "Policy":
+        return replace(self, **changes)
+
+
+INT_POLICY_FIELDS = {
+    "stale_after_days": 0,
+    "max_hops": 1,
+    "top_k": 1,
+    "default_capacity": 0,
+    "min_group_size": 1,
+    "match_pool": 1,
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """People and relationships, validated and normalised; never modified in place."""
+
+    people: pd.DataFrame
+    relationships: pd.DataFrame
+    source: str = ""
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def identity_attributes(self) -> list[str]:
+        """Identity attribute names (without the prefix), in column order."""
+        return [c[len(IDENTITY_PREFIX):] for c in self.people.columns if c.startswith(IDENTITY_PREFIX)]
+
+
+def stale_cutoff(as_of: dt.date, policy: Policy) -> str:
+    """The earliest ``last_met`` (ISO text) that still counts as active on ``as_of``."""
+    return (as_of - dt.timedelta(days=policy.stale_after_days)).isoformat()

@@ -1,0 +1,79 @@
+"""Small builders shared by the tests: datasets written as real CSV files."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from pathlib import Path
+
+from mentornet import read_dataset
+
+AS_OF = dt.date(2026, 11, 25)
+PEOPLE_COLUMNS = ["id", "name", "role", "department", "research_interests", "career_interests",
+                  "identity.gender", "identity.urm", "seeks_concordance", "capacity", "accepting",
+                  "leadership", "mentee"]
+REL_COLUMNS = ["source", "target", "type", "focus", "status", "last_met"]
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="raise")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: row.get(c, "") for c in columns})
+    return path
+
+
+def write_dataset(directory: Path, people: list[dict], relationships: list[dict],
+                  people_columns=None, rel_columns=None) -> Path:
+    directory = Path(directory)
+    pcols = people_columns or _columns(PEOPLE_COLUMNS, people)
+    rcols = rel_columns or _columns(REL_COLUMNS, relationships)
+    write_csv(directory / "people.csv", pcols, people)
+    write_csv(directory / "relationships.csv", rcols, relationships)
+    return directory
+
+
+def _columns(base, rows):
+    extra = [c for row in rows for c in row if c not in base]
+    return base + list(dict.fromkeys(extra))
+
+
+def dataset(tmp_path: Path, people: list[dict], relationships: list[dict]):
+    return read_dataset(write_dataset(tmp_path, people, relationships))
+
+
+def random_rows(rng: random.Random, n_people: int, n_rels: int):
+    """A small random dataset exercising every rule: roles, capacity, leaders, stale rows..."""
+    roles = ["student", "resident", "fellow", "faculty", "faculty", "alumni", "external"]
+    topics = ["ai", "MSK", "neuro", "Peds", "qi"]
+    careers = ["leadership", "teaching", "work-life"]
+    depts = ["Rad", "rad ", "Surg", ""]
+    people = []
+    for i in range(n_people):
+        role = rng.choice(roles)
+        people.append({
+            "id": f"p{i:02d}", "name": f"Person {i}", "role": role, "department": rng.choice(depts),
+            "research_interests": ";".join(rng.sample(topics, rng.randint(0, 2))),
+            "career_interests": ";".join(rng.sample(careers, rng.randint(0, 2))),
+            "identity.gender": rng.choice(["female", "Male", "", "nonbinary"]),
+            "identity.urm": rng.choice(["yes", "no", ""]),
+            "seeks_concordance": rng.choice(["", "gender", "urm", "gender;urm"]),
+            "capacity": rng.choice(["", "0", "1", "2"]),
+            "accepting": rng.choice(["", "true", "true", "false"]),
+            "leadership": rng.choice(["", "", "", "chair"]),
+            "mentee": rng.choice(["", "", "true"]) if role == "faculty" else "",
+        })
+    rels = []
+    for _ in range(n_rels):
+        a, b = rng.sample(range(n_people), 2)
+        rtype = rng.choice(["MENTORS", "MENTORS", "COLLEAGUE", "COAUTHOR", "KNOWS"])
+        rels.append({
+            "source": f"p{a:02d}", "target": f"p{b:02d}", "type": rtype,
+            "focus": ";".join(rng.sample(["research", "career", "psychosocial"], rng.randint(0, 2)))
+            if rtype == "MENTORS" else "",
+            "status": rng.choice(["", "active", "active", "ended"]),
+            "last_met": rng.choice(["", "", "2026-06-01", "2025-01-01", "2025-11-25", "2025-11-24"]),
+        })
+    return people, rels

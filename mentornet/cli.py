@@ -17,6 +17,7 @@ from . import __version__
 from .errors import BackendUnavailable, DataError, Problem
 from .io import read_policy
 from .output import FORMATS, emit
+from .text import referral_table
 
 EXIT_INTERNAL, EXIT_INPUT, EXIT_DATABASE = 1, 2, 3
 
@@ -165,6 +166,56 @@ def gaps(source, *, as_of, policy, fmt, credentials):
         report_warnings(backend.warnings(policy=policy, as_of=as_of))
         rows = backend.gaps(policy=policy, as_of=as_of)
     emit(rows, fmt, click.get_text_stream("stdout"))
+
+
+@main.command()
+@click.argument("source")
+@click.option("--mentee", help="Only this mentee (id).")
+@click.option("--area", help="Only this need: research, career or identity:<attr>.")
+@analysis_options
+def refer(source, *, mentee, area, as_of, policy, fmt, credentials):
+    """Suggest the top-k mentors for every gap, with the path of introductions.
+
+    Candidates are ranked by hops, then shared interests (Jaccard), then room left, then id.
+
+    \b
+    Example:
+      mentornet refer examples/radiology --as-of 2026-11-25 --mentee res-alvarez
+    """
+    with open_source(source, credentials) as backend:
+        report_warnings(backend.warnings(policy=policy, as_of=as_of))
+        rows = backend.refer(policy=policy, as_of=as_of, mentee=mentee, area=area)
+        names = backend.names(set(rows["path"].str.split(">").explode().dropna()) | set(rows["mentee_id"]))
+    emit(rows, fmt, click.get_text_stream("stdout"), table=referral_table(lambda i: names.get(i, i)))
+
+
+@main.command()
+@click.argument("source")
+@analysis_options
+def match(source, *, as_of, policy, fmt, credentials):
+    """Propose one new mentor per gap for the whole committee, within mentor capacity.
+
+    Fills as many gaps as possible, then uses the fewest total hops (min-cost max-flow).
+    Gaps left open, with the reason, are listed after the table (on stderr for csv/json).
+
+    \b
+    Example:
+      mentornet match examples/radiology --as-of 2026-11-25
+    """
+    with open_source(source, credentials) as backend:
+        report_warnings(backend.warnings(policy=policy, as_of=as_of))
+        rows, open_gaps = backend.match(policy=policy, as_of=as_of)
+    out = click.get_text_stream("stdout")
+    emit(rows, fmt, out)
+    summary = f"{len(rows)} gap(s) filled, {len(open_gaps)} left open"
+    if fmt == "table":
+        out.write(f"\n{summary}\n")
+        if not open_gaps.empty:
+            emit(open_gaps, "table", out)
+    else:
+        click.echo(summary, err=True)
+        for row in open_gaps.itertuples(index=False):
+            click.echo(f"open: {row.mentee_id} {row.area}: {row.reason}", err=True)
 
 
 @main.command()

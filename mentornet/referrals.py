@@ -406,3 +406,46 @@ def filter_gaps(gaps: pd.DataFrame, *, mentee: str | None, area: str | None) -> 
     if area is not None:
         gaps = gaps[gaps["area"] == area.strip().lower()]
     return gaps
+
+
+def _layers(net: Network, batch: np.ndarray, depth: int) -> list:
+    """BFS layers 0..depth of each mentee in ``batch`` (one sparse row per mentee)."""
+    b, n = len(batch), net.size
+    frontier = sp.csr_matrix((np.ones(b, dtype=np.int32), (np.arange(b), batch)), shape=(b, n))
+    visited, layers = frontier.copy(), [frontier]
+    for _ in range(depth):
+        step = layers[-1] @ net.adjacency
+        step.data[:] = 1
+        step = (step - step.multiply(visited)).tocsr()
+        step.eliminate_zeros()
+        visited = (visited + step).tocsr()
+        visited.data[:] = 1
+        layers.append(step)
+    return layers
+
+
+def paths_for(net: Network, mentee_ids, candidate_ids, hops) -> tuple[list[str], list[str]]:
+    """Referral paths and tie descriptions for given (mentee, candidate, hops) triples."""
+    mentees, cands = net.position(mentee_ids), net.position(candidate_ids)
+    hops = np.asarray(hops, dtype=np.int64)
+    paths, ties = [""] * len(mentees), [""] * len(mentees)
+    if len(mentees) == 0:
+        return paths, ties
+    unique = np.unique(mentees)
+    for start in range(0, len(unique), BATCH):
+        batch = unique[start:start + BATCH]
+        sel = np.flatnonzero(np.isin(mentees, batch))
+        rows = np.searchsorted(batch, mentees[sel])
+        layers = _layers(net, batch, int(hops[sel].max()) - 1)
+        p, t = _paths(net, layers, rows, mentees[sel], cands[sel], hops[sel])
+        for i, pi, ti in zip(sel, p, t):
+            paths[i], ties[i] = pi, ti
+    return paths, ties
+
+
+def match_pools(ds: Dataset, *, policy: Policy, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame, Network]:
+    """Gaps, and the best ``match_pool`` candidates of each (without paths)."""
+    gaps = analysis.find_gaps(ds, policy=policy, as_of=as_of)
+    net = build_network(ds, policy=policy, as_of=as_of)
+    pools = rank_candidates(net, gaps, policy=policy, limit=policy.match_pool, with_paths=False)
+    return gaps, pools, net

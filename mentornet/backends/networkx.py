@@ -14,7 +14,7 @@ from functools import cached_property
 import networkx as nx
 import pandas as pd
 
-from .. import analysis
+from .. import analysis, matching, referrals
 from ..model import Dataset, Policy
 
 
@@ -41,6 +41,26 @@ class NetworkXBackend:
     def gaps(self, *, policy: Policy, as_of: dt.date) -> pd.DataFrame:
         return analysis.find_gaps(self.dataset, policy=policy, as_of=as_of)
 
+    def names(self, ids) -> dict[str, str]:
+        """Display names for the given ids."""
+        people = self.dataset.people
+        wanted = people[people["id"].isin(list(ids))]
+        return dict(zip(wanted["id"], wanted["name"]))
+
+    def refer(self, *, policy: Policy, as_of: dt.date, mentee=None, area=None) -> pd.DataFrame:
+        """Top-k referrals per gap with paths (see :mod:`mentornet.referrals`)."""
+        return referrals.find_referrals(self.dataset, policy=policy, as_of=as_of, mentee=mentee, area=area)
+
+    def match(self, *, policy: Policy, as_of: dt.date):
+        """(assignment rows, open gaps with reasons) for the committee."""
+        gaps, pools, net = referrals.match_pools(self.dataset, policy=policy, as_of=as_of)
+        remaining = pd.Series(net.remaining, index=net.ids)
+        chosen = matching.solve_match(pools, remaining)
+        open_ = matching.open_gaps(gaps, pools, chosen)
+        chosen = chosen[["mentee_id", "area", "candidate_id", "hops"]].reset_index(drop=True)
+        chosen["path"] = referrals.paths_for(net, chosen["mentee_id"], chosen["candidate_id"], chosen["hops"])[0]
+        return analysis.sort_rows(chosen, ["mentee_id", "area"])[matching.MATCH_COLUMNS], open_
+
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
         """The whole dataset as a NetworkX multigraph: people as nodes, one edge per row."""
@@ -57,3 +77,4 @@ def to_networkx(ds: Dataset) -> nx.MultiDiGraph:
         (row["source"], row["target"], row["row"], row) for row in rels.to_dict("records")
     )
     return graph
+

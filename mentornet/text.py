@@ -1,0 +1,50 @@
+"""Human wording for terminal tables: referrals said the way a person would say them."""
+from __future__ import annotations
+
+from typing import IO, Callable
+
+import pandas as pd
+
+from .output import format_score
+
+YOUR = {"mentor": "your mentor", "mentee": "your mentee", "coauthor": "your co-author",
+        "colleague": "your colleague", "knows": "someone you know", "former mentor": "your former mentor",
+        "former mentee": "your former mentee"}
+OF = {"mentor": "mentor", "mentee": "mentee", "coauthor": "co-author", "colleague": "colleague",
+      "knows": "acquaintance", "former mentor": "former mentor", "former mentee": "former mentee"}
+
+
+def area_phrase(area: str) -> str:
+    """'research' -> 'a research mentor'; 'identity:gender' -> 'a mentor who shares their gender'."""
+    if area.startswith("identity:"):
+        return f"a mentor who shares their {area.split(':', 1)[1].replace('_', ' ')}"
+    return f"a {area} mentor"
+
+
+def referral_sentence(row, name: Callable[[str], str]) -> str:
+    """'Ask Dr. Kim (your mentor) to introduce you to Dr. Ray (Dr. Kim's co-author); shares: ai'."""
+    path = row.path.split(">")
+    ties = row.ties.split(">") if row.ties else []
+    shares = f"; shares: {row.shares.replace(';', ', ')}" if row.shares else ""
+    if len(path) == 2:
+        return f"Contact {name(path[1])} ({path[1]}) directly ({YOUR.get(ties[0], 'connected')}){shares}"
+    text = f"Ask {name(path[1])} ({YOUR.get(ties[0], 'connected')}) to introduce you to "
+    steps = []
+    for prev, node, tie in zip(path[1:-1], path[2:], ties[1:]):
+        who = f"{name(node)} ({node}, {name(prev)}'s {OF.get(tie, 'contact')})"
+        steps.append(who)
+    return text + ", who can introduce you to ".join(steps) + shares
+
+
+def referral_table(names: Callable[[str], str]):
+    """A table writer for ``refer`` rows grouped by mentee and need."""
+    def write(frame: pd.DataFrame, stream: IO[str]) -> None:
+        if frame.empty:
+            stream.write("No referrals: no gap has a candidate within reach.\n")
+            return
+        for (mentee, area), rows in frame.groupby(["mentee_id", "area"], sort=False):
+            stream.write(f"{names(mentee)} ({mentee}) needs {area_phrase(area)}:\n")
+            for row in rows.itertuples(index=False):
+                stream.write(f"  {row.rank}. {referral_sentence(row, names)} "
+                             f"[{row.hops} hop{'s' if row.hops != 1 else ''}, score {format_score(row.score)}]\n")
+    return write

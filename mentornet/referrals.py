@@ -25,7 +25,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from . import analysis
-from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, TRAINEE_ROLES, Dataset, Policy, stale_cutoff
+from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, TRAINEE_ROLES, Dataset, Policy
 
 REFER_COLUMNS = ["mentee_id", "area", "rank", "candidate_id", "hops", "score", "path",
                  "candidate_name", "shares", "ties"]

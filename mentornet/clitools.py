@@ -1,0 +1,119 @@
+"""What every command shares: error handling, options, sources, warnings.
+
+Command modules (``cli.py``, ``cli_audit.py``, ``cli_viz.py``, ...) import from here, so
+each command stays a few lines that call one library function.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import BackendUnavailable, DataError, Problem
+from .io import read_policy
+from .output import FORMATS
+
+EXIT_INTERNAL, EXIT_INPUT, EXIT_DATABASE = 1, 2, 3
+
+
+class MentornetGroup(click.Group):
+    """Turns library errors into one clear message and an exit status, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DataError as exc:
+            report_problems(exc.problems)
+            ctx.exit(EXIT_INPUT)
+        except BackendUnavailable as exc:
+            click.echo(f"mentornet: database unavailable: {exc}", err=True)
+            ctx.exit(EXIT_DATABASE)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("mentornet: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # noqa: BLE001 - last resort: no traceback for users
+            if os.environ.get("MENTORNET_DEBUG"):
+                raise
+            click.echo(f"mentornet: internal error: {type(exc).__name__}: {exc} "
+                       "(set MENTORNET_DEBUG=1 for details)", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+def report_problems(problems: list[Problem], limit: int = 200) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    for p in (errors + warnings)[:limit]:
+        click.echo(f"{'error' if p.severity == 'error' else 'warning'}: {p}", err=True)
+    if len(problems) > limit:
+        click.echo(f"... and {len(problems) - limit} more", err=True)
+    if errors:
+        click.echo(f"mentornet: {len(errors)} error(s) in the input; nothing was written", err=True)
+
+
+def report_warnings(problems) -> None:
+    for p in list(problems)[:200]:
+        click.echo(f"warning: {p}", err=True)
+    if len(problems) > 200:
+        click.echo(f"... and {len(problems) - 200} more warnings", err=True)
+
+
+def parse_date(ctx, param, value):
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def default_format() -> str:
+    return "table" if sys.stdout.isatty() else "csv"
+
+
+def analysis_options(func):
+    """Options shared by every analysis command: date, policy, format and Neo4j credentials."""
+
+    @click.option("--as-of", "as_of", callback=parse_date, metavar="YYYY-MM-DD",
+                  help="Date the analysis is made for (default: today).")
+    @click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
+                  help="TOML policy file (see README: Policy).")
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                  help="Output format (default: table on a terminal, else csv).")
+    @click.option("--user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True,
+                  help="Neo4j user (env NEO4J_USERNAME).")
+    @click.option("--database", envvar="NEO4J_DATABASE", default=None,
+                  help="Neo4j database (env NEO4J_DATABASE).")
+    @functools.wraps(func)
+    def wrapper(*args, policy_file, fmt, user, database, **kwargs):
+        kwargs["policy"] = read_policy(policy_file)
+        kwargs["fmt"] = fmt or default_format()
+        kwargs["credentials"] = {"user": user, "database": database}
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def open_source(source: str, credentials: dict):
+    """The backend for SOURCE; the Neo4j password comes from NEO4J_PASSWORD or a prompt."""
+    from .backends import is_neo4j_uri, open_backend
+
+    if is_neo4j_uri(source):
+        credentials = dict(credentials, password=neo4j_password())
+    elif not Path(source).exists():
+        raise DataError(Problem(source, "no such dataset directory (or give a neo4j:// or bolt:// URI)"))
+    return open_backend(source, **credentials) if is_neo4j_uri(source) else open_backend(source)
+
+
+def neo4j_password() -> str:
+    password = os.environ.get("NEO4J_PASSWORD")
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise DataError(Problem("NEO4J_PASSWORD", "no password: set NEO4J_PASSWORD or run in a terminal"))
+    return click.prompt("Neo4j password", hide_input=True, err=True)

@@ -92,14 +92,19 @@ def _read_csv(raw: bytes, name: str) -> pd.DataFrame:
     if not text.strip():
         raise DataError(Problem(name, "file is empty: expected a header row", row=1))
     try:
+        # header=None: every line, the header included, is parsed alike, so a row with
+        # more cells than the header is an error instead of silently becoming an index
         frame = pd.read_csv(
-            _io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+            _io.StringIO(text), dtype=str, header=None, keep_default_na=False,
             skip_blank_lines=True, engine="c",
         )
     except pd.errors.ParserError as exc:
         raise DataError(Problem(name, _parser_message(exc), row=_parser_row(exc))) from None
     except (csv.Error, ValueError) as exc:
         raise DataError(Problem(name, f"cannot parse CSV: {exc}")) from None
+    header = frame.iloc[0].fillna("")
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = list(header)
     _check_ragged(text, frame, name)
     return frame.fillna("")
 
@@ -124,16 +129,31 @@ def _parser_message(exc: Exception) -> str:
 
 
 def _check_ragged(text: str, frame: pd.DataFrame, name: str) -> None:
-    """Short rows are filled with NaN by pandas; report them as ragged instead."""
+    """Rows with fewer cells than the header (pandas would quietly fill them with '')."""
     if frame.empty:
         return
-    short = frame.isna().any(axis=1).to_numpy()
-    if short.any():
-        rows = np.flatnonzero(short)[:MAX_REPORTED] + 2
+    counts = _cells_per_record(text)
+    short = np.flatnonzero(counts[1:] < len(frame.columns))
+    if len(short):
         raise DataError([
-            Problem(name, f"row has fewer cells than the header ({len(frame.columns)})", row=int(r))
-            for r in rows
+            Problem(name, f"row has {int(counts[1:][i])} cells, fewer than the header's {len(frame.columns)}",
+                    row=int(i) + 2)
+            for i in short[:MAX_REPORTED]
         ])
+
+
+def _cells_per_record(text: str) -> np.ndarray:
+    """Number of cells in each non-blank record (vectorised when the text has no quotes)."""
+    if '"' in text:
+        return np.array([len(r) for r in csv.reader(_io.StringIO(text)) if r], dtype=np.int64)
+    data = np.frombuffer(text.replace("\r\n", "\n").encode("utf-8"), dtype=np.uint8)
+    newline = np.flatnonzero(data == ord("\n"))
+    ends = np.append(newline, len(data))
+    starts = np.concatenate([[0], newline + 1])
+    commas = np.concatenate([[0], np.cumsum(data == ord(","))])
+    blank = (ends - starts) == 0
+    counts = commas[ends] - commas[starts] + 1
+    return counts[~blank]
 
 
 def _read_excel(raw: bytes, name: str) -> pd.DataFrame:

@@ -579,7 +579,7 @@ def _leader_conflicts(rng, pop):
     """A few leaders (about one per eight departments) mentoring a trainee of their own
     department: a warning the audit should surface."""
     leaders = np.flatnonzero(pop.leader)
-    trainees = np.flatnonzero(pop.role <= FELLOW)
+    trainees = np.flatnonzero((pop.role <= FELLOW) & pop.mentee)
     n_units = len(np.unique(pop.unit[pop.role <= FACULTY]))
     k = min(len(leaders), max(1, n_units // 8))
     chosen = rng.choice(leaders, size=k, replace=False) if k else leaders[:0]

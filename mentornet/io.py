@@ -150,9 +150,9 @@ def _cells_per_record(text: str) -> np.ndarray:
     newline = np.flatnonzero(data == ord("\n"))
     ends = np.append(newline, len(data))
     starts = np.concatenate([[0], newline + 1])
-    commas = np.concatenate([[0], np.cumsum(data == ord(","))])
+    commas = np.flatnonzero(data == ord(","))
     blank = (ends - starts) == 0
-    counts = commas[ends] - commas[starts] + 1
+    counts = np.searchsorted(commas, ends) - np.searchsorted(commas, starts) + 1
     return counts[~blank]
 
 
@@ -204,7 +204,10 @@ def _normalise_header(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def _strip(series: pd.Series) -> pd.Series:
-    return series.astype(str).str.strip()
+    """Trimmed text, computed once per distinct value (ids and types repeat a lot)."""
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
+    stripped = np.array([str(u).strip() for u in uniques], dtype=object)
+    return pd.Series(stripped[codes], index=series.index, dtype=object)
 
 
 def _split_list(series: pd.Series, *, lower: bool = False) -> pd.Series:
@@ -397,8 +400,10 @@ def relationship_warnings(rels: pd.DataFrame, file: str) -> list[Problem]:
     dup = key.duplicated(keep="first").to_numpy()
     found = []
     if dup.any():
-        first = rels.loc[~key.duplicated(keep="first"), ["source", "target", "type", "row"]]
-        first_row = {(s, t, ty): r for s, t, ty, r in first.itertuples(index=False)}
+        involved = rels[key.duplicated(keep=False).to_numpy()]
+        first = involved.drop_duplicates(["source", "target", "type"])
+        first_row = {(s, t, ty): r for s, t, ty, r in first[["source", "target", "type", "row"]]
+                     .itertuples(index=False)}
         for i in np.flatnonzero(dup)[:MAX_REPORTED]:
             s, t, ty = rels["source"].iat[i], rels["target"].iat[i], rels["type"].iat[i]
             found.append(Problem(

@@ -1,0 +1,59 @@
+"""``mentornet audit``: the coverage and load report for a diversity office."""
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from . import report
+from .clitools import analysis_options, open_source, report_warnings
+
+
+def _optional_date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+@click.command()
+@click.argument("source")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the report to FILE instead: .html (printable, with charts), .md, .json or .xlsx.")
+@click.option("--compare", "old_source", metavar="OLD_DATASET",
+              help="An earlier snapshot (directory or URI): add the change in each headline figure.")
+@click.option("--compare-as-of", "old_as_of", callback=_optional_date, metavar="YYYY-MM-DD",
+              help="Date the earlier snapshot is analysed for (default: the --as-of date).")
+@analysis_options
+def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credentials):
+    """Coverage, concordance and mentor load, by group, with small groups suppressed.
+
+    Groups (department, role, each identity attribute) with fewer than min_group_size
+    mentees are suppressed, and so is any cell that would let a reader work one out
+    from the totals. Prints a summary (or --format json/csv), or writes -o FILE.
+
+    \b
+    Examples:
+      mentornet audit examples/radiology --as-of 2026-11-25
+      mentornet audit examples/radiology --as-of 2026-11-25 -o report.html
+      mentornet audit data/2026 --compare data/2025 --compare-as-of 2025-11-25 --format json
+    """
+    target_format = None
+    if output is not None:
+        target_format = report.report_format(output)
+        report.check_writable(output)
+    with open_source(source, credentials) as backend:
+        report_warnings(backend.warnings(policy=policy, as_of=as_of))
+        figures = report.audit(backend, policy=policy, as_of=as_of)
+    if old_source is not None:
+        with open_source(old_source, credentials) as old:
+            before = report.audit(old, policy=policy, as_of=old_as_of or as_of)
+        figures = report.compare(figures, before)
+    if output is not None:
+        data = report.render(figures, target_format)
+        report.write_atomically(output, data)
+        click.echo(f"wrote {output}", err=True)
+        return
+    click.get_text_stream("stdout").write(report.render(figures, fmt).decode("utf-8"))

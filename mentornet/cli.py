@@ -136,6 +136,8 @@ def generate(directory, n_people, seed, force):
 
 
 # Commands that live in their own modules are registered here.
+from .cli_audit import audit  # noqa: E402
+main.add_command(audit)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -95,7 +95,7 @@ def _read_csv(raw: bytes, name: str) -> pd.DataFrame:
         # header=None: every line, the header included, is parsed alike, so a row with
         # more cells than the header is an error instead of silently becoming an index
         frame = pd.read_csv(
-            _io.StringIO(text), dtype=str, header=None, keep_default_na=False,
+            _io.StringIO(text), dtype=object, header=None, keep_default_na=False, na_filter=False,
             skip_blank_lines=True, engine="c",
         )
     except pd.errors.ParserError as exc:
@@ -356,7 +356,7 @@ def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataF
         empty = values.eq("").to_numpy()
         for r in _rows(empty):
             problems.append(Problem(file, f"empty {col}", row=int(r), column=col))
-        unknown = ~values.isin(people_ids).to_numpy() & ~empty
+        unknown = (people_ids.get_indexer(values) < 0) & ~empty
         for r, value in zip(_rows(unknown), values[unknown]):
             problems.append(Problem(file, f"unknown person {value!r}", row=int(r), column=col))
         out[col] = values
@@ -396,11 +396,12 @@ def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataF
 
 def relationship_warnings(rels: pd.DataFrame, file: str) -> list[Problem]:
     """Duplicate rows: the same source, target and type more than once."""
-    key = rels[["source", "target", "type"]]
-    dup = key.duplicated(keep="first").to_numpy()
+    codes = [pd.factorize(rels[c])[0].astype(np.int64) for c in ("source", "target", "type")]
+    key = (codes[0] * (codes[1].max(initial=0) + 1) + codes[1]) * 8 + codes[2]
+    dup = pd.Series(key).duplicated(keep="first").to_numpy()
     found = []
     if dup.any():
-        involved = rels[key.duplicated(keep=False).to_numpy()]
+        involved = rels[np.isin(key, key[dup])]
         first = involved.drop_duplicates(["source", "target", "type"])
         first_row = {(s, t, ty): r for s, t, ty, r in first[["source", "target", "type", "row"]]
                      .itertuples(index=False)}
@@ -450,7 +451,7 @@ def read_dataset(directory: str | Path) -> Dataset:
         except DataError as exc:
             problems.extend(exc.problems)
     if RELATIONSHIPS in tables:
-        ids = pd.Index(people["id"]) if people is not None else None
+        ids = pd.Index(people["id"].unique()) if people is not None else None
         try:
             if ids is None:
                 _require_columns(tables[RELATIONSHIPS], REL_REQUIRED, str(paths[RELATIONSHIPS]))

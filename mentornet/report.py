@@ -749,7 +749,7 @@ def _hbars(ax, labels: list[str], series: list[tuple[str, list[float]]], xlabel:
     ax.set_xlim(0, 100)
     ax.set_xlabel(xlabel)
     if m > 1:
-        ax.legend(loc="lower right", frameon=False)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=m, frameon=False)
 
 
 def _coverage_chart(f: dict) -> Chart | None:

@@ -1,0 +1,246 @@
+"""Audit figures (DESIGN.md section 3 "Audit"), every one checked by hand on tiny datasets."""
+from __future__ import annotations
+
+import pytest
+
+from mentornet import Policy
+from mentornet.report import audit_figures, audit_tables
+
+from helpers import AS_OF, dataset
+
+# Worked example. Active mentorships on AS_OF (2026-11-25):
+#   f1 -> m1 research; f2 -> m1 career (met 2026-06-01); f1 -> m3 research+career.
+# Not active: f3 -> m2 ended; f2 -> m2 active but last met 2024-01-01 (stale).
+# f1 is program director in Rad (m1 resident Rad, m3 fellow "rad"): two conflicts.
+PEOPLE = [
+    {"id": "m1", "role": "resident", "department": "Rad", "identity.gender": "Female", "identity.urm": "yes",
+     "seeks_concordance": "gender;urm", "research_interests": "ai"},
+    {"id": "m2", "role": "resident", "department": "Rad", "identity.gender": "male"},
+    {"id": "m3", "role": "fellow", "department": "rad", "identity.gender": "female"},
+    {"id": "m4", "role": "student"},
+    {"id": "f1", "role": "faculty", "department": "Rad", "identity.gender": "female", "identity.urm": "no",
+     "capacity": "1", "leadership": "program_director"},
+    {"id": "f2", "role": "faculty", "department": "Rad", "identity.gender": "male", "identity.urm": "YES"},
+    {"id": "f3", "role": "faculty", "department": "Surg", "identity.gender": "female", "capacity": "2",
+     "research_interests": "AI"},
+    {"id": "f4", "role": "alumni"},
+]
+RELS = [
+    {"source": "f1", "target": "m1", "type": "MENTORS", "focus": "research"},
+    {"source": "f2", "target": "m1", "type": "MENTORS", "focus": "career", "last_met": "2026-06-01"},
+    {"source": "f1", "target": "m3", "type": "MENTORS", "focus": "career;research"},
+    {"source": "f3", "target": "m2", "type": "MENTORS", "focus": "research", "status": "ended",
+     "last_met": "2025-01-01"},
+    {"source": "f2", "target": "m2", "type": "MENTORS", "focus": "career", "last_met": "2024-01-01"},
+    {"source": "m4", "target": "f3", "type": "KNOWS"},
+]
+
+
+def figures(tmp_path, people=PEOPLE, rels=RELS, **policy):
+    ds = dataset(tmp_path, people, rels)
+    p = Policy().with_(**policy)
+    return audit_figures(audit_tables(ds, policy=p, as_of=AS_OF), policy=p, as_of=AS_OF)
+
+
+@pytest.fixture
+def worked(tmp_path):
+    return figures(tmp_path)
+
+
+def test_contract_keys_in_order(worked):
+    assert list(worked)[:2] == ["as_of", "min_group_size"]
+    for key in ["as_of", "mentees", "mentees_without_mentor", "coverage", "mosaic", "groups", "mentors",
+                "over_capacity", "conflicts", "stale"]:
+        assert key in worked
+    assert worked["as_of"] == "2026-11-25"
+
+
+def test_headline_counts(worked):
+    assert worked["mentees"] == 4
+    assert worked["mentees_without_mentor"] == 2  # m2 (only ended/stale rows), m4
+    assert worked["gaps"] == 4                    # research and career of m2 and m4
+
+
+def test_coverage(worked):
+    assert worked["coverage"] == {
+        "research": {"needing": 4, "covered": 2},
+        "career": {"needing": 4, "covered": 2},
+        "identity:gender": {"needing": 1, "covered": 1},  # f1 shares m1's gender ("Female" = "female")
+        "identity:urm": {"needing": 1, "covered": 1},     # f2 "YES" = m1 "yes"
+    }
+
+
+def test_mosaic(worked):
+    assert worked["mosaic"] == {"0": 2, "1": 1, "2": 1, "3+": 0}
+
+
+def test_mosaic_three_plus(tmp_path):
+    people = [{"id": "m", "role": "resident"}] + [{"id": f"f{i}", "role": "faculty"} for i in range(4)]
+    rels = [{"source": f"f{i}", "target": "m", "type": "MENTORS", "focus": "peer"} for i in range(4)]
+    rels.append({"source": "f0", "target": "m", "type": "MENTORS", "focus": "research"})  # same mentor twice
+    assert figures(tmp_path, people, rels)["mosaic"] == {"0": 0, "1": 0, "2": 0, "3+": 1}
+
+
+def test_mentors_load_and_capacity(worked):
+    assert worked["mentors"] == [
+        {"id": "f1", "load": 2, "capacity": 1},
+        {"id": "f2", "load": 1, "capacity": 3},   # the stale row to m2 is no load
+        {"id": "f3", "load": 0, "capacity": 2},
+        {"id": "f4", "load": 0, "capacity": 3},   # policy default
+    ]
+    assert worked["over_capacity"] == ["f1"]
+
+
+def test_peer_mentor_with_load_is_listed(tmp_path):
+    people = [{"id": "r1", "role": "resident"}, {"id": "s1", "role": "student"}]
+    rels = [{"source": "r1", "target": "s1", "type": "MENTORS", "focus": "peer"}]
+    f = figures(tmp_path, people, rels)
+    assert f["mentors"] == [{"id": "r1", "load": 1, "capacity": 3}]
+
+
+def test_load_distribution_and_busiest_share(worked):
+    assert worked["load_distribution"] == {"0": 2, "1": 1, "2": 1}
+    # 10% of 4 mentors, rounded up: the busiest 1 (f1) carries 2 of 3 mentorships
+    assert worked["busiest_share"] == {"mentors": 4, "busiest": 1, "mentorships": 3, "busiest_mentorships": 2,
+                                       "share": 0.6667}
+
+
+def test_busiest_share_rounds_up_and_handles_no_load(tmp_path):
+    people = [{"id": f"f{i:02d}", "role": "faculty"} for i in range(11)] + [
+        {"id": f"m{i}", "role": "resident"} for i in range(4)]
+    rels = [{"source": "f00", "target": "m0", "type": "MENTORS"}, {"source": "f00", "target": "m1", "type": "MENTORS"},
+            {"source": "f01", "target": "m2", "type": "MENTORS"}, {"source": "f02", "target": "m3", "type": "MENTORS"}]
+    f = figures(tmp_path, people, rels)
+    assert f["busiest_share"] == {"mentors": 11, "busiest": 2, "mentorships": 4, "busiest_mentorships": 3,
+                                  "share": 0.75}
+    empty = figures(tmp_path / "b", [{"id": "f", "role": "faculty"}], [])
+    assert empty["busiest_share"]["share"] is None
+    assert empty["load_distribution"] == {"0": 1}
+
+
+def test_conflicts(worked):
+    assert worked["conflicts"] == [{"mentor_id": "f1", "mentee_id": "m1"}, {"mentor_id": "f1", "mentee_id": "m3"}]
+
+
+def test_stale_pairs(worked):
+    assert worked["stale"] == [
+        {"mentor_id": "f2", "mentee_id": "m2", "last_met": "2024-01-01", "status": "active"},
+        {"mentor_id": "f3", "mentee_id": "m2", "last_met": "2025-01-01", "status": "ended"},
+    ]
+
+
+def test_stale_pair_with_an_active_row_is_not_stale_and_latest_date_wins(tmp_path):
+    people = [{"id": "m", "role": "resident"}, {"id": "a", "role": "faculty"}, {"id": "b", "role": "faculty"}]
+    rels = [
+        {"source": "a", "target": "m", "type": "MENTORS", "last_met": "2020-01-01"},
+        {"source": "a", "target": "m", "type": "MENTORS", "last_met": "2026-01-01"},  # active: pair not stale
+        {"source": "b", "target": "m", "type": "MENTORS", "status": "ended", "last_met": "2023-03-03"},
+        {"source": "b", "target": "m", "type": "MENTORS", "status": "ended", "last_met": "2024-04-04"},
+        {"source": "b", "target": "m", "type": "MENTORS", "status": "ended"},
+    ]
+    assert figures(tmp_path, people, rels)["stale"] == [
+        {"mentor_id": "b", "mentee_id": "m", "last_met": "2024-04-04", "status": "ended"}]
+
+
+def test_stale_without_any_date_is_null(tmp_path):
+    people = [{"id": "m", "role": "resident"}, {"id": "a", "role": "faculty"}]
+    rels = [{"source": "a", "target": "m", "type": "MENTORS", "status": "ended"}]
+    assert figures(tmp_path, people, rels)["stale"] == [
+        {"mentor_id": "a", "mentee_id": "m", "last_met": None, "status": "ended"}]
+
+
+def test_stale_boundary_follows_policy(tmp_path):
+    people = [{"id": "m", "role": "resident"}, {"id": "a", "role": "faculty"}]
+    rels = [{"source": "a", "target": "m", "type": "MENTORS", "last_met": "2025-11-25"}]  # exactly 365 days
+    assert figures(tmp_path, people, rels)["stale"] == []
+    assert figures(tmp_path / "b", people, rels, stale_after_days=364)["stale"][0]["mentor_id"] == "a"
+
+
+def test_no_candidate(worked):
+    # m2 and m4 reach f3 (lists research interests: a research candidate); nobody lists career
+    # interests, so both career gaps have no candidate.
+    assert worked["no_candidate"] == {
+        "gaps": 4, "without_candidate": 2,
+        "by_area": {"research": {"gaps": 2, "without_candidate": 0}, "career": {"gaps": 2, "without_candidate": 2},
+                    "identity:gender": {"gaps": 0, "without_candidate": 0},
+                    "identity:urm": {"gaps": 0, "without_candidate": 0}}}
+
+
+def test_no_candidate_respects_capacity_and_reach(tmp_path):
+    people = [{"id": "m", "role": "resident"}, {"id": "x", "role": "resident"},
+              {"id": "full", "role": "faculty", "capacity": "0", "research_interests": "ai"},
+              {"id": "far", "role": "faculty", "research_interests": "ai"}]
+    rels = [{"source": "m", "target": "full", "type": "KNOWS"}, {"source": "full", "target": "x", "type": "KNOWS"},
+            {"source": "x", "target": "far", "type": "KNOWS"}]
+    assert figures(tmp_path, people, rels)["no_candidate"]["by_area"]["research"] == {
+        "gaps": 2, "without_candidate": 0}  # 'far' is 3 hops from m and 1 from x
+    f = figures(tmp_path / "b", people, rels, max_hops=2)
+    assert f["no_candidate"]["by_area"]["research"] == {"gaps": 2, "without_candidate": 1}
+
+
+def test_groups_unsuppressed(tmp_path):
+    f = figures(tmp_path, min_group_size=1)
+    groups = f["groups"]
+    assert list(groups) == ["department", "role", "identity.gender", "identity.urm"]
+    # "Rad" and "rad" are one department, shown in its most common spelling; m4 has none
+    assert groups["department"] == {"Rad": {
+        "mentees": 3, "without_mentor": 1, "gaps": 2,
+        "coverage": {"research": {"needing": 3, "covered": 2}, "career": {"needing": 3, "covered": 2}},
+        "mosaic": {"0": 1, "1": 1, "2": 1, "3+": 0}}}
+    assert {v: (c["mentees"], c["without_mentor"], c["gaps"]) for v, c in groups["role"].items()} == {
+        "fellow": (1, 0, 0), "resident": (2, 1, 2), "student": (1, 1, 2)}
+    assert list(groups["role"]) == ["fellow", "resident", "student"]
+    female = groups["identity.gender"]["female"]
+    assert (female["mentees"], female["without_mentor"], female["gaps"]) == (2, 0, 0)
+    assert female["coverage"]["identity:gender"] == {"needing": 1, "covered": 1}
+    assert groups["identity.gender"]["male"]["coverage"]["identity:gender"] == {"needing": 0, "covered": 0}
+    assert list(groups["identity.urm"]) == ["yes"]  # values lower case; undisclosed not grouped
+
+
+def test_concordance_by_group(tmp_path):
+    f = figures(tmp_path, min_group_size=1)
+    # m3 did not ask for gender concordance but has it (f1); m2 has no active mentor at all
+    assert f["concordance"] == {
+        "gender": {"female": {"mentees": 2, "with_mentor": 2, "concordant": 2, "rate": 1.0},
+                   "male": {"mentees": 1, "with_mentor": 0, "concordant": 0, "rate": 0.0}},
+        "urm": {"yes": {"mentees": 1, "with_mentor": 1, "concordant": 1, "rate": 1.0}},
+    }
+
+
+def test_load_by_mentor_identity(tmp_path):
+    f = figures(tmp_path, min_group_size=1)
+    assert f["load_by_identity"] == {
+        "gender": {"female": {"mentors": 2, "load": 2, "mean_load": 1.0, "at_or_over_capacity": 1},
+                   "male": {"mentors": 1, "load": 1, "mean_load": 1.0, "at_or_over_capacity": 0}},
+        "urm": {"no": {"mentors": 1, "load": 2, "mean_load": 2.0, "at_or_over_capacity": 1},
+                "yes": {"mentors": 1, "load": 1, "mean_load": 1.0, "at_or_over_capacity": 0}},
+    }
+
+
+def test_default_policy_suppresses_every_small_group(worked):
+    for key, cells in worked["groups"].items():
+        assert all(c == {"suppressed": True} for c in cells.values()), key
+    for cells in list(worked["concordance"].values()) + list(worked["load_by_identity"].values()):
+        assert all(c == {"suppressed": True} for c in cells.values())
+
+
+def test_complementary_suppression_with_group_size_two(tmp_path):
+    f = figures(tmp_path, min_group_size=2)
+    # role: fellow 1 and student 1 are small; hidden together they are 2 people in 2 cells of
+    # 1, which a reader could tell apart, so resident is hidden too
+    assert all(c == {"suppressed": True} for c in f["groups"]["role"].values())
+    # gender: male (1) is small; with m4 (not disclosed) the hidden part holds 2 people, so
+    # female stays
+    assert f["groups"]["identity.gender"]["male"] == {"suppressed": True}
+    assert f["groups"]["identity.gender"]["female"]["mentees"] == 2
+    assert f["groups"]["department"]["Rad"]["mentees"] == 3
+
+
+def test_group_values_case_insensitive(tmp_path):
+    people = [{"id": f"m{i}", "role": "resident", "department": d, "identity.gender": g}
+              for i, (d, g) in enumerate([("Radiology", "Female"), ("radiology", "FEMALE"), ("RADIOLOGY", "female"),
+                                          ("Radiology", "female"), ("Radiology", "female")])]
+    f = figures(tmp_path, people, [])
+    assert list(f["groups"]["department"]) == ["Radiology"]
+    assert f["groups"]["department"]["Radiology"]["mentees"] == 5
+    assert list(f["groups"]["identity.gender"]) == ["female"]

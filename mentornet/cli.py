@@ -138,6 +138,8 @@ def generate(directory, n_people, seed, force):
 # Commands that live in their own modules are registered here.
 from .cli_audit import audit  # noqa: E402
 main.add_command(audit)
+from .cli_viz import viz  # noqa: E402
+main.add_command(viz)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

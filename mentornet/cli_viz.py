@@ -1,0 +1,50 @@
+"""``mentornet viz``: the committee's self-contained interactive network (one HTML file)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .clitools import analysis_options, open_source, report_warnings
+from .errors import DataError, Problem
+from .viz import DEFAULT_MAX_NODES, render_network, write_html
+
+
+@click.command()
+@click.argument("source")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE.html",
+              help="HTML file to write (self-contained: opens offline, from e-mail or a shared drive).")
+@click.option("--mentee", metavar="ID", help="Only this mentee, their mentors and their referral paths.")
+@click.option("--department", metavar="NAME",
+              help="Only this department (case-insensitive), with its members' mentors and referral paths.")
+@click.option("--show-identity", is_flag=True,
+              help="Include identity values in tooltips (left out of the file by default).")
+@click.option("--referrals/--no-referrals", default=True, show_default=True,
+              help="Highlight the top-k referral path of every gap.")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True,
+              help="Refuse to draw more people than this (use --department or --mentee).")
+@analysis_options
+def viz(source, *, output, mentee, department, show_identity, referrals, max_nodes, as_of, policy, fmt,
+        credentials):
+    """Draw the mentor network as one interactive HTML file that works offline.
+
+    Colour shows the role, size the mentoring load; mentees with gaps have a red ring and
+    their uncovered areas in the label; referral paths are wide orange bands. Hover for
+    details. --format does not apply.
+
+    \b
+    Examples:
+      mentornet viz examples/radiology --as-of 2026-11-25 -o network.html
+      mentornet viz examples/radiology --as-of 2026-11-25 --mentee res-garcia -o garcia.html
+      mentornet viz /data/hospital --department Radiology -o radiology.html
+    """
+    target = Path(output)
+    if not target.parent.is_dir():
+        raise DataError(Problem(output, "the directory to write into does not exist"))
+    with open_source(source, credentials) as backend:
+        report_warnings(backend.warnings(policy=policy, as_of=as_of))
+        page = render_network(backend, policy=policy, as_of=as_of, mentee=mentee, department=department,
+                              show_identity=show_identity, referrals=referrals, max_nodes=max_nodes)
+    write_html(target, page.html)
+    click.echo(f"wrote {output}: {page.people} people, {page.connections} connections, "
+               f"{page.gaps} gaps, {page.referral_paths} referral paths", err=True)

@@ -451,6 +451,7 @@ class Section:
     title: str
     frame: pd.DataFrame
     note: str = ""
+    index: int = 1  # how many leading columns name a row (for the long CSV)
 
 
 def percent(value: float | None) -> str:
@@ -473,7 +474,7 @@ def sections(figures: dict) -> list[Section]:
         [[s["mentor_id"], s["mentee_id"], s["last_met"] or "", "ended" if s["status"] == "ended" else "lapsed"]
          for s in figures["stale"]], ["mentor", "mentee", "last met", "status"]),
         "Pairs whose mentoring rows are all inactive: lapsed (status active, not met within the "
-        "stale_after_days policy) or ended."))
+        "stale_after_days policy) or ended.", index=2))
     nc = figures["no_candidate"]
     out.append(Section("no_candidate", "Gaps with no candidate in reach", _frame(
         [[a, c["gaps"], c["without_candidate"]] for a, c in nc["by_area"].items()],
@@ -542,7 +543,7 @@ def _groups_section(f: dict) -> Section:
     return Section("groups", "By group", _frame(rows, columns),
                    "Coverage columns are covered/needing. Mentees with no value for a group are not grouped. "
                    f"Suppressed: fewer than {f['min_group_size']} mentees, or hidden so that no suppressed "
-                   "cell can be worked out from the totals.")
+                   "cell can be worked out from the totals.", index=2)
 
 
 def _concordance_section(f: dict) -> Section:
@@ -556,7 +557,7 @@ def _concordance_section(f: dict) -> Section:
     return Section("concordance", "Identity concordance by group", _frame(
         rows, ["attribute", "value", "mentees", "with a mentor", "with a concordant mentor", "rate"]),
         "Share of each group's mentees with at least one active mentor who shares their value, "
-        "whether or not they asked for it.")
+        "whether or not they asked for it.", index=2)
 
 
 def _load_section(f: dict) -> Section:
@@ -588,7 +589,8 @@ def _load_identity_section(f: dict) -> Section:
                              if c["mean_load"] is not None else "", c["at_or_over_capacity"]])
     return Section("load_by_identity", "Load by mentor identity", _frame(
         rows, ["attribute", "value", "mentors", "mentorships", "mean load", "at or over capacity"]),
-        f"Mentor groups with fewer than {f['min_group_size']} people are suppressed the same way as mentee groups.")
+        f"Mentor groups with fewer than {f['min_group_size']} people are suppressed the same way as mentee groups.",
+        index=2)
 
 
 def _compare_section(f: dict) -> Section:
@@ -638,12 +640,17 @@ def render_text(figures: dict, *, title: str = "Mentor audit") -> str:
 
 
 def render_csv(figures: dict) -> str:
-    """Every table in one long CSV: ``section,item,column,value`` (formulas neutralised)."""
+    """Every table in one long CSV: ``section,item,column,value`` (formulas neutralised).
+
+    ``item`` names the row (for group tables ``key / value``, for stale pairs
+    ``mentor / mentee``); there is one line per remaining cell.
+    """
     rows = []
     for s in sections(figures):
         for record in s.frame.itertuples(index=False, name=None):
-            for column, value in zip(s.frame.columns[1:], record[1:]):
-                rows.append([s.title, record[0], column, value])
+            item = " / ".join(str(v) for v in record[: s.index])
+            for column, value in zip(s.frame.columns[s.index:], record[s.index:]):
+                rows.append([s.title, item, column, value])
     out = io.StringIO()
     write_csv(pd.DataFrame(rows, columns=["section", "item", "column", "value"], dtype=object), out)
     return out.getvalue()

@@ -593,15 +593,22 @@ def _load_identity_section(f: dict) -> Section:
         index=2)
 
 
+def _points(change: float | None) -> str:
+    """A change of rate in words ("up 3.1 pts"): no leading sign a spreadsheet would evaluate."""
+    if change is None:
+        return ""
+    points = round(100 * change, 1)
+    return "no change" if points == 0 else f"{'up' if points > 0 else 'down'} {abs(points):.1f} pts"
+
+
 def _compare_section(f: dict) -> Section:
     c = f["compare"]
     rows = []
     for name, r in c["figures"].items():
         if name.endswith(".rate") or name == "busiest_share":
-            change = "" if r["change"] is None else f"{100 * r['change']:+.1f} pts"
-            rows.append([name, percent(r["old"]), percent(r["new"]), change])
+            rows.append([name, percent(r["old"]), percent(r["new"]), _points(r["change"])])
         else:
-            rows.append([name, r["old"], r["new"], f"{r['change']:+d}"])
+            rows.append([name, r["old"], r["new"], r["change"]])
     return Section("compare", f"Change since {c['as_of']}", _frame(rows, ["figure", "before", "now", "change"]),
                    "Headline figures only: group cells are not compared, since the difference of two "
                    "snapshots could single out one person.")

@@ -288,7 +288,7 @@ def test_compare_in_every_report(tmp_path):
                    "--format", "table").stdout
     assert "Change since 2025-11-25" in table
     assert re.search(r"^mentees_without_mentor +0 +1 +1$", table, re.M)
-    assert re.search(r"^coverage\.research\.rate +50\.0% +0\.0% +down 50\.0 pts$", table, re.M)
+    assert re.search(r"^coverage\.research\.rate +100\.0% +50\.0% +down 50\.0 pts$", table, re.M)
     for suffix in ("md", "html"):
         out = tmp_path / f"r.{suffix}"
         assert invoke("audit", ds, "--compare", ds, "--as-of", AS_OF, "-o", out).exit_code == 0

@@ -26,7 +26,7 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
-from importlib import resources
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -146,7 +146,7 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
         linked = mentoring["source"].isin(focus) | mentoring["target"].isin(focus)
         drawn = (focus | set(mentoring.loc[linked, "source"]) | set(mentoring.loc[linked, "target"])
                  | _path_ids(refs))
-        subject = f"department {people.loc[members, 'department'].iloc[0].strip()}"
+        subject = f"department {_common_spelling(people.loc[members, 'department'])}"
     else:
         refs = backend.refer(policy=policy, as_of=as_of) if referrals else _no_referrals()
         focus = drawn = set(people["id"])
@@ -181,8 +181,16 @@ def _name_of(people: pd.DataFrame, pid: str) -> str:
     return str(people.loc[people["id"].eq(pid), "name"].iloc[0])
 
 
+def _common_spelling(values: pd.Series) -> str:
+    """The most frequent trimmed spelling (ties: the first in plain string order)."""
+    counts = values.str.strip().value_counts()
+    return str(counts[counts.eq(counts.max())].sort_index().index[0])
+
+
 def _department_list(people: pd.DataFrame, limit: int = 20) -> str:
-    names = sorted({d.strip() for d in people["department"] if d.strip()}, key=str.lower)
+    named = people["department"][people["department"].str.strip().ne("")]
+    names = sorted((_common_spelling(group) for _, group in named.groupby(named.str.strip().str.lower())),
+                   key=str.lower)
     if not names:
         return "(none given in the dataset)"
     more = f", ... ({len(names) - limit} more)" if len(names) > limit else ""
@@ -266,12 +274,15 @@ def spring_positions(n: int, edges_i: np.ndarray, edges_j: np.ndarray, *, seed: 
     iterations = iterations or (50 if n <= 1500 else 30)
     temperature, cooling = 0.1, 0.1 / (iterations + 1)
     block = max(1, 4_000_000 // n)
+    x, y = pos[:, 0], pos[:, 1]  # views: updated in place with pos
     for _ in range(iterations):
         disp = np.empty_like(pos)
         for start in range(0, n, block):
-            delta = pos[start:start + block, None, :] - pos[None, :, :]
-            d2 = np.maximum((delta ** 2).sum(axis=2), 1e-6)
-            disp[start:start + block] = np.einsum("ijk,ij->ik", delta, k * k / d2)
+            dx = x[start:start + block, None] - x[None, :]
+            dy = y[start:start + block, None] - y[None, :]
+            push = k * k / np.maximum(dx * dx + dy * dy, 1e-6)
+            disp[start:start + block, 0] = (dx * push).sum(axis=1)
+            disp[start:start + block, 1] = (dy * push).sum(axis=1)
         if len(edges_i):
             delta = pos[edges_i] - pos[edges_j]
             pull = delta * (np.sqrt((delta ** 2).sum(axis=1)) / k)[:, None]
@@ -413,15 +424,18 @@ def _connections(src: np.ndarray, tgt: np.ndarray, rel: pd.DataFrame) -> list:
     ``[kind, from, to, focus, last_met]``.
     """
     kinds = rel["kind"].map(EDGE_KINDS.index).to_numpy()
-    order = np.lexsort((kinds, np.maximum(src, tgt), np.minimum(src, tgt)))
+    low, high = np.minimum(src, tgt), np.maximum(src, tgt)
+    order = np.lexsort((kinds, high, low))
+    focus, last_met = rel["focus"].tolist(), rel["last_met"].tolist()
+    src_list, tgt_list, low_list, high_list = src.tolist(), tgt.tolist(), low.tolist(), high.tolist()
     edges: list = []
     last_key = None
-    for r in order:
-        key = (min(src[r], tgt[r]), max(src[r], tgt[r]))
-        fact = [EDGE_KINDS[kinds[r]], int(src[r]), int(tgt[r]), list(rel["focus"].iat[r]),
-                rel["last_met"].iat[r]]
+    for r in order.tolist():
+        key = (low_list[r], high_list[r])
+        kind = EDGE_KINDS[kinds[r]]
+        fact = [kind, src_list[r], tgt_list[r], list(focus[r]), last_met[r]]
         if key != last_key:
-            edges.append([int(src[r]), int(tgt[r]), EDGE_KINDS[kinds[r]], [fact]])
+            edges.append([src_list[r], tgt_list[r], kind, [fact]])
             last_key = key
         else:
             edges[-1][3].append(fact)
@@ -444,7 +458,10 @@ def _vis_asset(name: str) -> str:
     """A vis-network file shipped inside the pyvis package, checked safe to inline."""
     from markupsafe import Markup
 
-    path = resources.files("pyvis").joinpath(*VIS_ASSETS, name)
+    spec = importlib.util.find_spec("pyvis")  # locates the package without importing it (slow)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the pyvis package (which ships vis-network) is not installed")
+    path = Path(list(spec.submodule_search_locations)[0]).joinpath(*VIS_ASSETS, name)
     text = path.read_text(encoding="utf-8")
     if "</script" in text.lower() or "</style" in text.lower():
         raise RuntimeError(f"{name} from pyvis cannot be inlined safely")

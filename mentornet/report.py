@@ -524,7 +524,7 @@ def _mosaic_section(f: dict) -> Section:
 def _covered_text(c: dict | None) -> str:
     if not c or not c["needing"]:
         return ""
-    return f"{c['covered']}/{c['needing']}"
+    return f"{c['covered']} of {c['needing']}"  # not 12/16, which a spreadsheet reads as a date
 
 
 def _groups_section(f: dict) -> Section:
@@ -541,7 +541,7 @@ def _groups_section(f: dict) -> Section:
     columns = ["group", "value", "mentees", "without mentor", "gaps", "research", "career", "concordance need",
                "mosaic 0", "mosaic 1", "mosaic 2", "mosaic 3+"]
     return Section("groups", "By group", _frame(rows, columns),
-                   "Coverage columns are covered/needing. Mentees with no value for a group are not grouped. "
+                   "Coverage columns read 'covered of needing'. Mentees with no value for a group are not grouped. "
                    f"Suppressed: fewer than {f['min_group_size']} mentees, or hidden so that no suppressed "
                    "cell can be worked out from the totals.", index=2)
 

@@ -48,6 +48,7 @@ ROLE_COLOURS = {  # Okabe-Ito, readable by colour-blind viewers
 }
 # One drawn connection per pair of people, styled by its strongest relation (lowest code).
 EDGE_KINDS = ("active", "stale", "ended", "COAUTHOR", "COLLEAGUE", "KNOWS")
+TIE_KINDS = ("COAUTHOR", "COLLEAGUE", "KNOWS")  # can be hidden; hidden at first above PHYSICS_MAX_NODES
 EDGE_STYLES = {
     "active": {"label": "mentoring (arrow: mentor to mentee)", "color": "#2F2F2F", "width": 2.5, "dashes": False},
     "stale": {"label": "stale mentorship (not met recently)", "color": "#8A8A8A", "width": 2, "dashes": [8, 6]},
@@ -351,6 +352,7 @@ def render_network(backend_or_dataset, *, policy: Policy, as_of: dt.date, mentee
         edge_styles=[(kind, EDGE_STYLES[kind]) for kind in EDGE_KINDS],
         gap_colour=GAP_COLOUR, referral_colour=REFERRAL_COLOUR, show_identity=show_identity,
         referrals=referrals, counts=data["counts"], highlight_ranks=data["highlight_ranks"],
+        tie_kinds=TIE_KINDS, physics_max=PHYSICS_MAX_NODES,
     )
     counts = data["counts"]
     return NetworkPage(html=html, people=counts["people"], connections=counts["connections"],

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,25 +60,61 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
+class _Shared:
+    """One Playwright and one Chromium for the whole run, however many modules import the fixture.
+
+    Each module that imports :func:`chromium` gets its own session-scoped instance of it, and
+    Playwright's sync API cannot be started twice, so they share this one (reference-counted).
+    """
+
+    manager = None
+    browser = None
+    users = 0
+    failure: str | None = None
+
+    @classmethod
+    def acquire(cls):
+        if cls.browser is None and cls.failure is None:
+            cls.failure = cls._start()
+        if cls.failure is not None:
+            _unavailable(cls.failure)
+        cls.users += 1
+        return cls.browser
+
+    @classmethod
+    def _start(cls) -> str | None:
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            return "Playwright for Python is not installed (pip install playwright)"
+        executable = chromium_path()
+        if executable is None:
+            return "Chromium not found (apt-get install chromium, or set MENTORNET_CHROMIUM)"
+        cls.manager = sync_playwright().start()
+        try:
+            cls.browser = cls.manager.chromium.launch(executable_path=executable, headless=True,
+                                                      args=CHROMIUM_ARGS)
+        except Exception as exc:  # noqa: BLE001 - report why the browser could not start
+            cls.manager.stop()
+            cls.manager = None
+            return f"Chromium at {executable} did not start: {exc}"
+        return None
+
+    @classmethod
+    def release(cls) -> None:
+        cls.users -= 1
+        if cls.users == 0 and cls.browser is not None:
+            cls.browser.close()
+            cls.manager.stop()
+            cls.browser = cls.manager = None
+
+
 @pytest.fixture(scope="session")
 def chromium():
     """A running headless Chromium (Playwright ``Browser``), shared by the session."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright for Python is not installed (pip install playwright)")
-    executable = chromium_path()
-    if executable is None:
-        _unavailable("Chromium not found (apt-get install chromium, or set MENTORNET_CHROMIUM)")
-    manager = sync_playwright().start()
-    try:
-        browser = manager.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-    except Exception as exc:  # noqa: BLE001 - report why the browser could not start
-        manager.stop()
-        _unavailable(f"Chromium at {executable} did not start: {exc}")
+    browser = _Shared.acquire()
     yield browser
-    browser.close()
-    manager.stop()
+    _Shared.release()
 
 
 @dataclass
@@ -93,8 +130,17 @@ class LoadedPage:
         return self.page.evaluate(expression, arg)
 
     def wait_for(self, expression: str, timeout_ms: int = 30_000) -> None:
-        """Wait until a JS expression is truthy."""
-        self.page.wait_for_function(expression, timeout=timeout_ms)
+        """Wait until a JS expression is truthy.
+
+        Polls with ``evaluate`` rather than Playwright's ``wait_for_function``, whose polling
+        runs ``eval`` inside the page and so fails under a Content-Security-Policy without
+        ``'unsafe-eval'`` (which the pages under test rightly set).
+        """
+        deadline = time.monotonic() + timeout_ms / 1000
+        while not self.page.evaluate(expression):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"waited {timeout_ms} ms for {expression!r}")
+            self.page.wait_for_timeout(50)
 
     def screenshot(self, path, *, full_page: bool = False) -> Path:
         """Save a PNG screenshot of the viewport (or the whole page) to ``path``."""

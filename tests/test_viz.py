@@ -276,3 +276,26 @@ def test_help_has_an_example():
     result = CliRunner().invoke(main, ["viz", "--help"])
     assert result.exit_code == 0
     assert "mentornet viz examples/radiology --as-of 2026-11-25 -o network.html" in result.output
+
+
+def test_people_without_relationships(tmp_path):
+    ds = write_dataset(tmp_path / "lonely", [{"id": "r1", "role": "resident"}], [], rel_columns=["source", "target", "type"])
+    data = page_json(build_network_html(read_dataset(ds), policy=Policy(), as_of=AS_OF))
+    assert [(n["id"], n["name"], n["gaps"]) for n in data["nodes"]] == [("r1", "r1", ["career", "research"])]
+    assert data["edges"] == [] and data["referrals"] == []
+
+
+def test_large_views_are_laid_out_by_department_without_physics(tmp_path):
+    people = [{"id": f"p{i:03d}", "role": "faculty", "department": f"D{i % 3}"} for i in range(450)]
+    rels = [{"source": f"p{i:03d}", "target": f"p{(i + 3) % 450:03d}", "type": "COLLEAGUE"} for i in range(450)]
+    data = page_json(build_network_html(read_dataset(write_dataset(tmp_path / "big", people, rels)),
+                                        policy=Policy(), as_of=AS_OF, referrals=False))
+    assert data["physics"] is False
+    boxes = []
+    for d in ("D0", "D1", "D2"):
+        xs = [n["x"] for n in data["nodes"] if n["department"] == d]
+        ys = [n["y"] for n in data["nodes"] if n["department"] == d]
+        boxes.append((min(xs), max(xs), min(ys), max(ys)))
+    for i, a in enumerate(boxes):  # each department is a cluster of its own
+        for b in boxes[i + 1:]:
+            assert a[1] < b[0] or b[1] < a[0] or a[3] < b[2] or b[3] < a[2]

@@ -255,7 +255,7 @@ def layout_positions(n: int, edges_i: np.ndarray, edges_j: np.ndarray, *, groups
         keep = (local[edges_i] >= 0) & (local[edges_j] >= 0)
         unit = spring_positions(len(members), local[edges_i[keep]], local[edges_j[keep]], seed=seed + g)
         boxes.append((members, _to_pixels(unit, len(members))))
-    for members, (placed) in _pack(boxes):
+    for members, placed in _pack(boxes):
         positions[members] = placed
     return positions
 

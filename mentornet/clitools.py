@@ -34,6 +34,9 @@ class MentornetGroup(click.Group):
             ctx.exit(EXIT_DATABASE)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # e.g. `mentornet refer ... | head`: the reader has gone
+            sys.stderr.close()
+            os._exit(0)
         except KeyboardInterrupt:
             click.echo("mentornet: interrupted", err=True)
             ctx.exit(130)

@@ -19,6 +19,7 @@ from scipy.optimize import linprog
 MATCH_COLUMNS = ["mentee_id", "area", "candidate_id", "hops", "path"]
 NO_CANDIDATE = "no candidate in reach"
 AT_CAPACITY = "candidates all at capacity"
+TAKEN = "candidates already proposed for this mentee's other gaps"
 
 
 def solve_match(pools: pd.DataFrame, remaining: pd.Series) -> pd.DataFrame:
@@ -82,12 +83,25 @@ def _networkx_flow(pools, gap, pair, cand, cand_ids, remaining):  # pragma: no c
     return chosen
 
 
-def open_gaps(gaps: pd.DataFrame, pools: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
-    """Gaps left unfilled, each with the reason."""
+def open_gaps(gaps: pd.DataFrame, pools: pd.DataFrame, chosen: pd.DataFrame,
+              remaining: pd.Series | None = None) -> pd.DataFrame:
+    """Gaps left unfilled, each with the reason.
+
+    ``no candidate in reach`` when the gap has no candidate at all; ``candidates all at
+    capacity`` when every candidate in its pool is full once the assignment is made;
+    otherwise a candidate still has room but was already proposed to this mentee for
+    another gap (one mentor is never proposed twice to the same mentee).
+    """
     key = ["mentee_id", "area"]
     has_pool = pools[key].drop_duplicates().assign(_pool=True)
     filled = chosen[key].assign(_filled=True)
     frame = gaps[key].merge(has_pool, on=key, how="left").merge(filled, on=key, how="left")
     frame = frame[frame["_filled"].isna()]
-    reason = np.where(frame["_pool"].isna(), NO_CANDIDATE, AT_CAPACITY)
+    reason = np.where(frame["_pool"].isna(), NO_CANDIDATE, AT_CAPACITY).astype(object)
+    if remaining is not None and len(frame):
+        left = remaining.sub(chosen["candidate_id"].value_counts(), fill_value=0)
+        pool = pools.merge(frame[key], on=key)
+        roomy = pool[left.reindex(pool["candidate_id"]).to_numpy() > 0][key].drop_duplicates()
+        has_room = pd.MultiIndex.from_frame(frame[key]).isin(pd.MultiIndex.from_frame(roomy))
+        reason[has_room & (reason == AT_CAPACITY)] = TAKEN
     return frame[key].assign(reason=reason).reset_index(drop=True)

@@ -390,6 +390,7 @@ def _row_argmin(row, col, key, k) -> np.ndarray:
 def find_referrals(ds: Dataset, *, policy: Policy, as_of: dt.date, mentee: str | None = None,
                    area: str | None = None, gaps: pd.DataFrame | None = None) -> pd.DataFrame:
     """Top ``policy.top_k`` referrals per gap with paths (DESIGN.md section 3)."""
+    check_filters(ds, mentee=mentee, area=area)
     if gaps is None:
         gaps = analysis.find_gaps(ds, policy=policy, as_of=as_of)
     gaps = filter_gaps(gaps, mentee=mentee, area=area)
@@ -401,6 +402,7 @@ def find_referrals(ds: Dataset, *, policy: Policy, as_of: dt.date, mentee: str |
 
 
 def filter_gaps(gaps: pd.DataFrame, *, mentee: str | None, area: str | None) -> pd.DataFrame:
+    """Only the gaps of ``mentee`` and/or ``area`` (``area`` is matched case-insensitively)."""
     if mentee is not None:
         gaps = gaps[gaps["mentee_id"] == mentee]
     if area is not None:
@@ -449,3 +451,16 @@ def match_pools(ds: Dataset, *, policy: Policy, as_of: dt.date) -> tuple[pd.Data
     net = build_network(ds, policy=policy, as_of=as_of)
     pools = rank_candidates(net, gaps, policy=policy, limit=policy.match_pool, with_paths=False)
     return gaps, pools, net
+
+
+def check_filters(ds: Dataset, *, mentee: str | None, area: str | None) -> None:
+    """An unknown mentee id or a malformed area is a usage error, not an empty answer."""
+    from .errors import DataError, Problem
+
+    if mentee is not None and not ds.people["id"].eq(mentee).any():
+        raise DataError(Problem("--mentee", f"no person with id {mentee!r} in {ds.source or 'the dataset'}"))
+    if area is not None:
+        low = area.strip().lower()
+        known = {"research", "career"} | {f"identity:{a}" for a in ds.identity_attributes}
+        if low not in known:
+            raise DataError(Problem("--area", f"unknown area {area!r} (expected one of {', '.join(sorted(known))})"))

@@ -56,7 +56,7 @@ class NetworkXBackend:
         gaps, pools, net = referrals.match_pools(self.dataset, policy=policy, as_of=as_of)
         remaining = pd.Series(net.remaining, index=net.ids)
         chosen = matching.solve_match(pools, remaining)
-        open_ = matching.open_gaps(gaps, pools, chosen)
+        open_ = matching.open_gaps(gaps, pools, chosen, remaining)
         chosen = chosen[["mentee_id", "area", "candidate_id", "hops"]].reset_index(drop=True)
         chosen["path"] = referrals.paths_for(net, chosen["mentee_id"], chosen["candidate_id"], chosen["hops"])[0]
         return analysis.sort_rows(chosen, ["mentee_id", "area"])[matching.MATCH_COLUMNS], open_

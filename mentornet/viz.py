@@ -95,7 +95,7 @@ class NetworkPage:
 
 def _dataset_of(backend) -> Dataset:
     dataset = getattr(backend, "dataset", None)
-    if dataset is None:
+    if not isinstance(dataset, Dataset):
         raise DataError(Problem(getattr(backend, "name", "backend"),
                                 "viz needs the people and relationships tables, which this backend does "
                                 "not provide yet; export the data to a dataset directory"))

@@ -65,6 +65,8 @@ from .model import IDENTITY_PREFIX, MENTORS, Dataset, Policy
 from .output import neutralise, write_csv, write_table
 
 MOSAIC_BUCKETS = ("0", "1", "2", "3+")
+LIST_ROWS = 100      # rows of a list of people in the readable reports
+BUSIEST_ROWS = 25    # mentors shown in the readable mentor-load table
 BUSIEST_FRACTION = 0.10
 REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json",
                   ".xlsx": "xlsx"}
@@ -148,8 +150,11 @@ def audit_tables(ds: Dataset, *, policy: Policy, as_of: dt.date) -> AuditTables:
 
 def _tuples_by_mentee(rows: pd.DataFrame, column: str, ids: pd.Series) -> list[tuple]:
     """For each id, the sorted distinct values of ``column`` in its rows."""
-    grouped = rows.groupby("mentee_id")[column].agg(lambda v: tuple(sorted(set(v))))
-    return [grouped.get(i, ()) for i in ids]
+    pairs = rows[["mentee_id", column]].drop_duplicates().sort_values(["mentee_id", column], kind="mergesort")
+    found: dict[str, list] = {}
+    for mentee, value in zip(pairs["mentee_id"].to_numpy(), pairs[column].to_numpy()):
+        found.setdefault(mentee, []).append(value)
+    return [tuple(found.get(i, ())) for i in ids]
 
 
 def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -166,8 +171,9 @@ def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataF
     columns = ["mentor_id", "mentee_id", "last_met", "status"]
     if rows.empty:
         return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
-    out = rows.groupby(["mentor_id", "mentee_id"], sort=True).agg(
-        last_met=("last_met", "max"), status=("status", lambda s: "active" if s.eq("active").any() else "ended"))
+    out = (rows.assign(lapsed=rows["status"].eq("active"))
+           .groupby(["mentor_id", "mentee_id"], sort=True).agg(last_met=("last_met", "max"), lapsed=("lapsed", "any")))
+    out["status"] = np.where(out["lapsed"].to_numpy(), "active", "ended")
     return out.reset_index()[columns]
 
 
@@ -462,19 +468,27 @@ def _frame(rows: list[list], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
-def sections(figures: dict) -> list[Section]:
-    """The report as titled tables, in reading order."""
+def sections(figures: dict, *, full: bool = False) -> list[Section]:
+    """The report as titled tables, in reading order.
+
+    Lists of people (mentor load, over capacity, conflicts, stale pairs) are cut to a
+    readable length unless ``full`` (the spreadsheet and CSV exports); JSON always has all.
+    """
+    limit = None if full else LIST_ROWS
     out = [_summary(figures), _coverage_section(figures), _mosaic_section(figures), _groups_section(figures),
-           _concordance_section(figures), _load_section(figures), _distribution_section(figures),
+           _concordance_section(figures), _load_section(figures, None if full else BUSIEST_ROWS),
+           _over_capacity_section(figures, limit), _distribution_section(figures),
            _load_identity_section(figures)]
-    out.append(Section("conflicts", "Leadership conflicts", _frame(
-        [[c["mentor_id"], c["mentee_id"]] for c in figures["conflicts"]], ["mentor", "mentee"]),
-        "A leader (chair, program director, ...) actively mentors a trainee of their own department."))
+    conflicts = [[c["mentor_id"], c["mentee_id"]] for c in figures["conflicts"]]
+    out.append(Section("conflicts", "Leadership conflicts", _frame(conflicts[:limit], ["mentor", "mentee"]),
+                       "A leader (chair, program director, ...) actively mentors a trainee of their own department."
+                       + _more(len(conflicts), limit)))
+    stale = [[s["mentor_id"], s["mentee_id"], s["last_met"] or "", "ended" if s["status"] == "ended" else "lapsed"]
+             for s in figures["stale"]]
     out.append(Section("stale", "Stale or ended mentorships", _frame(
-        [[s["mentor_id"], s["mentee_id"], s["last_met"] or "", "ended" if s["status"] == "ended" else "lapsed"]
-         for s in figures["stale"]], ["mentor", "mentee", "last met", "status"]),
+        stale[:limit], ["mentor", "mentee", "last met", "status"]),
         "Pairs whose mentoring rows are all inactive: lapsed (status active, not met within the "
-        "stale_after_days policy) or ended.", index=2))
+        "stale_after_days policy) or ended." + _more(len(stale), limit), index=2))
     nc = figures["no_candidate"]
     out.append(Section("no_candidate", "Gaps with no candidate in reach", _frame(
         [[a, c["gaps"], c["without_candidate"]] for a, c in nc["by_area"].items()],
@@ -560,14 +574,28 @@ def _concordance_section(f: dict) -> Section:
         "whether or not they asked for it.", index=2)
 
 
-def _load_section(f: dict) -> Section:
+def _more(total: int, limit: int | None) -> str:
+    if limit is None or total <= limit:
+        return ""
+    return f" Showing {limit} of {total}; the JSON and XLSX reports list all."
+
+
+def _load_section(f: dict, limit: int | None) -> Section:
     over = set(f["over_capacity"])
-    ordered = sorted(f["mentors"], key=lambda m: (-m["load"], m["id"]))
+    ordered = sorted((m for m in f["mentors"] if m["load"] > 0), key=lambda m: (-m["load"], m["id"]))
     rows = [[m["id"], m["load"], m["capacity"], m["capacity"] - m["load"], "over capacity" if m["id"] in over else ""]
-            for m in ordered if m["load"] > 0 or m["id"] in over]
-    idle = sum(1 for m in f["mentors"] if m["load"] == 0)
+            for m in ordered[:limit]]
+    idle = len(f["mentors"]) - len(ordered)
+    shown = "" if limit is None or len(ordered) <= limit else f"The busiest {limit} of {len(ordered)} mentors. "
     return Section("mentors", "Mentor load", _frame(rows, ["mentor", "load", "capacity", "room", "flag"]),
-                   f"{idle} more mentor-eligible people have no active mentee.")
+                   f"{shown}{idle} more mentor-eligible people have no active mentee.")
+
+
+def _over_capacity_section(f: dict, limit: int | None) -> Section:
+    mentors = {m["id"]: m for m in f["mentors"]}
+    rows = [[i, mentors[i]["load"], mentors[i]["capacity"]] for i in f["over_capacity"]]
+    return Section("over_capacity", "Mentors over capacity", _frame(rows[:limit], ["mentor", "load", "capacity"]),
+                   "More active mentees than their capacity (or the policy default)." + _more(len(rows), limit))
 
 
 def _distribution_section(f: dict) -> Section:
@@ -624,7 +652,7 @@ def render(figures: dict, fmt: str, *, title: str = "Mentor audit") -> bytes:
         "md": lambda f, t: render_markdown(f, title=t).encode("utf-8"),
         "html": lambda f, t: render_html(f, title=t).encode("utf-8"),
         "xlsx": lambda f, t: render_xlsx(f),
-        "csv": lambda f, t: render_csv(f).encode("utf-8"),
+        "csv": lambda f, t: render_csv(f).encode("utf-8"),  # full lists
         "table": lambda f, t: render_text(f, title=t).encode("utf-8"),
     }
     return renderers[fmt](figures, title)
@@ -653,7 +681,7 @@ def render_csv(figures: dict) -> str:
     ``mentor / mentee``); there is one line per remaining cell.
     """
     rows = []
-    for s in sections(figures):
+    for s in sections(figures, full=True):
         for record in s.frame.itertuples(index=False, name=None):
             item = " / ".join(str(v) for v in record[: s.index])
             for column, value in zip(s.frame.columns[s.index:], record[s.index:]):
@@ -859,7 +887,7 @@ def render_xlsx(figures: dict) -> bytes:
 
     wb = Workbook()
     wb.remove(wb.active)
-    for s in sections(figures):
+    for s in sections(figures, full=True):
         ws = wb.create_sheet(SHEET_FORBIDDEN.sub(" ", s.title)[:31])
         ws.append([xlsx_cell(c) for c in s.frame.columns])
         for cell in ws[1]:

@@ -166,8 +166,8 @@ def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataF
     rows = rows[~analysis.active_mask(rows, policy=policy, as_of=as_of)]
     rows = rows.rename(columns={"source": "mentor_id", "target": "mentee_id"})
     active_keys = set(zip(active["mentor_id"], active["mentee_id"]))
-    lapsed = [(m, t) not in active_keys for m, t in zip(rows["mentor_id"], rows["mentee_id"])]
-    rows = rows[np.asarray(lapsed, dtype=bool)]
+    no_active_row = [(m, t) not in active_keys for m, t in zip(rows["mentor_id"], rows["mentee_id"])]
+    rows = rows[np.asarray(no_active_row, dtype=bool)]
     columns = ["mentor_id", "mentee_id", "last_met", "status"]
     if rows.empty:
         return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
@@ -500,19 +500,24 @@ def sections(figures: dict, *, full: bool = False) -> list[Section]:
     return out
 
 
+def _count_and_share(part: int, whole: int) -> str:
+    share = rate(part, whole)
+    return f"{part}" if share is None else f"{part} ({percent(share)})"
+
+
 def _summary(f: dict) -> Section:
     b = f["busiest_share"]
     nc = f["no_candidate"]
     rows = [
         ["as of", f["as_of"]],
         ["mentees", f["mentees"]],
-        ["mentees without any active mentor", f"{f['mentees_without_mentor']} ({percent(rate(f['mentees_without_mentor'], f['mentees']))})"],
+        ["mentees without any active mentor", _count_and_share(f["mentees_without_mentor"], f["mentees"])],
         ["gaps (needs without a mentor)", f["gaps"]],
         ["gaps with no candidate in reach", nc["without_candidate"]],
         ["mentors (eligible or mentoring)", len(f["mentors"])],
         ["active mentorships", b["mentorships"]],
         ["mentors over capacity", len(f["over_capacity"])],
-        [f"share carried by the busiest {b['busiest']} mentors (10%)", percent(b["share"])],
+        [f"share of mentorships carried by the busiest 10% of mentors ({b['busiest']})", percent(b["share"])],
         ["leadership conflicts", len(f["conflicts"])],
         ["stale or ended mentorships", len(f["stale"])],
     ]

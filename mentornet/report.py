@@ -218,9 +218,9 @@ def audit_figures(tables: AuditTables, *, policy: Policy, as_of: dt.date) -> dic
     """
     k = policy.min_group_size
     attrs = sorted(tables.identity_attributes)
-    mentees = tables.mentees
+    mentees = _lower_identity(tables.mentees, attrs)
     areas = _areas(mentees, attrs)
-    mentors = tables.mentors.sort_values("id", kind="mergesort", ignore_index=True)
+    mentors = _lower_identity(tables.mentors, attrs).sort_values("id", kind="mergesort", ignore_index=True)
     return {
         "as_of": as_of.isoformat(),
         "min_group_size": k,
@@ -244,6 +244,12 @@ def audit_figures(tables: AuditTables, *, policy: Policy, as_of: dt.date) -> dic
                                                tables.stale["last_met"], tables.stale["status"]))],
         "no_candidate": _no_candidate(mentees, tables.no_candidate, areas),
     }
+
+
+def _lower_identity(frame: pd.DataFrame, attrs: list[str]) -> pd.DataFrame:
+    """A copy with identity values in lower case, whatever case a backend returned them in."""
+    return frame.assign(**{IDENTITY_PREFIX + a: frame[IDENTITY_PREFIX + a].fillna("").astype(str).str.lower()
+                           for a in attrs})
 
 
 def _areas(mentees: pd.DataFrame, attrs: list[str]) -> list[str]:

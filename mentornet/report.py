@@ -702,11 +702,13 @@ def render_csv(figures: dict) -> str:
     return out.getvalue()
 
 
-MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+# Inside a table cell (never at the start of a line) only these make markup: code, emphasis,
+# links and images, strikethrough, math ($) and the pipe that starts a new column.
+MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
 
 
 def md_escape(value) -> str:
-    """Text that Markdown shows literally: HTML escaped, punctuation backslash-escaped, one line."""
+    """Text that Markdown shows literally inside a table cell: HTML escaped, markup backslash-escaped."""
     text = " ".join(str(value).split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return MD_SPECIAL.sub(r"\\\1", text)

@@ -1,0 +1,16 @@
+// name: coverage_by_department
+// description: Per department: mentees, how many have no active mentor, and how many have an active research and career mentor.
+// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active)
+// kind: read
+MATCH (m:Person)
+WHERE m.mentee = true
+WITH m, [(mentor:Person)-[r:MENTORS]->(m)
+         WHERE r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff)
+         | coalesce(r.focus, [])] AS foci
+WITH coalesce(m.department, '') AS department, m, foci
+RETURN department,
+       count(m) AS mentees,
+       sum(CASE WHEN size(foci) = 0 THEN 1 ELSE 0 END) AS without_mentor,
+       sum(CASE WHEN any(f IN foci WHERE 'research' IN f) THEN 1 ELSE 0 END) AS research_covered,
+       sum(CASE WHEN any(f IN foci WHERE 'career' IN f) THEN 1 ELSE 0 END) AS career_covered
+ORDER BY department

@@ -1,0 +1,23 @@
+// name: gaps
+// description: Every mentee need (research, career, identity:<attr>) without an active mentor covering it; the rows of `mentornet gaps`.
+// parameters: $cutoff (ISO date: a MENTORS row with last_met on or after it, or without last_met, counts as active), $concordance (map: identity attribute -> list of lower-case values that make concordance a need), $attrs (list of identity attribute names)
+// kind: read
+MATCH (m:Person)
+WHERE m.mentee = true
+WITH m, [(mentor:Person)-[r:MENTORS]->(m)
+         WHERE r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff)
+         | {mentor: mentor, focus: coalesce(r.focus, [])}] AS active
+WITH m, active,
+     reduce(seen = [], x IN active | CASE WHEN x.mentor IN seen THEN seen ELSE seen + x.mentor END) AS mentors
+WITH m, mentors,
+     [area IN ['research', 'career'] WHERE NOT any(x IN active WHERE area IN x.focus)] +
+     [attr IN $attrs
+      WHERE coalesce(toLower(m['identity.' + attr]), '') <> ''
+        AND (attr IN coalesce(m.seeks_concordance, [])
+             OR toLower(m['identity.' + attr]) IN coalesce($concordance[attr], []))
+        AND NOT any(x IN mentors WHERE coalesce(toLower(x['identity.' + attr]), '') = toLower(m['identity.' + attr]))
+      | 'identity:' + attr] AS gaps
+UNWIND gaps AS area
+RETURN m.id AS mentee_id, area, m.name AS name, m.role AS role, m.department AS department,
+       size(mentors) AS active_mentors
+ORDER BY mentee_id, area

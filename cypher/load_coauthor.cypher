@@ -1,0 +1,9 @@
+// name: load_coauthor
+// description: Writes one batch of COAUTHOR relationship rows, keyed on the row number of relationships.csv so re-running converges and duplicate rows stay distinct.
+// parameters: $rows (list of {source, target, row, props}: props holds every stored property, row included)
+// kind: write
+UNWIND $rows AS row
+MATCH (a:Person {id: row.source})
+MATCH (b:Person {id: row.target})
+MERGE (a)-[r:COAUTHOR {row: row.row}]->(b)
+SET r = row.props

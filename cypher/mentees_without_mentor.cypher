@@ -1,0 +1,10 @@
+// name: mentees_without_mentor
+// description: Mentees who have no active mentor at all.
+// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active)
+// kind: read
+MATCH (m:Person)
+WHERE m.mentee = true
+  AND NOT EXISTS { MATCH (:Person)-[r:MENTORS]->(m)
+                   WHERE r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff) }
+RETURN m.id AS mentee_id, m.name AS name, m.role AS role, m.department AS department
+ORDER BY mentee_id

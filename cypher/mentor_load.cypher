@@ -1,0 +1,12 @@
+// name: mentor_load
+// description: Load (distinct active mentees), capacity and room left of every mentor-eligible person or anyone with a mentee.
+// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $default_capacity (integer used when capacity is empty)
+// kind: read
+MATCH (p:Person)
+WITH p, COUNT { MATCH (p)-[r:MENTORS]->(mentee:Person)
+                WHERE r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff)
+                RETURN DISTINCT mentee } AS load
+WHERE p.role IN ['faculty', 'alumni', 'external'] OR load > 0
+WITH p, load, coalesce(p.capacity, $default_capacity) AS capacity
+RETURN p.id AS mentor_id, p.name AS name, load, capacity, capacity - load AS remaining
+ORDER BY mentor_id

@@ -1,0 +1,12 @@
+// name: over_capacity
+// description: Mentors whose number of distinct active mentees exceeds their capacity.
+// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $default_capacity (integer used when capacity is empty)
+// kind: read
+MATCH (p:Person)
+WITH p, COUNT { MATCH (p)-[r:MENTORS]->(mentee:Person)
+                WHERE r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff)
+                RETURN DISTINCT mentee } AS load
+WITH p, load, coalesce(p.capacity, $default_capacity) AS capacity
+WHERE load > capacity
+RETURN p.id AS mentor_id, p.name AS name, load, capacity
+ORDER BY mentor_id

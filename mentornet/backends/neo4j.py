@@ -1,0 +1,374 @@
+"""The Neo4j backend: the dataset lives in a Neo4j database, the analysis runs inside it.
+
+Every statement is a named file in ``cypher/`` (the package ``mentornet.cypher``); Python
+only passes parameters and turns rows into DataFrames. Values are always parameters, and
+relationship types come from the fixed list in :data:`mentornet.model.REL_TYPES` (one
+statement file per type), never from the data.
+
+How a dataset is stored (see the README, "Neo4j"):
+
+- one ``(:Person)`` node per person, ``id`` unique (constraint ``mentornet_person_id``); text
+  columns as strings, list columns (``research_interests``, ``career_interests``,
+  ``seeks_concordance``, ``leadership``) as lists of strings, ``mentee``/``accepting`` as
+  booleans, ``capacity`` as an integer or absent when empty;
+- identity columns keep their column name as the property key, ``identity.<attr>`` (Neo4j
+  properties cannot hold maps; in Cypher write ``p.`identity.gender```). An undisclosed
+  (empty) identity value is not stored;
+- one relationship per row of ``relationships.csv``, of type ``MENTORS``, ``COLLEAGUE``,
+  ``COAUTHOR`` or ``KNOWS``, with ``row`` (the spreadsheet row number, also the key that makes
+  loading idempotent: duplicate rows stay distinct relationships), ``focus`` (list),
+  ``status``, ``formal`` (boolean), ``since``/``last_met`` (ISO text, absent when empty) and any
+  unknown columns as text;
+- one ``(:MentornetDataset {key: 'dataset'})`` node recording the identity attribute names.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Callable, Iterable, Iterator
+
+import neo4j
+import neo4j.exceptions as nx_exc
+import pandas as pd
+
+from ..analysis import GAP_COLUMNS, sort_rows
+from ..errors import BackendUnavailable, DataError, Problem
+from ..io import PEOPLE_LIST_COLUMNS
+from ..model import IDENTITY_PREFIX, MENTORS, REL_TYPES, Dataset, Policy, stale_cutoff
+
+BATCH_ROWS = 10_000
+DELETE_BATCH = 10_000
+HEADER_RE = re.compile(r"^//\s*(\w+):\s*(.*?)\s*$")
+#: Errors meaning the server cannot be used: unreachable, gone, or refusing the credentials.
+UNAVAILABLE = (nx_exc.ServiceUnavailable, nx_exc.SessionExpired, nx_exc.AuthError,
+               nx_exc.DatabaseUnavailable, nx_exc.ConfigurationError, nx_exc.ConnectionAcquisitionTimeoutError,
+               OSError)
+
+
+# --------------------------------------------------------------------------- cypher files
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One ``cypher/*.cypher`` file: its header fields and its text."""
+
+    name: str
+    description: str
+    parameters: str
+    kind: str  # "read" (analyst queries, run by `mentornet query`) or "write" (used by load)
+    text: str
+
+
+def statement(name: str) -> Statement:
+    """The statement in ``cypher/<name>.cypher``; :class:`DataError` if there is none."""
+    resource = files("mentornet.cypher") / f"{name}.cypher"
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name) or not resource.is_file():
+        known = ", ".join(s.name for s in statements(kind="read"))
+        raise DataError(Problem("query", f"no query named {name!r} (known: {known})"))
+    return _parse(name, resource.read_text(encoding="utf-8"))
+
+
+def statements(*, kind: str | None = None) -> list[Statement]:
+    """Every statement file, sorted by name (only those of ``kind`` when given)."""
+    found = []
+    for resource in files("mentornet.cypher").iterdir():
+        if resource.name.endswith(".cypher"):
+            found.append(_parse(resource.name[: -len(".cypher")], resource.read_text(encoding="utf-8")))
+    return sorted((s for s in found if kind is None or s.kind == kind), key=lambda s: s.name)
+
+
+def _parse(name: str, text: str) -> Statement:
+    header = {}
+    for line in text.splitlines():
+        m = HEADER_RE.match(line)
+        if not m:
+            break
+        header[m.group(1).lower()] = m.group(2)
+    return Statement(name=header.get("name", name), description=header.get("description", ""),
+                     parameters=header.get("parameters", ""), kind=header.get("kind", "read"), text=text)
+
+
+# --------------------------------------------------------------------------- rows to write
+
+
+def person_rows(people: pd.DataFrame) -> list[dict]:
+    """People as ``{id, props}`` maps of plain Python values (see the module docstring)."""
+    columns = {}
+    for col in people.columns:
+        series = people[col]
+        if col == "capacity":
+            columns[col] = [None if pd.isna(v) else int(v) for v in series]
+        elif col in ("mentee", "accepting"):
+            columns[col] = [bool(v) for v in series]
+        elif col in PEOPLE_LIST_COLUMNS:
+            columns[col] = [list(v) for v in series]
+        elif col.startswith(IDENTITY_PREFIX):
+            columns[col] = [v if v != "" else None for v in series]
+        else:
+            columns[col] = [_plain(v) for v in series]
+    names = list(columns)
+    rows = []
+    for values in zip(*columns.values()):
+        props = {k: v for k, v in zip(names, values) if v is not None}
+        rows.append({"id": props["id"], "props": props})
+    return rows
+
+
+def relationship_rows(rels: pd.DataFrame) -> dict[str, list[dict]]:
+    """Relationship rows grouped by type, as ``{source, target, row, props}`` maps."""
+    by_type: dict[str, list[dict]] = {t: [] for t in REL_TYPES}
+    names = [c for c in rels.columns if c not in ("source", "target", "type")]
+    columns = []
+    for col in names:
+        series = rels[col]
+        if col == "focus":
+            columns.append([list(v) for v in series])
+        elif col == "formal":
+            columns.append([None if pd.isna(v) else bool(v) for v in series])
+        elif col == "row":
+            columns.append([int(v) for v in series])
+        elif col in ("since", "last_met"):
+            columns.append([v if v != "" else None for v in series])
+        else:
+            columns.append([_plain(v) for v in series])
+    for source, target, rtype, *values in zip(rels["source"], rels["target"], rels["type"], *columns):
+        props = {k: v for k, v in zip(names, values) if v is not None}
+        by_type[rtype].append({"source": source, "target": target, "row": props["row"], "props": props})
+    return by_type
+
+
+def _plain(value):
+    if value is None or (not isinstance(value, (str, list, tuple)) and pd.isna(value)):
+        return None
+    if isinstance(value, tuple):
+        return list(value)
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
+
+
+def batches(rows: list, size: int = BATCH_ROWS) -> Iterator[list]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+# --------------------------------------------------------------------------- backend
+
+
+class Neo4jBackend:
+    """Answers the analysis questions with Cypher run inside a Neo4j database."""
+
+    name = "neo4j"
+
+    def __init__(self, driver, *, uri: str, database: str | None = None):
+        self._driver = driver
+        self.uri = uri
+        self.database = database
+
+    @classmethod
+    def connect(cls, uri: str, *, user: str | None = "neo4j", password: str | None = None,
+                database: str | None = None) -> "Neo4jBackend":
+        """Connect and check the server answers; :class:`BackendUnavailable` otherwise.
+
+        The message names the URI and the reason, never the password.
+        """
+        driver = None
+        try:
+            driver = neo4j.GraphDatabase.driver(uri, auth=(user or "neo4j", password or ""),
+                                                connection_timeout=10.0)
+            driver.verify_connectivity()  # fails at once, without the retries of managed transactions
+            backend = cls(driver, uri=uri, database=database)
+            backend._auto("RETURN 1 AS ok")  # checks the credentials and that the database exists
+            return backend
+        except (*UNAVAILABLE, nx_exc.Neo4jError, nx_exc.DriverError, ValueError) as exc:
+            if driver is not None:
+                driver.close()
+            raise BackendUnavailable(unavailable_message(uri, exc, password)) from None
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- running statements --------------------------------------------------------------
+
+    def _session(self):
+        return self._driver.session(database=self.database) if self.database else self._driver.session()
+
+    def _read(self, text: str, **params) -> list[dict]:
+        with self._session() as session:
+            return session.execute_read(lambda tx: tx.run(text, params).data())
+
+    def _write(self, text: str, **params) -> list[dict]:
+        with self._session() as session:
+            return session.execute_write(lambda tx: tx.run(text, params).data())
+
+    def run_query(self, name: str, params: dict) -> pd.DataFrame:
+        """Run the read statement ``cypher/<name>.cypher`` with ``params``; one row per record."""
+        found = statement(name)
+        if found.kind != "read":
+            raise DataError(Problem("query", f"{name!r} is a statement used by load, not a query"))
+        try:
+            with self._session() as session:
+                keys, records = session.execute_read(lambda tx: _keys_and_values(tx.run(found.text, params)))
+        except nx_exc.ClientError as exc:
+            raise DataError(Problem(f"query {name}", _one_line(exc.message or str(exc)))) from None
+        except UNAVAILABLE as exc:
+            raise BackendUnavailable(unavailable_message(self.uri, exc)) from None
+        return pd.DataFrame(records, columns=keys)
+
+    def _rows(self, name: str, **params) -> list[dict]:
+        try:
+            return self._read(statement(name).text, **params)
+        except UNAVAILABLE as exc:
+            raise BackendUnavailable(unavailable_message(self.uri, exc)) from None
+
+    # -- the interface -----------------------------------------------------------------
+
+    def identity_attributes(self) -> list[str]:
+        return list(self._rows("dataset_info")[0]["identity_attributes"])
+
+    def counts(self) -> dict[str, int]:
+        """Number of people and of relationships between people in the database."""
+        info = self._rows("dataset_info")[0]
+        return {"people": info["people"], "relationships": info["relationships"]}
+
+    def standard_parameters(self, *, policy: Policy, as_of: dt.date) -> dict:
+        """The parameters every query file draws from: the date cutoff and the policy."""
+        return {
+            "cutoff": stale_cutoff(as_of, policy),
+            "concordance": {attr: sorted(values) for attr, values in policy.concordance.items()},
+            "attrs": self.identity_attributes(),
+            "default_capacity": policy.default_capacity,
+        }
+
+    def warnings(self, *, policy: Policy, as_of: dt.date) -> list[Problem]:
+        """Over-capacity mentors and leadership conflicts, computed in the database.
+
+        Warnings found while reading the files (duplicate rows, undisclosed concordance) are
+        reported by ``load``; they are not stored in the database.
+        """
+        params = self.standard_parameters(policy=policy, as_of=as_of)
+        found = []
+        for row in self._rows("over_capacity", **params):
+            found.append(Problem(self.uri, f"mentor {row['mentor_id']!r} has {row['load']} active mentees, "
+                                           f"over capacity {row['capacity']}", severity="warning"))
+        for row in self._rows("leadership_conflicts", **params):
+            found.append(Problem(self.uri, f"leader {row['mentor_id']!r} mentors {row['mentee_id']!r}, a trainee "
+                                           "of their own department (leadership conflict)", severity="warning"))
+        return found
+
+    def gaps(self, *, policy: Policy, as_of: dt.date) -> pd.DataFrame:
+        """Every need without coverage, computed by ``cypher/gaps.cypher``; same frame as the embedded backend."""
+        params = self.standard_parameters(policy=policy, as_of=as_of)
+        rows = self._rows("gaps", **params)
+        frame = pd.DataFrame(rows, columns=GAP_COLUMNS)
+        for col in GAP_COLUMNS[:-1]:
+            frame[col] = frame[col].fillna("").astype(object)
+        frame["active_mentors"] = frame["active_mentors"].astype(int)
+        # Neo4j orders strings by UTF-16 code unit; Python by code point: re-sort to be exact.
+        return sort_rows(frame, ["mentee_id", "area"])[GAP_COLUMNS]
+
+    def names(self, ids) -> dict[str, str]:
+        """Display names for the given ids."""
+        rows = self._read("MATCH (p:Person) WHERE p.id IN $ids RETURN p.id AS id, p.name AS name",
+                          ids=[str(i) for i in ids])
+        return {r["id"]: r["name"] for r in rows}
+
+    def refer(self, **_):
+        raise DataError(Problem(self.uri, "refer is not available for a Neo4j source yet; "
+                                          "run it on the dataset directory"))
+
+    def match(self, **_):
+        raise DataError(Problem(self.uri, "match is not available for a Neo4j source yet; "
+                                          "run it on the dataset directory"))
+
+    @property
+    def dataset(self):
+        raise DataError(Problem(self.uri, "this command is not available for a Neo4j source yet; "
+                                          "run it on the dataset directory"))
+
+    # -- loading -----------------------------------------------------------------------
+
+    def load(self, ds: Dataset, *, replace: bool = False,
+             progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
+        """Write a validated dataset idempotently; returns the rows written per kind.
+
+        Schema first, then people, then relationships, in batches of :data:`BATCH_ROWS`.
+        ``replace`` first deletes what an earlier load wrote. ``progress(kind, done, total)``
+        is called after each batch. A connection lost midway raises
+        :class:`BackendUnavailable`; running the load again converges.
+        """
+        progress = progress or (lambda kind, done, total: None)
+        written = {"people": 0, "relationships": 0}
+        try:
+            for name in ("schema_person_id", "schema_person_mentee", "schema_person_department"):
+                self._auto(statement(name).text)
+            if replace:
+                self.delete_loaded()
+            people = person_rows(ds.people)
+            write = statement("load_people").text
+            for batch in batches(people):
+                self._write(write, rows=batch)
+                written["people"] += len(batch)
+                progress("people", written["people"], len(people))
+            by_type = relationship_rows(ds.relationships)
+            total = sum(len(rows) for rows in by_type.values())
+            for rtype in REL_TYPES:
+                write = statement(f"load_{rtype.lower()}").text
+                for batch in batches(by_type[rtype]):
+                    self._write(write, rows=batch)
+                    written["relationships"] += len(batch)
+                    progress("relationships", written["relationships"], total)
+            self._write(statement("load_dataset_info").text, attrs=ds.identity_attributes, source=ds.source)
+        except UNAVAILABLE as exc:
+            raise BackendUnavailable(
+                unavailable_message(self.uri, exc)
+                + f" (after {written['people']} people and {written['relationships']} relationships; "
+                  "run the load again: it converges)") from None
+        return written
+
+    def delete_loaded(self) -> None:
+        """Delete every :Person (with its relationships) and the dataset record, in batches."""
+        for name in ("delete_relationships", "delete_people"):
+            text = statement(name).text
+            while self._write(text, batch=DELETE_BATCH)[0]["deleted"]:
+                pass
+
+    def _auto(self, text: str, **params) -> None:
+        with self._session() as session:
+            session.run(text, params).consume()
+
+
+def _keys_and_values(result) -> tuple[list[str], list[list]]:
+    keys = list(result.keys())
+    return keys, [list(record.values()) for record in result]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def unavailable_message(uri: str, exc: BaseException, password: str | None = None) -> str:
+    """One line saying why ``uri`` cannot be used; the password is never part of it."""
+    if isinstance(exc, nx_exc.AuthError):
+        reason = "authentication failed (check --user / NEO4J_USERNAME and NEO4J_PASSWORD)"
+    elif isinstance(exc, nx_exc.Neo4jError) and "database" in str(exc.message or "").lower():
+        reason = _one_line(exc.message)
+    elif isinstance(exc, (nx_exc.ServiceUnavailable, nx_exc.SessionExpired, OSError)):
+        reason = "cannot reach the server (is it running, and is the address right?)"
+    else:
+        reason = _one_line(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
+    message = f"{uri}: {reason}"
+    if password:
+        message = message.replace(password, "***")
+    return message
+
+
+__all__ = ["Neo4jBackend", "Statement", "statement", "statements", "person_rows", "relationship_rows"]

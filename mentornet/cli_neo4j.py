@@ -1,0 +1,116 @@
+"""``mentornet load`` and ``mentornet query``: the commands that only make sense with Neo4j."""
+from __future__ import annotations
+
+import json
+import time
+
+import click
+
+from .clitools import analysis_options, neo4j_password, report_warnings
+from .errors import DataError, Problem
+from .output import emit
+
+
+def _require_uri(uri: str) -> str:
+    from .backends import is_neo4j_uri
+
+    if not is_neo4j_uri(uri):
+        raise DataError(Problem(uri, "not a Neo4j URI (expected neo4j://, neo4j+s://, bolt:// or bolt+s://)"))
+    return uri
+
+
+def _connect(uri: str, credentials: dict):
+    from .backends.neo4j import Neo4jBackend
+
+    return Neo4jBackend.connect(uri, password=neo4j_password(), **credentials)
+
+
+def _progress(kind: str, done: int, total: int) -> None:
+    click.echo(f"loading {kind}: {done:,} of {total:,}", err=True)
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.argument("uri", metavar="NEO4J_URI")
+@click.option("--replace", is_flag=True, help="First delete what an earlier load wrote (every :Person).")
+@click.option("--user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True,
+              help="Neo4j user (env NEO4J_USERNAME).")
+@click.option("--database", envvar="NEO4J_DATABASE", default=None,
+              help="Neo4j database (env NEO4J_DATABASE).")
+def load(directory, uri, *, replace, user, database):
+    """Validate DIRECTORY, then load it into Neo4j (re-running converges).
+
+    A dataset with any error changes nothing. The uniqueness constraint on the person id
+    and the indexes are created first; people and relationships are written in batches.
+    The password comes from NEO4J_PASSWORD or a prompt.
+
+    \b
+    Example:
+      NEO4J_PASSWORD=... mentornet load examples/radiology bolt://127.0.0.1:7687 --replace
+    """
+    from .io import read_dataset
+
+    _require_uri(uri)
+    dataset = read_dataset(directory)  # a DataError here means nothing was written
+    report_warnings(list(dataset.warnings))
+    started = time.perf_counter()
+    with _connect(uri, {"user": user, "database": database}) as backend:
+        written = backend.load(dataset, replace=replace, progress=_progress)
+    seconds = max(time.perf_counter() - started, 1e-9)
+    click.echo(f"loaded {written['people']:,} people and {written['relationships']:,} relationships "
+               f"into {uri} in {seconds:.1f} s", err=True)
+
+
+def _parse_parameter(text: str) -> tuple[str, object]:
+    """``key=text`` gives a string; ``key:=json`` a number, list, map, true/false or null."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.rstrip(":").strip():
+        raise DataError(Problem("-p", f"expected key=value or key:=json, got {text!r}"))
+    if key.endswith(":"):
+        key = key[:-1]
+        try:
+            return key.strip(), json.loads(value)
+        except ValueError:
+            raise DataError(Problem("-p", f"{key.strip()}:= needs a JSON value, got {value!r}")) from None
+    return key.strip(), value
+
+
+@click.command()
+@click.argument("name", required=False)
+@click.argument("uri", metavar="NEO4J_URI", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the named queries with their descriptions.")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter: key=text, or key:=json for numbers, lists and maps. Repeatable.")
+@analysis_options
+def query(name, uri, *, list_, params, as_of, policy, fmt, credentials):
+    """Run a named query from cypher/ inside Neo4j, or --list them.
+
+    Parameters are always passed as parameters, never pasted into the Cypher. The usual
+    ones are filled in from --as-of and --policy: $cutoff (last_met on or after it counts
+    as active), $concordance, $attrs (identity attributes) and $default_capacity; -p
+    overrides them.
+
+    \b
+    Examples:
+      mentornet query --list
+      mentornet query gaps bolt://127.0.0.1:7687 --as-of 2026-11-25
+      mentornet query stale_mentorships bolt://127.0.0.1:7687 -p cutoff=2025-06-01
+    """
+    from .backends.neo4j import statement, statements
+
+    if list_:
+        rows = [(s.name, s.description, s.parameters) for s in statements(kind="read")]
+        import pandas as pd
+
+        emit(pd.DataFrame(rows, columns=["name", "description", "parameters"]), fmt,
+             click.get_text_stream("stdout"))
+        return
+    if not name or not uri:
+        raise click.UsageError("give a query NAME and a NEO4J_URI, or --list")
+    _require_uri(uri)
+    statement(name)  # an unknown name is a usage error before connecting
+    given = dict(_parse_parameter(p) for p in params)
+    with _connect(uri, credentials) as backend:
+        values = {**backend.standard_parameters(policy=policy, as_of=as_of), **given}
+        rows = backend.run_query(name, values)
+    emit(rows, fmt, click.get_text_stream("stdout"))

@@ -1,0 +1,332 @@
+"""The Neo4j backend against a real Neo4j 5.26 server (tests/neo4j): load, gaps parity, query, errors."""
+import datetime as dt
+import socket
+import sys
+from pathlib import Path
+from types import MappingProxyType
+
+_ROOT = str(Path(__file__).resolve().parents[1])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+pytest_plugins = ["tests.neo4j.fixture"]
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
+
+from mentornet.analysis import dataset_warnings  # noqa: E402
+from mentornet.backends.networkx import NetworkXBackend  # noqa: E402
+from mentornet.cli import main  # noqa: E402
+from mentornet.errors import BackendUnavailable  # noqa: E402
+from mentornet.generate import generate_dataset  # noqa: E402
+from mentornet.io import read_dataset  # noqa: E402
+from mentornet.model import Policy  # noqa: E402
+
+from helpers import write_dataset  # noqa: E402
+
+pytestmark = pytest.mark.neo4j
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "radiology"
+AS_OF = dt.date(2026, 11, 25)
+WRONG_PASSWORD = "not-the-password-Zq7"
+
+
+@pytest.fixture(scope="module")
+def server(neo4j_clean):
+    return neo4j_clean
+
+
+@pytest.fixture()
+def backend(server):
+    from mentornet.backends.neo4j import Neo4jBackend
+
+    with Neo4jBackend.connect(server.uri, user=server.user, password=server.password,
+                              database=server.database) as opened:
+        yield opened
+
+
+def env_for(server, password=None):
+    return {"NEO4J_PASSWORD": password if password is not None else server.password,
+            "NEO4J_USERNAME": server.user, "NEO4J_DATABASE": server.database}
+
+
+def invoke(server, *args, password=None):
+    return CliRunner().invoke(main, [str(a) for a in args], env=env_for(server, password))
+
+
+def unused_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def graph_snapshot(server):
+    """Every person and relationship with all properties, in a stable order."""
+    with server.driver() as driver:
+        people, _, _ = driver.execute_query(
+            "MATCH (p:Person) RETURN p.id AS id, properties(p) AS props ORDER BY id", database_=server.database)
+        rels, _, _ = driver.execute_query(
+            "MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS props "
+            "ORDER BY r.row, a, b, t", database_=server.database)
+        other, _, _ = driver.execute_query(
+            "MATCH (n) WHERE NOT n:Person RETURN labels(n) AS labels, properties(n) AS props",
+            database_=server.database)
+    return ([r.data() for r in people], [r.data() for r in rels], [r.data() for r in other])
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    found = {}
+    for seed in (3, 11):
+        directory = tmp_path_factory.mktemp(f"gen{seed}") / "ds"
+        generate_dataset(directory, people=300, seed=seed)
+        found[seed] = read_dataset(directory)
+    return found
+
+
+def policies(ds):
+    concordance = {attr: frozenset({"female", "nonbinary", "yes"}) for attr in ds.identity_attributes}
+    return [Policy(), Policy(stale_after_days=120, concordance=MappingProxyType(concordance))]
+
+
+def assert_same_frame(left, right):
+    pd.testing.assert_frame_equal(left.reset_index(drop=True).astype(str), right.reset_index(drop=True).astype(str))
+
+
+# --------------------------------------------------------------------------- parity
+
+
+def check_parity(backend, ds):
+    backend.load(ds, replace=True)
+    embedded = NetworkXBackend(ds)
+    for policy in policies(ds):
+        for as_of in (AS_OF, dt.date(2024, 3, 1)):
+            expected = embedded.gaps(policy=policy, as_of=as_of)
+            assert_same_frame(backend.gaps(policy=policy, as_of=as_of), expected)
+            assert sorted(p.message for p in backend.warnings(policy=policy, as_of=as_of)) == \
+                sorted(p.message for p in dataset_warnings(ds, policy=policy, as_of=as_of))
+
+
+def test_gaps_parity_on_the_example(backend):
+    ds = read_dataset(EXAMPLE)
+    check_parity(backend, ds)
+    assert len(backend.gaps(policy=Policy(), as_of=AS_OF)) > 0
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_gaps_parity_on_generated_datasets(backend, generated, seed):
+    check_parity(backend, generated[seed])
+
+
+def test_gaps_frame_has_the_embedded_columns_and_types(backend):
+    ds = read_dataset(EXAMPLE)
+    backend.load(ds, replace=True)
+    got = backend.gaps(policy=Policy(), as_of=AS_OF)
+    expected = NetworkXBackend(ds).gaps(policy=Policy(), as_of=AS_OF)
+    assert list(got.columns) == list(expected.columns)
+    assert got["active_mentors"].dtype == expected["active_mentors"].dtype
+    assert got[["mentee_id", "area"]].values.tolist() == expected[["mentee_id", "area"]].values.tolist()
+
+
+def test_names(backend):
+    backend.load(read_dataset(EXAMPLE), replace=True)
+    assert backend.names(["res-alvarez", "nobody"]) == {"res-alvarez": "Dr. Sofia Alvarez"}
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def test_load_twice_converges(server, backend):
+    ds = read_dataset(EXAMPLE)
+    backend.load(ds, replace=True)
+    first, first_snapshot = backend.counts(), graph_snapshot(server)
+    backend.load(ds)
+    assert backend.counts() == first == {"people": len(ds.people), "relationships": len(ds.relationships)}
+    assert graph_snapshot(server) == first_snapshot
+
+
+def test_load_twice_through_the_cli(server):
+    assert invoke(server, "load", EXAMPLE, server.uri, "--replace").exit_code == 0
+    before = graph_snapshot(server)
+    result = invoke(server, "load", EXAMPLE, server.uri)
+    assert result.exit_code == 0, result.output
+    assert "loaded 59 people and 81 relationships" in result.stderr
+    assert result.stdout == ""
+    assert graph_snapshot(server) == before
+
+
+def test_stored_properties(server, backend):
+    backend.load(read_dataset(EXAMPLE), replace=True)
+    with server.driver() as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (p:Person {id: 'fac-okafor'}) RETURN properties(p) AS p", database_=server.database)
+        person = records[0]["p"]
+        records, _, _ = driver.execute_query(
+            "MATCH (:Person {id: 'fac-kim'})-[r:MENTORS]->(:Person {id: 'res-alvarez'}) RETURN properties(r) AS r",
+            database_=server.database)
+        rel = records[0]["r"]
+    assert person["capacity"] == 3 and person["accepting"] is True and person["mentee"] is False
+    assert person["leadership"] == ["chair"]
+    assert person["research_interests"] == ["oncology-imaging", "health-equity"]
+    assert person["identity.gender"] == "male"
+    assert rel == {"row": 2, "focus": ["research"], "status": "active", "since": "2023-08-01",
+                   "last_met": "2026-10-14", "formal": True}
+
+
+def test_duplicate_rows_stay_distinct_relationships(server, backend):
+    ds = read_dataset(EXAMPLE)
+    backend.load(ds, replace=True)
+    with server.driver() as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (:Person {id: 'fac-reyes'})-[r:MENTORS]->(:Person {id: 'res-brooks'}) RETURN r.row AS row "
+            "ORDER BY row", database_=server.database)
+    assert [r["row"] for r in records] == [5, 6]
+
+
+def test_replace_removes_what_an_earlier_load_wrote(server, backend, tmp_path):
+    backend.load(read_dataset(EXAMPLE), replace=True)
+    small = write_dataset(tmp_path / "small", [
+        {"id": "f1", "role": "faculty"}, {"id": "r1", "role": "resident"}],
+        [{"source": "f1", "target": "r1", "type": "MENTORS", "focus": "career"}])
+    result = invoke(server, "load", small, server.uri, "--replace")
+    assert result.exit_code == 0, result.output
+    assert backend.counts() == {"people": 2, "relationships": 1}
+    rows = backend.gaps(policy=Policy(), as_of=AS_OF)
+    assert rows[["mentee_id", "area"]].values.tolist() == [["r1", "research"]]
+
+
+@pytest.mark.parametrize("replace", [[], ["--replace"]])
+def test_a_dataset_with_an_error_changes_nothing(server, backend, tmp_path, replace):
+    backend.load(read_dataset(EXAMPLE), replace=True)
+    before = graph_snapshot(server)
+    bad = write_dataset(tmp_path / "bad", [
+        {"id": "f1", "role": "faculty"}, {"id": "r1", "role": "wizard"}],
+        [{"source": "f1", "target": "r1", "type": "MENTORS"}])
+    result = invoke(server, "load", bad, server.uri, *replace)
+    assert result.exit_code == 2
+    assert "unknown role 'wizard'" in result.stderr and "Traceback" not in result.output
+    assert graph_snapshot(server) == before
+
+
+def test_load_needs_a_neo4j_uri(server, tmp_path):
+    result = invoke(server, "load", EXAMPLE, tmp_path)
+    assert result.exit_code == 2
+    assert "not a Neo4j URI" in result.stderr
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_wrong_password_exits_3_without_printing_it(server):
+    for args in (["load", EXAMPLE, server.uri], ["gaps", server.uri], ["query", "gaps", server.uri]):
+        result = invoke(server, *args, password=WRONG_PASSWORD)
+        assert result.exit_code == 3, result.output
+        assert "authentication failed" in result.stderr
+        assert WRONG_PASSWORD not in result.output and WRONG_PASSWORD not in result.stderr
+        assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1 + (
+            2 if args[0] == "load" else 0)  # load also prints the example's two warnings
+
+
+def test_connect_with_wrong_password_raises_backend_unavailable(server):
+    from mentornet.backends.neo4j import Neo4jBackend
+
+    with pytest.raises(BackendUnavailable) as info:
+        Neo4jBackend.connect(server.uri, user=server.user, password=WRONG_PASSWORD, database=server.database)
+    assert WRONG_PASSWORD not in str(info.value)
+
+
+@pytest.mark.parametrize("command", ["load", "gaps", "query"])
+def test_stopped_server_exits_3(server, command):
+    uri = f"bolt://127.0.0.1:{unused_port()}"
+    args = {"load": ["load", EXAMPLE, uri], "gaps": ["gaps", uri], "query": ["query", "gaps", uri]}[command]
+    result = invoke(server, *args)
+    assert result.exit_code == 3, result.output
+    assert f"database unavailable: {uri}: cannot reach the server" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unknown_database_exits_3(server):
+    result = CliRunner().invoke(main, ["gaps", server.uri, "--database", "nosuchdb"],
+                                env=env_for(server))
+    assert result.exit_code == 3
+    assert "nosuchdb" in result.stderr
+
+
+# --------------------------------------------------------------------------- query
+
+
+def test_query_list():
+    result = CliRunner().invoke(main, ["query", "--list", "--format", "csv"])
+    assert result.exit_code == 0
+    frame = pd.read_csv(pd.io.common.StringIO(result.stdout))
+    names = set(frame["name"])
+    assert {"gaps", "mentor_load", "over_capacity", "leadership_conflicts", "stale_mentorships",
+            "coverage_by_department", "mentees_without_mentor"} <= names
+    assert not any(n.startswith(("load_", "delete_", "schema_")) for n in names)
+    assert frame["description"].str.len().min() > 10
+
+
+def test_every_cypher_file_has_a_header():
+    from mentornet.backends.neo4j import statements
+
+    found = statements()
+    assert len(found) >= 15
+    for s in found:
+        assert s.description and s.parameters and s.kind in ("read", "write"), s.name
+        lines = s.text.splitlines()
+        assert lines[0] == f"// name: {s.name}"
+
+
+def test_query_gaps_matches_the_gaps_command(server):
+    assert invoke(server, "load", EXAMPLE, server.uri, "--replace").exit_code == 0
+    via_query = invoke(server, "query", "gaps", server.uri, "--as-of", "2026-11-25", "--format", "csv")
+    via_gaps = invoke(server, "gaps", server.uri, "--as-of", "2026-11-25", "--format", "csv")
+    embedded = invoke(server, "gaps", EXAMPLE, "--as-of", "2026-11-25", "--format", "csv")
+    assert via_query.exit_code == via_gaps.exit_code == embedded.exit_code == 0
+    assert via_query.stdout == via_gaps.stdout == embedded.stdout
+    assert via_query.stdout.startswith("mentee_id,area,name,role,department,active_mentors\n")
+
+
+def test_query_analyst_queries(server):
+    assert invoke(server, "load", EXAMPLE, server.uri, "--replace").exit_code == 0
+    over = invoke(server, "query", "over_capacity", server.uri, "--as-of", "2026-11-25", "--format", "csv")
+    assert over.stdout == "mentor_id,name,load,capacity\nfac-patel,Dr. Anil Patel,3,2\n"
+    conflicts = invoke(server, "query", "leadership_conflicts", server.uri, "--as-of", "2026-11-25",
+                       "--format", "csv")
+    assert conflicts.stdout.splitlines()[1].startswith("fac-lindqvist,res-jones,")
+    stale = invoke(server, "query", "stale_mentorships", server.uri, "--as-of", "2026-11-25", "--format", "csv")
+    assert stale.stdout == ("mentor_id,mentee_id,last_met,status\n"
+                            "fac-sato,res-huang,2025-05-20,active\nfac-thompson,fel-santos,2024-06-20,ended\n")
+    # -p overrides the cutoff that --as-of gives: with an early cutoff nothing has lapsed
+    early = invoke(server, "query", "stale_mentorships", server.uri, "-p", "cutoff=2000-01-01", "--format", "csv")
+    assert early.stdout == "mentor_id,mentee_id,last_met,status\nfac-thompson,fel-santos,2024-06-20,ended\n"
+    load = invoke(server, "query", "mentor_load", server.uri, "-p", "default_capacity:=7", "--format", "json")
+    assert load.exit_code == 0 and '"capacity": 7' in load.stdout
+    for name in ("coverage_by_department", "mentees_without_mentor", "dataset_info"):
+        result = invoke(server, "query", name, server.uri, "--as-of", "2026-11-25", "--format", "csv")
+        assert result.exit_code == 0 and result.stdout.count("\n") >= 2, (name, result.output)
+
+
+def test_query_unknown_name_or_write_statement_is_a_usage_error(server):
+    for name in ("nope", "load_people", "../gaps"):
+        result = invoke(server, "query", name, server.uri)
+        assert result.exit_code == 2, (name, result.output)
+        assert "Traceback" not in result.output
+
+
+def test_query_bad_parameter(server):
+    result = invoke(server, "query", "gaps", server.uri, "-p", "attrs:=[oops")
+    assert result.exit_code == 2
+    result = invoke(server, "query", "gaps", server.uri, "-p", "novalue")
+    assert result.exit_code == 2
+
+
+def test_query_without_name_is_a_usage_error():
+    assert CliRunner().invoke(main, ["query"]).exit_code == 2
+
+
+def test_refer_on_neo4j_is_a_clear_error(server):
+    result = invoke(server, "refer", server.uri)
+    assert result.exit_code == 2
+    assert "not available for a Neo4j source" in result.stderr

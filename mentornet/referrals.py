@@ -273,7 +273,7 @@ def _rank_batch(net, batch, gap_m, gap_area, *, policy, limit, with_paths):
         "candidate_id": net.ids[cands], "hops": hits["hops"].to_numpy(), "score": hits["score"].to_numpy(),
     })
     frame["candidate_name"] = ""
-    frame["shares"] = _shares(net, mentees, cands, areas)
+    frame["shares"] = _shares(net, mentees, cands, areas) if with_paths else ""
     if with_paths:
         paths, ties = _paths(net, layers, gap_row[g], mentees, cands, hits["hops"].to_numpy())
         frame["path"], frame["ties"] = paths, ties
@@ -307,14 +307,20 @@ def _evaluate(net, batch, rows, cands, gap_row, gap_area, hop) -> pd.DataFrame:
 
 def _shares(net, mentees, cands, areas) -> list[str]:
     """Interests the mentee and candidate share for the need (research for identity needs)."""
-    out = []
-    for m, c, area in zip(mentees, cands, areas):
-        use_career = area == "career"
+    out = [""] * len(mentees)
+    career = np.asarray(areas == "career")
+    for use_career in (False, True):
+        sel = np.flatnonzero(career == use_career)
+        if not len(sel):
+            continue
         bits = net.career if use_career else net.research
         vocab = net.career_vocab if use_career else net.research_vocab
-        common = bits[m] & bits[c]
-        items = [vocab[w * 64 + i] for w, word in enumerate(common) for i in range(64) if int(word) >> i & 1]
-        out.append(";".join(items))
+        common = bits[mentees[sel]] & bits[cands[sel]]
+        uniq, inverse = np.unique(common, axis=0, return_inverse=True)
+        text = [";".join(vocab[w * 64 + i] for w, word in enumerate(row) for i in range(64) if int(word) >> i & 1)
+                for row in uniq]
+        for i, k in zip(sel, inverse.reshape(-1)):
+            out[i] = text[k]
     return out
 
 

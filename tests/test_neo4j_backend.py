@@ -119,6 +119,46 @@ def test_gaps_parity_on_generated_datasets(backend, generated, seed):
     check_parity(backend, generated[seed])
 
 
+TRICKY_PEOPLE = [
+    {"id": "f1", "role": "faculty", "department": "Rad", "identity.gender": "female", "identity.urm": "",
+     "research_interests": "ai", "capacity": "1", "email": "f1@example.org"},
+    {"id": "f2", "role": "Faculty", "department": "rad", "identity.gender": "male", "identity.urm": "no",
+     "leadership": "chair"},
+    {"id": "f3", "role": "alumni", "identity.gender": "", "accepting": "no"},
+    {"id": "m1", "role": "resident", "department": "Rad", "identity.gender": "Female", "seeks_concordance": "gender"},
+    {"id": "m2", "role": "resident", "department": "Rad", "identity.urm": "Yes"},
+    {"id": "r-\U0001D518", "role": "student", "identity.gender": "nonbinary", "seeks_concordance": "gender;urm"},
+    {"id": "r-\uFF5A", "role": "student", "name": "Zed"},
+    {"id": "m4", "role": "fellow", "department": "", "identity.urm": "yes", "seeks_concordance": "urm"},
+    {"id": "m5", "role": "faculty", "mentee": "true", "identity.gender": "FEMALE", "seeks_concordance": "gender"},
+]
+TRICKY_RELS = [
+    {"source": "f1", "target": "m1", "type": "MENTORS", "focus": "research", "last_met": "2025-11-25"},
+    {"source": "f2", "target": "m1", "type": "mentors", "focus": "career", "last_met": "2025-11-24"},
+    {"source": "f1", "target": "m4", "type": "MENTORS", "focus": "research"},
+    {"source": "f1", "target": "m4", "type": "MENTORS", "focus": "Career;peer"},
+    {"source": "f2", "target": "m2", "type": "MENTORS", "focus": "career", "status": "Ended"},
+    {"source": "f2", "target": "m2", "type": "MENTORS", "focus": "research"},
+    {"source": "f2", "target": "m4", "type": "MENTORS", "focus": "psychosocial"},
+    {"source": "f3", "target": "m5", "type": "MENTORS", "focus": "research;career"},
+    {"source": "f1", "target": "m5", "type": "MENTORS", "focus": "", "status": "ended", "last_met": "2026-01-01"},
+    {"source": "f1", "target": "r-\U0001D518", "type": "COAUTHOR", "note": "paper"},
+    {"source": "f1", "target": "r-\uFF5A", "type": "KNOWS"},
+]
+
+
+def test_gaps_parity_on_edge_cases(backend, tmp_path):
+    ds = read_dataset(write_dataset(tmp_path / "tricky", TRICKY_PEOPLE, TRICKY_RELS))
+    check_parity(backend, ds)
+    for policy in policies(ds):
+        rows = backend.gaps(policy=policy, as_of=AS_OF)
+        # Python's code-point order, not Neo4j's UTF-16 order
+        assert rows["mentee_id"].drop_duplicates().tolist() == sorted(rows["mentee_id"].unique())
+    gaps = backend.gaps(policy=Policy(), as_of=AS_OF)
+    assert ("m1", "identity:gender") not in set(zip(gaps["mentee_id"], gaps["area"]))  # Female == female
+    assert ("m4", "career") not in set(zip(gaps["mentee_id"], gaps["area"]))  # focus of duplicate rows joined
+
+
 def test_gaps_frame_has_the_embedded_columns_and_types(backend):
     ds = read_dataset(EXAMPLE)
     backend.load(ds, replace=True)
@@ -330,3 +370,36 @@ def test_refer_on_neo4j_is_a_clear_error(server):
     result = invoke(server, "refer", server.uri)
     assert result.exit_code == 2
     assert "not available for a Neo4j source" in result.stderr
+
+
+# --------------------------------------------------------------------------- a lost connection (last: restarts the server)
+
+
+def test_a_load_cut_short_says_so_and_rerunning_converges(server, generated):
+    from mentornet.backends.neo4j import Neo4jBackend
+
+    if not server.is_managed:
+        pytest.skip("needs a server this test run started (it is stopped and restarted)")
+    ds = generated[3]
+    with Neo4jBackend.connect(server.uri, user=server.user, password=server.password,
+                              database=server.database) as backend:
+        backend.load(ds, replace=True)
+    expected = graph_snapshot(server)
+
+    def stop_after_people(kind, done, total):
+        if kind == "people" and done == total:
+            server.stop()
+
+    try:
+        with Neo4jBackend.connect(server.uri, user=server.user, password=server.password,
+                                  database=server.database, retry_seconds=1.0) as backend:
+            backend.delete_loaded()
+            with pytest.raises(BackendUnavailable) as info:
+                backend.load(ds, progress=stop_after_people)
+    finally:
+        server.start()
+    assert f"after {len(ds.people)} people and 0 relationships" in str(info.value)
+    assert "run the load again" in str(info.value)
+    result = invoke(server, "load", ds.source, server.uri)
+    assert result.exit_code == 0, result.output
+    assert graph_snapshot(server) == expected

@@ -169,15 +169,17 @@ class Neo4jBackend:
 
     @classmethod
     def connect(cls, uri: str, *, user: str | None = "neo4j", password: str | None = None,
-                database: str | None = None) -> "Neo4jBackend":
+                database: str | None = None, retry_seconds: float = 30.0) -> "Neo4jBackend":
         """Connect and check the server answers; :class:`BackendUnavailable` otherwise.
 
-        The message names the URI and the reason, never the password.
+        The message names the URI and the reason, never the password. ``retry_seconds`` is how
+        long a transaction is retried after a lost connection before giving up.
         """
         driver = None
         try:
             driver = neo4j.GraphDatabase.driver(uri, auth=(user or "neo4j", password or ""),
-                                                connection_timeout=10.0)
+                                                connection_timeout=10.0,
+                                                max_transaction_retry_time=retry_seconds)
             driver.verify_connectivity()  # fails at once, without the retries of managed transactions
             backend = cls(driver, uri=uri, database=database)
             backend._auto("RETURN 1 AS ok")  # checks the credentials and that the database exists
@@ -277,8 +279,7 @@ class Neo4jBackend:
 
     def names(self, ids) -> dict[str, str]:
         """Display names for the given ids."""
-        rows = self._read("MATCH (p:Person) WHERE p.id IN $ids RETURN p.id AS id, p.name AS name",
-                          ids=[str(i) for i in ids])
+        rows = self._rows("names", ids=[str(i) for i in ids])
         return {r["id"]: r["name"] for r in rows}
 
     def refer(self, **_):

@@ -1,8 +1,9 @@
 """The straightforward implementation of DESIGN.md section 3 referrals, kept on purpose.
 
 For each mentee: one breadth-first search with a cutoff (NetworkX), then every reachable
-person filtered and ranked in Python; the referral path is the minimum over *all* shortest
-paths. Obviously correct and slow: the test oracle for :mod:`mentornet.referrals`, and
+person filtered and ranked in Python; the referral path is the smallest of the shortest
+paths, walked greedily with distances from a BFS at the candidate. Obviously correct and
+slow: the test oracle for :mod:`mentornet.referrals`, and
 the baseline that ``benchmarks/`` measures it against. Not used by the CLI.
 """
 from __future__ import annotations
@@ -70,13 +71,25 @@ def reference_referrals(ds: Dataset, *, policy: Policy, as_of: dt.date, limit: i
             for rank, (hops, _, _, c_id, score) in enumerate(ranked[:limit], start=1):
                 rows.append({"mentee_id": mentee_id, "area": area, "rank": rank, "candidate_id": c_id,
                              "hops": hops, "score": score,
-                             "path": ">".join(best_path(graph, mentee_id, c_id, mentors_of.get(mentee_id, set())))})
+                             "path": ">".join(best_path(graph, mentee_id, c_id, mentors_of.get(mentee_id, set()), hops))})
     columns = ["mentee_id", "area", "rank", "candidate_id", "hops", "score", "path"]
     return pd.DataFrame(rows, columns=columns)
 
 
-def best_path(graph: nx.Graph, source: str, target: str, mentors: set) -> list[str]:
-    """The smallest of all shortest paths; the first hop prefers the mentee's active mentors."""
-    def key(path):
-        return ((path[1] not in mentors, path[1]),) + tuple(path[2:]) if len(path) > 1 else ()
-    return min(nx.all_shortest_paths(graph, source, target), key=key)
+def best_path(graph: nx.Graph, source: str, target: str, mentors: set, hops: int | None = None) -> list[str]:
+    """The smallest shortest path; the first hop prefers the mentee's active mentors.
+
+    A BFS from the target gives every node's distance to it; walking from the source, each
+    step takes the smallest neighbour one step closer (first step: mentors first). Choosing
+    greedily is exactly the lexicographic minimum over all shortest paths.
+    """
+    to_target = nx.single_source_shortest_path_length(graph, target, cutoff=hops)
+    path = [source]
+    while path[-1] != target:
+        here = path[-1]
+        closer = [v for v in graph[here] if to_target.get(v, -1) == to_target[here] - 1]
+        if here == source:
+            path.append(min(closer, key=lambda v: (v not in mentors, v)))
+        else:
+            path.append(min(closer))
+    return path

@@ -48,3 +48,24 @@ def test_gaps_are_uncovered_needs(seed, stale, concordance):
     assert gaps | (needs & covered) == needs
     active = active_mentorships(ds, policy=policy, as_of=AS_OF)
     assert set(zip(*covered_needs(ds, active).T.values)) & needs == needs & covered
+
+
+@settings(max_examples=80, deadline=None)
+@given(seed=st.integers(0, 10**6))
+def test_reference_greedy_path_is_the_smallest_of_all_shortest_paths(seed):
+    """The oracle's greedy walk equals brute force over every shortest path."""
+    import networkx as nx
+
+    from mentornet._reference import best_path
+
+    rng = random.Random(seed)
+    graph = nx.gnp_random_graph(rng.randint(2, 14), 0.3, seed=seed)
+    graph = nx.relabel_nodes(graph, {n: f"n{n}" for n in graph})
+    nodes = sorted(graph)
+    source, target = rng.sample(nodes, 2)
+    if not nx.has_path(graph, source, target):
+        return
+    mentors = set(rng.sample(nodes, rng.randint(0, len(nodes))))
+    expected = min(nx.all_shortest_paths(graph, source, target),
+                   key=lambda p: ((p[1] not in mentors, p[1]),) + tuple(p[2:]))
+    assert best_path(graph, source, target, mentors) == expected

@@ -1,7 +1,8 @@
 """Committee assignment (DESIGN.md section 3, "Match") as an exact min-cost max-flow.
 
-The flow network is source -> gap (capacity 1) -> (mentee, candidate) (1, cost = hops)
--> candidate (remaining capacity) -> sink. OR-Tools' ``SimpleMinCostFlow`` (a C++ cost-scaling
+The flow network is source -> gap (capacity 1) -> candidate (1, cost = hops; through a
+(mentee, candidate) node of capacity 1 where that pair serves several gaps) -> sink
+(remaining capacity). OR-Tools' ``SimpleMinCostFlow`` (a C++ cost-scaling
 solver) computes the maximum flow of minimum cost exactly: the most gaps filled, then the
 fewest total hops. Arcs are added in a fixed order (pools sorted by gap, then rank), so the
 same pools always give the same assignment on both backends. A pure-Python flow
@@ -29,32 +30,41 @@ def solve_match(pools: pd.DataFrame, remaining: pd.Series) -> pd.DataFrame:
     if pools.empty:
         return pools.iloc[0:0]
     pools = pools.reset_index(drop=True)
-    gap = pd.factorize(pd.MultiIndex.from_frame(pools[["mentee_id", "area"]]))[0]
-    pair = pd.factorize(pd.MultiIndex.from_frame(pools[["mentee_id", "candidate_id"]]))[0]
+    mentee = pd.factorize(pools["mentee_id"])[0].astype(np.int64)
+    area = pd.factorize(pools["area"])[0].astype(np.int64)
     cand, cand_ids = pd.factorize(pools["candidate_id"])
+    cand = cand.astype(np.int64)
+    gap = pd.factorize(mentee * (area.max() + 1) + area)[0]
+    pair_key = mentee * len(cand_ids) + cand
+    # A (mentee, candidate) pair offered for several of the mentee's gaps gets a node of its
+    # own with capacity 1, so the candidate is proposed to that mentee at most once; every
+    # other pool row is a direct gap -> candidate arc (same optimum, a far smaller network).
+    shared = pd.Series(pair_key).duplicated(keep=False).to_numpy()
+    pair = np.full(len(pools), -1, dtype=np.int64)
+    pair[shared] = pd.factorize(pair_key[shared])[0]
     n_gap, n_pair, n_cand = gap.max() + 1, pair.max() + 1, len(cand_ids)
     source, sink = 0, 1
     gap_node = 2 + np.arange(n_gap)
     pair_node = 2 + n_gap + np.arange(n_pair)
     cand_node = 2 + n_gap + n_pair + np.arange(n_cand)
-    flow = min_cost_flow.SimpleMinCostFlow()
-    # arcs: source->gap, gap->pair (one per pool row, cost = hops), pair->cand, cand->sink
     pair_cand = np.zeros(n_pair, dtype=np.int64)
-    pair_cand[pair] = cand
+    pair_cand[pair[shared]] = cand[shared]
+    row_head = cand_node[cand]
+    row_head[shared] = pair_node[pair[shared]]
     capacity = remaining.reindex(cand_ids).fillna(0).clip(lower=0).to_numpy(dtype=np.int64)
-    tails = np.concatenate([np.full(n_gap, source), gap_node[gap], pair_node, cand_node])
-    heads = np.concatenate([gap_node, pair_node[pair], cand_node[pair_cand], np.full(n_cand, sink)])
-    caps = np.concatenate([np.ones(n_gap + len(pools) + n_pair, dtype=np.int64), capacity])
-    costs = np.concatenate([np.zeros(n_gap, np.int64), pools["hops"].to_numpy(dtype=np.int64),
-                            np.zeros(n_pair + n_cand, np.int64)])
+    # arcs: one per pool row first (their flows are the answer), then the rest
+    tails = np.concatenate([gap_node[gap], np.full(n_gap, source), pair_node, cand_node])
+    heads = np.concatenate([row_head, gap_node, cand_node[pair_cand], np.full(n_cand, sink)])
+    caps = np.concatenate([np.ones(len(pools) + n_gap + n_pair, dtype=np.int64), capacity])
+    costs = np.concatenate([pools["hops"].to_numpy(dtype=np.int64), np.zeros(n_gap + n_pair + n_cand, np.int64)])
+    flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     flow.set_node_supply(source, int(n_gap))   # as much as could ever flow...
     flow.set_node_supply(sink, -int(n_gap))    # ...the solver sends the maximum it can
     status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:  # pragma: no cover - the network is always feasible
         raise RuntimeError(f"min-cost flow solver returned status {status}")
-    row_arcs = np.arange(n_gap, n_gap + len(pools))
-    chosen = flow.flows(row_arcs) > 0
+    chosen = flow.flows(np.arange(len(pools))) > 0
     return pools.iloc[np.flatnonzero(chosen)]
 
 

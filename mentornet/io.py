@@ -44,7 +44,8 @@ REL_COLUMNS = ("source", "target", "type", "focus", "status", "since", "last_met
 TRUE = frozenset({"true", "yes", "1"})
 FALSE = frozenset({"false", "no", "0"})
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-CAPACITY_RE = re.compile(r"^\+?\d+(\.0*)?$")
+CAPACITY_RE = re.compile(r"^\+?[0-9]+(\.0*)?$")
+MAX_CAPACITY = 1_000_000  # far above any real mentor; keeps the number a machine integer
 MAX_REPORTED = 200  # problems listed in a message; the count of the rest is still given
 
 
@@ -66,6 +67,8 @@ def read_table(path: Path) -> pd.DataFrame:
     name = str(path)
     if path.is_dir():
         raise DataError(Problem(name, "is a directory, expected a file"))
+    if not path.is_file():  # a pipe or device would block or never end
+        raise DataError(Problem(name, "not a regular file (a pipe, socket or device?)"))
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -78,6 +81,9 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def _read_csv(raw: bytes, name: str) -> pd.DataFrame:
+    if _looks_utf16(raw):
+        raise DataError(Problem(name, "this file is UTF-16 encoded (as some spreadsheets save 'Unicode text'); "
+                                      "save it as CSV UTF-8", row=1))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -107,6 +113,14 @@ def _read_csv(raw: bytes, name: str) -> pd.DataFrame:
     frame.columns = list(header)
     _check_ragged(text, frame, name)
     return frame.fillna("")
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """A UTF-16 byte-order mark, or text whose every other byte is NUL."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = raw[:200]
+    return len(head) >= 4 and (head[1::2].count(0) == len(head[1::2]) or head[0::2].count(0) == len(head[0::2]))
 
 
 def _parser_row(exc: Exception) -> int | None:
@@ -221,6 +235,11 @@ def _split_list(series: pd.Series, *, lower: bool = False) -> pd.Series:
     return series.map(cache)
 
 
+def _short(value: str, limit: int = 60) -> str:
+    """A cell quoted in a message, cut short so a huge cell cannot flood the terminal."""
+    return value if len(value) <= limit else value[:limit] + f"... ({len(value):,} characters)"
+
+
 def _rows(mask: np.ndarray) -> np.ndarray:
     return np.flatnonzero(mask) + 2
 
@@ -231,7 +250,7 @@ def _bool_column(series, default, file, column, problems):
     is_true, is_false, empty = low.isin(TRUE), low.isin(FALSE), low.eq("")
     bad = ~(is_true | is_false | empty)
     for r, value in zip(_rows(bad.to_numpy()), series[bad]):
-        problems.append(Problem(file, f"not a boolean: {value!r} (use true/false, yes/no or 1/0)",
+        problems.append(Problem(file, f"not a boolean: {_short(value)!r} (use true/false, yes/no or 1/0)",
                                 row=int(r), column=column))
     result = pd.Series(default, index=series.index, dtype=bool) if not isinstance(default, pd.Series) \
         else default.astype(bool).copy()
@@ -254,13 +273,16 @@ def _check_dates(series, file, column, problems):
     if bad_values:
         bad = series.isin(list(bad_values)).to_numpy()
         for r, value in zip(_rows(bad), series[bad]):
-            problems.append(Problem(file, f"not a date: {value!r} (use YYYY-MM-DD)", row=int(r), column=column))
+            problems.append(Problem(file, f"not a date: {_short(value)!r} (use YYYY-MM-DD)", row=int(r), column=column))
 
 
 def _require_columns(frame, required, file):
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise DataError([Problem(file, "missing required column", row=1, column=c) for c in missing])
+        hint = ""
+        if len(frame.columns) == 1 and any(sep in str(frame.columns[0]) for sep in (";", "\t", "|")):
+            hint = " (the header is one cell: the file must be comma-separated)"
+        raise DataError([Problem(file, "missing required column" + hint, row=1, column=c) for c in missing])
 
 
 # --------------------------------------------------------------------------- people
@@ -278,7 +300,7 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
     if dup.any():
         first_row = {v: int(i) + 2 for i, v in zip(np.flatnonzero(~ids.duplicated().to_numpy()), ids[~ids.duplicated()])}
         for r, value in zip(_rows(dup), ids[dup]):
-            problems.append(Problem(file, f"duplicate id {value!r} (first used on row {first_row[value]})",
+            problems.append(Problem(file, f"duplicate id {_short(value)!r} (first used on row {first_row[value]})",
                                     row=int(r), column="id"))
     out["id"] = ids
     for col in PEOPLE_TEXT_COLUMNS:
@@ -288,7 +310,7 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
     role = _strip(frame["role"]).str.lower()
     bad = ~role.isin(ROLES)
     for r, value in zip(_rows(bad.to_numpy()), frame["role"][bad]):
-        problems.append(Problem(file, f"unknown role {value.strip()!r} (expected one of {', '.join(ROLES)})",
+        problems.append(Problem(file, f"unknown role {_short(value.strip())!r} (expected one of {', '.join(ROLES)})",
                                 row=int(r), column="role"))
     out["role"] = role
 
@@ -307,8 +329,13 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
     capacity = _strip(frame["capacity"]) if "capacity" in frame.columns else pd.Series("", index=frame.index)
     valid = capacity.str.match(CAPACITY_RE) | capacity.eq("")
     for r, value in zip(_rows((~valid).to_numpy()), capacity[~valid]):
-        problems.append(Problem(file, f"capacity must be a whole number 0 or more, got {value!r}",
+        problems.append(Problem(file, f"capacity must be a whole number 0 or more, got {_short(value)!r}",
                                 row=int(r), column="capacity"))
+    too_big = capacity.map(lambda v: bool(CAPACITY_RE.match(v)) and float(v) > MAX_CAPACITY).astype(bool)
+    for r, value in zip(_rows(too_big.to_numpy()), capacity[too_big]):
+        problems.append(Problem(file, f"capacity {_short(value)!r} is too large (at most {MAX_CAPACITY:,})",
+                                row=int(r), column="capacity"))
+    valid &= ~too_big
     numbers = pd.to_numeric(capacity.where(valid & capacity.ne(""), None), errors="coerce")
     out["capacity"] = numbers.astype("Int64")
 
@@ -358,7 +385,7 @@ def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataF
             problems.append(Problem(file, f"empty {col}", row=int(r), column=col))
         unknown = (people_ids.get_indexer(values) < 0) & ~empty
         for r, value in zip(_rows(unknown), values[unknown]):
-            problems.append(Problem(file, f"unknown person {value!r}", row=int(r), column=col))
+            problems.append(Problem(file, f"unknown person {_short(value)!r}", row=int(r), column=col))
         out[col] = values
     self_rel = (out["source"].eq(out["target"]) & out["source"].ne("")).to_numpy()
     for r in _rows(self_rel):
@@ -368,7 +395,7 @@ def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataF
     rtype = _strip(frame["type"]).str.upper()
     bad = ~rtype.isin(REL_TYPES)
     for r, value in zip(_rows(bad.to_numpy()), frame["type"][bad]):
-        problems.append(Problem(file, f"unknown type {value.strip()!r} (expected one of {', '.join(REL_TYPES)})",
+        problems.append(Problem(file, f"unknown type {_short(value.strip())!r} (expected one of {', '.join(REL_TYPES)})",
                                 row=int(r), column="type"))
     out["type"] = rtype
 
@@ -378,7 +405,7 @@ def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataF
     status = status.where(status.ne(""), "active")
     bad = ~status.isin(STATUSES)
     for r, value in zip(_rows(bad.to_numpy()), frame["status"][bad] if "status" in frame.columns else []):
-        problems.append(Problem(file, f"unknown status {value.strip()!r} (expected active or ended)",
+        problems.append(Problem(file, f"unknown status {_short(value.strip())!r} (expected active or ended)",
                                 row=int(r), column="status"))
     out["status"] = status
     for col in ("since", "last_met"):
@@ -482,7 +509,8 @@ def read_policy(path: str | Path | None) -> Policy:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise DataError(Problem(name, f"not valid TOML: {exc}", row=int(m.group(1)) if m else None)) from None
+        row = int(m.group(1)) if m else (max(1, len(text.splitlines())) if "end of document" in str(exc) else None)
+        raise DataError(Problem(name, f"not valid TOML: {exc}", row=row)) from None
     return policy_from_mapping(data, name)
 
 

@@ -232,19 +232,11 @@ def _rank_batch(net, batch, gap_m, gap_area, *, policy, limit, with_paths):
     for hop in range(1, policy.max_hops + 1):
         keep = sp.diags(live.astype(np.int32), dtype=np.int32)
         if hop < policy.max_hops:
-            step = (keep @ layers[-1]) @ net.adjacency
-            step.data[:] = 1
-            step = (step - step.multiply(visited)).tocsr()
-            step.eliminate_zeros()
-            visited = (visited + step).tocsr()
-            visited.data[:] = 1
+            step, visited = _next_layer(keep @ layers[-1], visited, net.adjacency)
             layers.append(step)
             cand_part = step[:, eligible_cols].tocoo()
         else:  # the last hop only needs candidates, never a further layer
-            step = (keep @ layers[-1]) @ net.to_eligible
-            step.data[:] = 1
-            step = (step - step.multiply(visited[:, eligible_cols])).tocsr()
-            step.eliminate_zeros()
+            step, _ = _next_layer(keep @ layers[-1], visited[:, eligible_cols], net.to_eligible)
             cand_part = step.tocoo()
         rows, cands = cand_part.row.astype(np.int64), eligible_cols[cand_part.col]
         hits = _evaluate(net, batch, rows, cands, gap_row, gap_area, hop)
@@ -422,14 +414,20 @@ def _layers(net: Network, batch: np.ndarray, depth: int) -> list:
     frontier = sp.csr_matrix((np.ones(b, dtype=np.int32), (np.arange(b), batch)), shape=(b, n))
     visited, layers = frontier.copy(), [frontier]
     for _ in range(depth):
-        step = layers[-1] @ net.adjacency
-        step.data[:] = 1
-        step = (step - step.multiply(visited)).tocsr()
-        step.eliminate_zeros()
-        visited = (visited + step).tocsr()
-        visited.data[:] = 1
+        step, visited = _next_layer(layers[-1], visited, net.adjacency)
         layers.append(step)
     return layers
+
+
+def _next_layer(frontier, visited, adjacency):
+    """(people one hop beyond ``frontier`` not yet visited, visited including them), per row."""
+    step = frontier @ adjacency
+    step.data[:] = 1
+    step = (step - step.multiply(visited)).tocsr()
+    step.eliminate_zeros()
+    seen = (visited + step).tocsr()
+    seen.data[:] = 1
+    return step, seen
 
 
 def paths_for(net: Network, mentee_ids, candidate_ids, hops) -> tuple[list[str], list[str]]:

@@ -159,7 +159,12 @@ def _check_ragged(text: str, frame: pd.DataFrame, name: str) -> None:
 def _cells_per_record(text: str) -> np.ndarray:
     """Number of cells in each non-blank record (vectorised when the text has no quotes)."""
     if '"' in text:
-        return np.array([len(r) for r in csv.reader(_io.StringIO(text)) if r], dtype=np.int64)
+        limit = csv.field_size_limit()
+        csv.field_size_limit(max(limit, len(text) + 1))  # a quoted cell may be as long as the file
+        try:
+            return np.array([len(r) for r in csv.reader(_io.StringIO(text)) if r], dtype=np.int64)
+        finally:
+            csv.field_size_limit(limit)
     data = np.frombuffer(text.replace("\r\n", "\n").encode("utf-8"), dtype=np.uint8)
     newline = np.flatnonzero(data == ord("\n"))
     ends = np.append(newline, len(data))

@@ -57,7 +57,8 @@ def _million_rows(d: Path) -> None:
 
 
 def _megabyte_cell(d: Path) -> None:
-    write_dataset(d, [{"id": "res-a", "role": "resident"}, {"id": "fac-b", "role": "x" * 1_000_000}], [])
+    """A quoted 1 MB cell (it holds commas): longer than Python's csv module allows by default."""
+    write_dataset(d, [{"id": "res-a", "role": "resident"}, {"id": "fac-b", "role": "x," * 500_000}], [])
 
 
 def _fifo(d: Path) -> None:
@@ -193,6 +194,14 @@ def test_header_only_files_are_a_valid_empty_dataset(command, tmp_path):
         result = runner.invoke(main, args)
     assert result.exit_code == 0, (result.output, result.exception)
     assert "Traceback" not in result.output
+
+
+def test_a_quoted_megabyte_name_is_read_whole(tmp_path):
+    from mentornet import read_dataset
+
+    name = "Dr. " + "a, b \"c\"; " * 100_000
+    source = write_dataset(tmp_path, [{"id": "res-a", "role": "resident", "name": name}], [])
+    assert read_dataset(source).people["name"].iat[0] == name.strip()
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="named pipes and /proc are Linux features here")

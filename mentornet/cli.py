@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .clitools import MentornetGroup, analysis_options, open_source, report_warnings
+from . import privacy
+from .clitools import MentornetGroup, analysis_options, open_source, pseudonymize_options, report_warnings
 from .errors import DataError, Problem
 from .output import emit
 from .text import referral_table
@@ -47,7 +48,8 @@ def validate(source, *, as_of, policy, fmt, credentials):
 @main.command()
 @click.argument("source")
 @analysis_options
-def gaps(source, *, as_of, policy, fmt, credentials):
+@pseudonymize_options
+def gaps(source, *, as_of, policy, fmt, credentials, pz):
     """List every mentee need without an active mentor covering it.
 
     One row per gap: mentee_id, area (research, career, identity:<attr>), then details.
@@ -57,8 +59,10 @@ def gaps(source, *, as_of, policy, fmt, credentials):
       mentornet gaps examples/radiology --as-of 2026-11-25 --format csv
     """
     with open_source(source, credentials) as backend:
-        report_warnings(backend.warnings(policy=policy, as_of=as_of))
+        report_warnings(backend.warnings(policy=policy, as_of=as_of), pseudonymized=pz is not None)
         rows = backend.gaps(policy=policy, as_of=as_of)
+    if pz is not None:
+        rows = privacy.pseudonymize_frame(rows, pz, **privacy.GAPS)
     emit(rows, fmt, click.get_text_stream("stdout"))
 
 
@@ -67,7 +71,8 @@ def gaps(source, *, as_of, policy, fmt, credentials):
 @click.option("--mentee", help="Only this mentee (id).")
 @click.option("--area", help="Only this need: research, career or identity:<attr>.")
 @analysis_options
-def refer(source, *, mentee, area, as_of, policy, fmt, credentials):
+@pseudonymize_options
+def refer(source, *, mentee, area, as_of, policy, fmt, credentials, pz):
     """Suggest the top-k mentors for every gap, with the path of introductions.
 
     Candidates are ranked by hops, then shared interests (Jaccard), then room left, then id.
@@ -77,16 +82,20 @@ def refer(source, *, mentee, area, as_of, policy, fmt, credentials):
       mentornet refer examples/radiology --as-of 2026-11-25 --mentee res-alvarez
     """
     with open_source(source, credentials) as backend:
-        report_warnings(backend.warnings(policy=policy, as_of=as_of))
+        report_warnings(backend.warnings(policy=policy, as_of=as_of), pseudonymized=pz is not None)
         rows = backend.refer(policy=policy, as_of=as_of, mentee=mentee, area=area)
-        names = backend.names(set(rows["path"].str.split(">").explode().dropna()) | set(rows["mentee_id"]))
+        if pz is not None:  # a pseudonym is its own name
+            rows, names = privacy.pseudonymize_frame(rows, pz, **privacy.REFER), {}
+        else:
+            names = backend.names(set(rows["path"].str.split(">").explode().dropna()) | set(rows["mentee_id"]))
     emit(rows, fmt, click.get_text_stream("stdout"), table=referral_table(lambda i: names.get(i, i)))
 
 
 @main.command()
 @click.argument("source")
 @analysis_options
-def match(source, *, as_of, policy, fmt, credentials):
+@pseudonymize_options
+def match(source, *, as_of, policy, fmt, credentials, pz):
     """Propose one new mentor per gap for the whole committee, within mentor capacity.
 
     Fills as many gaps as possible, then uses the fewest total hops (min-cost max-flow).
@@ -97,8 +106,11 @@ def match(source, *, as_of, policy, fmt, credentials):
       mentornet match examples/radiology --as-of 2026-11-25
     """
     with open_source(source, credentials) as backend:
-        report_warnings(backend.warnings(policy=policy, as_of=as_of))
+        report_warnings(backend.warnings(policy=policy, as_of=as_of), pseudonymized=pz is not None)
         rows, open_gaps = backend.match(policy=policy, as_of=as_of)
+    if pz is not None:
+        rows = privacy.pseudonymize_frame(rows, pz, **privacy.MATCH)
+        open_gaps = privacy.pseudonymize_frame(open_gaps, pz, **privacy.OPEN_GAPS)
     out = click.get_text_stream("stdout")
     emit(rows, fmt, out)
     summary = f"{len(rows)} gap(s) filled, {len(open_gaps)} left open"

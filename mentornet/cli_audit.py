@@ -5,8 +5,8 @@ import datetime as dt
 
 import click
 
-from . import report
-from .clitools import analysis_options, open_source, report_warnings
+from . import privacy, report
+from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings
 
 
 def _optional_date(ctx, param, value):
@@ -27,7 +27,8 @@ def _optional_date(ctx, param, value):
 @click.option("--compare-as-of", "old_as_of", callback=_optional_date, metavar="YYYY-MM-DD",
               help="Date the earlier snapshot is analysed for (default: the --as-of date).")
 @analysis_options
-def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credentials):
+@pseudonymize_options
+def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credentials, pz):
     """Coverage, concordance and mentor load, by group, with small groups suppressed.
 
     Groups (department, role, each identity attribute) with fewer than min_group_size
@@ -45,8 +46,10 @@ def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credenti
         target_format = report.report_format(output)
         report.check_writable(output)
     with open_source(source, credentials) as backend:
-        report_warnings(backend.warnings(policy=policy, as_of=as_of))
+        report_warnings(backend.warnings(policy=policy, as_of=as_of), pseudonymized=pz is not None)
         figures = report.audit(backend, policy=policy, as_of=as_of)
+    if pz is not None:
+        figures = privacy.pseudonymize_audit(figures, pz)
     if old_source is not None:
         with open_source(old_source, credentials) as old:
             before = report.audit(old, policy=policy, as_of=old_as_of or as_of)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .clitools import analysis_options, open_source, report_warnings
+from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings
 from .errors import DataError, Problem
 from .viz import DEFAULT_MAX_NODES, render_network, write_html
 
@@ -24,8 +24,9 @@ from .viz import DEFAULT_MAX_NODES, render_network, write_html
 @click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True,
               help="Refuse to draw more people than this (use --department or --mentee).")
 @analysis_options
+@pseudonymize_options
 def viz(source, *, output, mentee, department, show_identity, referrals, max_nodes, as_of, policy, fmt,
-        credentials):
+        credentials, pz):
     """Draw the mentor network as one interactive HTML file that works offline.
 
     Colour shows the role, size the mentoring load; mentees with gaps have a red ring and
@@ -42,9 +43,10 @@ def viz(source, *, output, mentee, department, show_identity, referrals, max_nod
     if not target.parent.is_dir():
         raise DataError(Problem(output, "the directory to write into does not exist"))
     with open_source(source, credentials) as backend:
-        report_warnings(backend.warnings(policy=policy, as_of=as_of))
+        report_warnings(backend.warnings(policy=policy, as_of=as_of), pseudonymized=pz is not None)
         page = render_network(backend, policy=policy, as_of=as_of, mentee=mentee, department=department,
-                              show_identity=show_identity, referrals=referrals, max_nodes=max_nodes)
+                              show_identity=show_identity, referrals=referrals, max_nodes=max_nodes,
+                              pseudonymizer=pz)
     write_html(target, page.html)
     click.echo(f"wrote {output}: {page.people} people, {page.connections} connections, "
                f"{page.gaps} gaps, {page.referral_paths} referral paths", err=True)

@@ -59,7 +59,13 @@ def report_problems(problems: list[Problem], limit: int = 200) -> None:
         click.echo(f"mentornet: {len(errors)} error(s) in the input; nothing was written", err=True)
 
 
-def report_warnings(problems) -> None:
+def report_warnings(problems, *, pseudonymized: bool = False) -> None:
+    """Warnings on stderr; under ``--pseudonymize`` only their number, since they name people."""
+    if pseudonymized:
+        if problems:
+            click.echo(f"{len(problems)} warning(s) not shown because they name people (--pseudonymize); "
+                       "run `mentornet validate` to read them", err=True)
+        return
     for p in list(problems)[:200]:
         click.echo(f"warning: {p}", err=True)
     if len(problems) > 200:
@@ -120,3 +126,23 @@ def neo4j_password() -> str:
     if not sys.stdin.isatty():
         raise DataError(Problem("NEO4J_PASSWORD", "no password: set NEO4J_PASSWORD or run in a terminal"))
     return click.prompt("Neo4j password", hide_input=True, err=True)
+
+
+def pseudonymize_options(func):
+    """``--pseudonymize`` and ``--salt-file``: passes ``pz``, a Pseudonymizer or None."""
+
+    @click.option("--pseudonymize", is_flag=True,
+                  help="Replace person ids and names in the output with stable salted hashes (p_...); "
+                       "the salt comes from env MENTORNET_SALT or --salt-file.")
+    @click.option("--salt-file", type=click.Path(dir_okay=False), metavar="FILE",
+                  help="File holding the secret salt for --pseudonymize (instead of MENTORNET_SALT).")
+    @functools.wraps(func)
+    def wrapper(*args, pseudonymize, salt_file, **kwargs):
+        from .privacy import Pseudonymizer, load_salt
+
+        if salt_file is not None and not pseudonymize:
+            raise click.UsageError("--salt-file only applies with --pseudonymize")
+        kwargs["pz"] = Pseudonymizer(load_salt(salt_file)) if pseudonymize else None
+        return func(*args, **kwargs)
+
+    return wrapper

@@ -334,8 +334,11 @@ def build_network_html(backend_or_dataset, *, policy: Policy, as_of: dt.date, me
 
 def render_network(backend_or_dataset, *, policy: Policy, as_of: dt.date, mentee: str | None = None,
                    department: str | None = None, show_identity: bool = False, referrals: bool = True,
-                   max_nodes: int = DEFAULT_MAX_NODES) -> NetworkPage:
-    """Like :func:`build_network_html`, with counts of what the page shows."""
+                   max_nodes: int = DEFAULT_MAX_NODES, pseudonymizer=None) -> NetworkPage:
+    """Like :func:`build_network_html`, with counts of what the page shows.
+
+    With a :class:`~mentornet.privacy.Pseudonymizer`, ids and names on the page are pseudonyms.
+    """
     backend = backend_or_dataset
     if isinstance(backend_or_dataset, Dataset):
         from .backends.networkx import NetworkXBackend
@@ -343,6 +346,8 @@ def render_network(backend_or_dataset, *, policy: Policy, as_of: dt.date, mentee
         backend = NetworkXBackend(backend_or_dataset)
     inputs = view_inputs(backend, policy=policy, as_of=as_of, mentee=mentee, department=department,
                          referrals=referrals, max_nodes=max_nodes)
+    if pseudonymizer is not None:
+        inputs = pseudonymize_view(inputs, pseudonymizer, mentee=mentee)
     data = page_data(inputs, policy=policy, as_of=as_of, show_identity=show_identity,
                      highlight_ranks=policy.top_k if mentee is not None else 1)
     html = _template().render(
@@ -357,6 +362,22 @@ def render_network(backend_or_dataset, *, policy: Policy, as_of: dt.date, mentee
     counts = data["counts"]
     return NetworkPage(html=html, people=counts["people"], connections=counts["connections"],
                        gaps=counts["gaps"], referral_paths=counts["referrals"])
+
+
+def pseudonymize_view(inputs: ViewInputs, pz, *, mentee: str | None = None) -> ViewInputs:
+    """The same view with every person id and name replaced by its pseudonym."""
+    from .privacy import pseudonymize_frame
+
+    subject = f"mentee {pz.id(mentee)}" if mentee is not None else inputs.subject
+    return ViewInputs(
+        people=pseudonymize_frame(inputs.people, pz, ids=["id"], names={"name": "id"}),
+        relations=pseudonymize_frame(inputs.relations, pz, ids=["source", "target"]),
+        gaps=pseudonymize_frame(inputs.gaps, pz, ids=["mentee_id"]),
+        referrals=pseudonymize_frame(inputs.referrals, pz, ids=["mentee_id", "candidate_id"], paths=["path"],
+                                     names={"candidate_name": "candidate_id"}),
+        focus_ids=frozenset(pz.ids(inputs.focus_ids)),
+        subject=subject,
+    )
 
 
 def page_data(inputs: ViewInputs, *, policy: Policy, as_of: dt.date, show_identity: bool,

@@ -366,12 +366,6 @@ def test_query_without_name_is_a_usage_error():
     assert CliRunner().invoke(main, ["query"]).exit_code == 2
 
 
-def test_refer_on_neo4j_is_a_clear_error(server):
-    result = invoke(server, "refer", server.uri)
-    assert result.exit_code == 2
-    assert "not available for a Neo4j source" in result.stderr
-
-
 # --------------------------------------------------------------------------- a lost connection (last: restarts the server)
 
 

@@ -10,7 +10,10 @@ How a dataset is stored (see the README, "Neo4j"):
 - one ``(:Person)`` node per person, ``id`` unique (constraint ``mentornet_person_id``); text
   columns as strings, list columns (``research_interests``, ``career_interests``,
   ``seeks_concordance``, ``leadership``) as lists of strings, ``mentee``/``accepting`` as
-  booleans, ``capacity`` as an integer or absent when empty;
+  booleans, ``capacity`` as an integer or absent when empty; ``id_codepoints``, the id as a
+  list of Unicode code points, so that ``ORDER BY p.id_codepoints`` is Python's plain string
+  order (Neo4j compares strings by UTF-16 code unit, which differs for characters above
+  U+FFFF);
 - identity columns keep their column name as the property key, ``identity.<attr>`` (Neo4j
   properties cannot hold maps; in Cypher write ``p.`identity.gender```). An undisclosed
   (empty) identity value is not stored;
@@ -20,6 +23,13 @@ How a dataset is stored (see the README, "Neo4j"):
   ``status``, ``formal`` (boolean), ``since``/``last_met`` (ISO text, absent when empty) and any
   unknown columns as text;
 - one ``(:MentornetDataset {key: 'dataset'})`` node recording the identity attribute names.
+
+Referrals run in ``cypher/referral_candidates.cypher`` (needs, a breadth-first search one layer
+per hop that stops once every gap has enough candidates, suitability, Jaccard scores and the
+ranking) and ``cypher/referral_paths.cypher`` (``ALL SHORTEST`` paths of the chosen pairs, the
+smallest id sequence, and the tie descriptions). ``match`` takes its candidate pools from the
+first and solves the flow with :mod:`mentornet.matching`; ``audit_tables`` reads
+``cypher/audit_mentees.cypher``, ``cypher/audit_mentors.cypher`` and the analyst queries.
 """
 from __future__ import annotations
 
@@ -33,12 +43,18 @@ import neo4j
 import neo4j.exceptions as nx_exc
 import pandas as pd
 
+from .. import matching
 from ..analysis import GAP_COLUMNS, sort_rows
 from ..errors import BackendUnavailable, DataError, Problem
 from ..io import PEOPLE_LIST_COLUMNS
-from ..model import IDENTITY_PREFIX, MENTORS, REL_TYPES, Dataset, Policy, stale_cutoff
+from ..model import IDENTITY_PREFIX, REL_TYPES, Dataset, Policy, stale_cutoff
+from ..referrals import REFER_COLUMNS
+from ..report import AuditTables
 
 BATCH_ROWS = 10_000
+PATH_BATCH = 2_000
+CANDIDATE_COLUMNS = ["mentee_id", "area", "rank", "candidate_id", "hops", "score", "candidate_name", "shares",
+                     "remaining"]
 DELETE_BATCH = 10_000
 HEADER_RE = re.compile(r"^//\s*(\w+):\s*(.*?)\s*$")
 #: Errors meaning the server cannot be used: unreachable, gone, or refusing the credentials.
@@ -112,6 +128,7 @@ def person_rows(people: pd.DataFrame) -> list[dict]:
     rows = []
     for values in zip(*columns.values()):
         props = {k: v for k, v in zip(names, values) if v is not None}
+        props["id_codepoints"] = [ord(ch) for ch in props["id"]]
         rows.append({"id": props["id"], "props": props})
     return rows
 
@@ -248,6 +265,10 @@ class Neo4jBackend:
             "concordance": {attr: sorted(values) for attr, values in policy.concordance.items()},
             "attrs": self.identity_attributes(),
             "default_capacity": policy.default_capacity,
+            "max_hops": policy.max_hops,
+            "limit": policy.top_k,
+            "mentee": None,
+            "area": None,
         }
 
     def warnings(self, *, policy: Policy, as_of: dt.date) -> list[Problem]:
@@ -282,13 +303,92 @@ class Neo4jBackend:
         rows = self._rows("names", ids=[str(i) for i in ids])
         return {r["id"]: r["name"] for r in rows}
 
-    def refer(self, **_):
-        raise DataError(Problem(self.uri, "refer is not available for a Neo4j source yet; "
-                                          "run it on the dataset directory"))
+    def refer(self, *, policy: Policy, as_of: dt.date, mentee: str | None = None,
+              area: str | None = None) -> pd.DataFrame:
+        """Top-k referrals per gap with paths, ranked by ``cypher/referral_candidates.cypher``
+        and walked by ``cypher/referral_paths.cypher``; the same frame as the embedded backend."""
+        self.check_filters(mentee=mentee, area=area)
+        rows = self.candidates(policy=policy, as_of=as_of, limit=policy.top_k, mentee=mentee,
+                               area=None if area is None else area.strip().lower())
+        if rows.empty:  # the embedded backend's empty frame: every column of object dtype
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in REFER_COLUMNS})
+        rows["path"], rows["ties"] = self.paths(rows["mentee_id"], rows["candidate_id"], policy=policy, as_of=as_of)
+        return rows[REFER_COLUMNS]
 
-    def match(self, **_):
-        raise DataError(Problem(self.uri, "match is not available for a Neo4j source yet; "
-                                          "run it on the dataset directory"))
+    def check_filters(self, *, mentee: str | None, area: str | None) -> None:
+        """The checks of :func:`mentornet.referrals.check_filters`, asked of the database."""
+        if mentee is not None and not self.names([mentee]):
+            raise DataError(Problem("--mentee", f"no person with id {mentee!r} in {self.uri}"))
+        if area is not None:
+            known = {"research", "career"} | {f"identity:{a}" for a in self.identity_attributes()}
+            if area.strip().lower() not in known:
+                raise DataError(Problem("--area", f"unknown area {area!r} (expected one of {', '.join(sorted(known))})"))
+
+    def candidates(self, *, policy: Policy, as_of: dt.date, limit: int, mentee: str | None = None,
+                   area: str | None = None) -> pd.DataFrame:
+        """The best ``limit`` candidates of every gap (columns of REFER_COLUMNS, ``path`` and
+        ``ties`` empty) plus ``remaining``, sorted by mentee, area, rank."""
+        params = self.standard_parameters(policy=policy, as_of=as_of)
+        rows = self._rows("referral_candidates", **{**params, "limit": limit, "mentee": mentee, "area": area})
+        frame = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+        frame["shares"] = [";".join(sorted(s)) for s in frame["shares"]]
+        frame["path"], frame["ties"] = "", ""
+        frame = frame.astype({"rank": "int64", "hops": "int64", "score": "float64", "remaining": "int64"})
+        return sort_rows(frame, ["mentee_id", "area", "rank"])[[*REFER_COLUMNS, "remaining"]]
+
+    def paths(self, mentee_ids, candidate_ids, *, policy: Policy, as_of: dt.date) -> tuple[list[str], list[str]]:
+        """Referral paths and tie descriptions (``>``-joined) for (mentee, candidate) pairs."""
+        pairs = [{"mentee_id": m, "candidate_id": c} for m, c in zip(mentee_ids, candidate_ids)]
+        found = {}
+        for batch in batches(pairs, PATH_BATCH):
+            for row in self._rows("referral_paths", pairs=batch, cutoff=stale_cutoff(as_of, policy)):
+                found[(row["mentee_id"], row["candidate_id"])] = (">".join(row["path"]), ">".join(row["ties"]))
+        chosen = [found[(p["mentee_id"], p["candidate_id"])] for p in pairs]
+        return [p for p, _ in chosen], [t for _, t in chosen]
+
+    def match(self, *, policy: Policy, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(assignment rows, open gaps with reasons): pools from the database, the flow solved
+        by :func:`mentornet.matching.solve_match`, paths from the database."""
+        gaps = self.gaps(policy=policy, as_of=as_of)
+        pools = self.candidates(policy=policy, as_of=as_of, limit=policy.match_pool)
+        remaining = self.remaining(policy=policy, as_of=as_of)
+        chosen = matching.solve_match(pools, remaining)
+        open_ = matching.open_gaps(gaps, pools, chosen, remaining)
+        chosen = chosen[["mentee_id", "area", "candidate_id", "hops"]].reset_index(drop=True)
+        chosen["path"] = self.paths(chosen["mentee_id"], chosen["candidate_id"], policy=policy, as_of=as_of)[0]
+        return sort_rows(chosen, ["mentee_id", "area"])[matching.MATCH_COLUMNS], open_
+
+    def remaining(self, *, policy: Policy, as_of: dt.date) -> pd.Series:
+        """Remaining capacity of every mentor-eligible person (or with a mentee), by id."""
+        rows = self._rows("mentor_load", **self.standard_parameters(policy=policy, as_of=as_of))
+        return pd.Series([r["remaining"] for r in rows], index=[r["mentor_id"] for r in rows], dtype="int64")
+
+    def audit_tables(self, *, policy: Policy, as_of: dt.date) -> AuditTables:
+        """The tables :func:`mentornet.report.audit` composes, from ``cypher/audit_*.cypher``."""
+        params = self.standard_parameters(policy=policy, as_of=as_of)
+        attrs = params["attrs"]
+        identity_cols = [IDENTITY_PREFIX + a for a in attrs]
+        mentees = pd.DataFrame(self._rows("audit_mentees", **params),
+                               columns=["id", "department", "role", "identity", "active_mentors", "needs", "gaps",
+                                        "concordant"])
+        mentees = _spread_identity(mentees, identity_cols)
+        for col in ("needs", "gaps", "concordant"):
+            mentees[col] = [tuple(sorted(v)) for v in mentees[col]]
+        mentees = mentees.astype({"active_mentors": "int64"})[
+            ["id", "department", "role", *identity_cols, "active_mentors", "needs", "gaps", "concordant"]]
+        mentors = pd.DataFrame(self._rows("audit_mentors", **params), columns=["id", "load", "capacity", "identity"])
+        mentors = _spread_identity(mentors, identity_cols).astype({"load": "int64", "capacity": "int64"})
+        conflicts = pd.DataFrame(self._rows("leadership_conflicts", **params),
+                                 columns=["mentor_id", "mentee_id", "leadership", "department"])
+        stale = pd.DataFrame(self._rows("stale_mentorships", **params),
+                             columns=["mentor_id", "mentee_id", "last_met", "status"])
+        gap_rows = mentees[["id", "gaps"]].explode("gaps").dropna()
+        reached = self.candidates(policy=policy, as_of=as_of, limit=1)
+        reached_keys = set(zip(reached["mentee_id"], reached["area"]))
+        no_candidate = pd.DataFrame([(m, a) for m, a in zip(gap_rows["id"], gap_rows["gaps"])
+                                     if (m, a) not in reached_keys], columns=["mentee_id", "area"])
+        return AuditTables(identity_attributes=tuple(attrs), mentees=mentees, mentors=mentors,
+                           conflicts=conflicts[["mentor_id", "mentee_id"]], stale=stale, no_candidate=no_candidate)
 
     @property
     def dataset(self):
@@ -345,6 +445,14 @@ class Neo4jBackend:
     def _auto(self, text: str, **params) -> None:
         with self._session() as session:
             session.run(text, params).consume()
+
+
+def _spread_identity(frame: pd.DataFrame, identity_cols: list[str]) -> pd.DataFrame:
+    """The ``identity`` list column (values in ``$attrs`` order) as one column per attribute."""
+    values = list(frame.pop("identity"))
+    for i, col in enumerate(identity_cols):
+        frame[col] = [v[i] for v in values]
+    return frame
 
 
 def _keys_and_values(result) -> tuple[list[str], list[list]]:

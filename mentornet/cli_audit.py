@@ -6,6 +6,7 @@ import datetime as dt
 import click
 
 from . import privacy, report
+from .output import printable
 from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings
 
 
@@ -59,4 +60,5 @@ def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credenti
         report.write_atomically(output, data)
         click.echo(f"wrote {output}", err=True)
         return
-    click.get_text_stream("stdout").write(report.render(figures, fmt).decode("utf-8"))
+    text = report.render(figures, fmt).decode("utf-8")
+    click.get_text_stream("stdout").write(printable(text, keep="\n") if fmt == "table" else text)

@@ -46,6 +46,7 @@ FALSE = frozenset({"false", "no", "0"})
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CAPACITY_RE = re.compile(r"^\+?[0-9]+(\.0*)?$")
 MAX_CAPACITY = 1_000_000  # far above any real mentor; keeps the number a machine integer
+PATH_SEPARATOR = ">"  # referral paths are ids joined by it (DESIGN.md section 3)
 MAX_REPORTED = 200  # problems listed in a message; the count of the rest is still given
 
 
@@ -161,8 +162,8 @@ def _cells_per_record(text: str) -> np.ndarray:
     if '"' in text:
         limit = csv.field_size_limit()
         csv.field_size_limit(max(limit, len(text) + 1))  # a quoted cell may be as long as the file
-        try:
-            return np.array([len(r) for r in csv.reader(_io.StringIO(text)) if r], dtype=np.int64)
+        try:  # newline="": a lone CR ends a record, as it does for pandas
+            return np.array([len(r) for r in csv.reader(_io.StringIO(text, newline="")) if r], dtype=np.int64)
         finally:
             csv.field_size_limit(limit)
     data = np.frombuffer(text.replace("\r\n", "\n").encode("utf-8"), dtype=np.uint8)
@@ -307,6 +308,10 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
         for r, value in zip(_rows(dup), ids[dup]):
             problems.append(Problem(file, f"duplicate id {_short(value)!r} (first used on row {first_row[value]})",
                                     row=int(r), column="id"))
+    arrow = ids.str.contains(PATH_SEPARATOR, regex=False).to_numpy()
+    for r, value in zip(_rows(arrow), ids[arrow]):
+        problems.append(Problem(file, f"id {_short(value)!r} contains {PATH_SEPARATOR!r}, which separates the "
+                                      "ids of a referral path; use another character", row=int(r), column="id"))
     out["id"] = ids
     for col in PEOPLE_TEXT_COLUMNS:
         out[col] = _strip(frame[col]) if col in frame.columns else ""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from typing import IO, Callable
 
 import pandas as pd
@@ -21,6 +22,29 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+# C0 and C1 control characters (escape sequences could move the cursor, clear or retitle the
+# terminal) are shown as \x.. escapes in tables; CSV and JSON keep the data exact.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with control characters (other than those in ``keep``) written as ``\\xNN``."""
+    return CONTROL.sub(lambda m: m.group() if m.group() in keep else f"\\x{ord(m.group()):02x}", text)
+
+
+class PrintableStream:
+    """A text stream that escapes control characters other than newlines (for terminal output)."""
+
+    def __init__(self, stream: IO[str]):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(printable(text, keep="\n"))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 def _plain(value):
@@ -70,8 +94,8 @@ def write_table(frame: pd.DataFrame, stream: IO[str]) -> None:
     if frame.empty:
         stream.write("(none)\n")
         return
-    cells = [[str(_plain(v)) for v in row] for row in frame.itertuples(index=False, name=None)]
-    header = [str(c) for c in frame.columns]
+    cells = [[printable(str(_plain(v))) for v in row] for row in frame.itertuples(index=False, name=None)]
+    header = [printable(str(c)) for c in frame.columns]
     widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(header)]
     line = "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()
     stream.write(line + "\n" + "  ".join("-" * w for w in widths) + "\n")
@@ -87,4 +111,4 @@ def emit(frame: pd.DataFrame, fmt: str, stream: IO[str],
     elif fmt == "json":
         write_json(frame, stream)
     else:
-        (table or write_table)(frame, stream)
+        (table or write_table)(frame, PrintableStream(stream))

@@ -21,6 +21,8 @@ AS_OF = "2026-11-25"
 SUPPRESSED = {"suppressed": True}
 
 SCRIPT = "<script>window.pwned=1</script>"
+# ids cannot contain '>' (it joins the ids of a referral path): an unclosed tag is the hostile id
+LEADER = "<img src=x onerror=window.pwned=3 alt="
 IMG = '<img src=x onerror="window.pwned=2">'
 FORMULA = '=HYPERLINK("http://evil.example","click")'
 MATH = "$\\frac{1}{0}$ --> <!-- | *x* [a](b)"
@@ -37,13 +39,13 @@ def hostile_dataset(directory: Path) -> Path:
         people.append({"id": f"m{i:02d}", "role": "resident", "department": dept,
                        "identity.gender": SCRIPT if i % 3 else "@female"})
     people += [
-        {"id": SCRIPT, "role": "faculty", "department": IMG, "leadership": "chair", "capacity": "1"},
+        {"id": LEADER, "role": "faculty", "department": IMG, "leadership": "chair", "capacity": "1"},
         {"id": FORMULA, "role": "faculty", "department": "x"},
         {"id": "-2+3", "role": "faculty"},
     ]
     rels = [
-        {"source": SCRIPT, "target": "m00", "type": "MENTORS", "focus": "research"},
-        {"source": SCRIPT, "target": "m01", "type": "MENTORS", "focus": "career"},
+        {"source": LEADER, "target": "m00", "type": "MENTORS", "focus": "research"},
+        {"source": LEADER, "target": "m01", "type": "MENTORS", "focus": "career"},
         {"source": FORMULA, "target": "m05", "type": "MENTORS", "status": "ended", "last_met": "2025-01-01"},
         {"source": "-2+3", "target": "m10", "type": "MENTORS", "focus": "research"},
     ]
@@ -183,8 +185,8 @@ def test_hostile_names_in_json_are_kept_exactly(hostile):
     f = json.loads(invoke("audit", hostile, "--as-of", AS_OF, "--format", "json").stdout)
     assert set(f["groups"]["department"]) == {IMG, FORMULA, MATH}
     assert f["groups"]["department"][IMG]["mentees"] == 5
-    assert f["conflicts"] == [{"mentor_id": SCRIPT, "mentee_id": "m00"}, {"mentor_id": SCRIPT, "mentee_id": "m01"}]
-    assert f["over_capacity"] == [SCRIPT]
+    assert f["conflicts"] == [{"mentor_id": LEADER, "mentee_id": "m00"}, {"mentor_id": LEADER, "mentee_id": "m01"}]
+    assert f["over_capacity"] == [LEADER]
     assert f["groups"]["identity.gender"][SCRIPT.lower()]["mentees"] == 10
 
 
@@ -195,6 +197,7 @@ def test_hostile_names_escaped_in_html(hostile, tmp_path):
     assert "<script" not in html and "<img src=x" not in html and "<!--" not in html
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=&#34;window.pwned=2&#34;&gt;" in html
+    assert "&lt;img src=x onerror=window.pwned=3 alt=" in html
 
 
 def test_hostile_names_escaped_in_markdown(hostile, tmp_path):

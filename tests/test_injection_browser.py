@@ -1,0 +1,80 @@
+"""Hostile ids (not only names) in ``viz`` and ``audit`` pages, in a real headless Chromium.
+
+tests/test_viz_browser.py and tests/test_audit_browser.py cover hostile names, topics and
+departments; here the ids themselves (which appear in tooltips, the sidebar, the gap list and
+report tables) carry markup, formulas and Cypher, and the scripts set ``window.__pwned``.
+"""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from browser import browser_page, chromium  # noqa: F401  (pytest fixtures)
+from helpers import write_dataset
+from mentornet.cli import main
+from test_injection import PEOPLE, RELS
+
+pytestmark = pytest.mark.browser
+READY = "window.mentornetReady === true"
+
+
+def armed(value):
+    """The same hostile value, but a script that ran would set window.__pwned (no dialogs)."""
+    return value.replace("alert(", "window.__pwned=(") if isinstance(value, str) else value
+
+
+ARMED_PEOPLE = [{k: armed(v) for k, v in p.items()} for p in PEOPLE]
+ARMED_RELS = [{k: armed(v) for k, v in r.items()} for r in RELS]
+IDS = [p["id"] for p in ARMED_PEOPLE]
+
+
+@pytest.fixture
+def source(tmp_path):
+    return str(write_dataset(tmp_path / "ds", ARMED_PEOPLE, ARMED_RELS))
+
+
+def write(tmp_path, *args):
+    result = CliRunner().invoke(main, [*map(str, args), "--as-of", "2026-11-25"])
+    assert result.exit_code == 0, result.output
+
+
+def test_viz_shows_hostile_ids_as_text(browser_page, tmp_path, source):
+    out = tmp_path / "network.html"
+    write(tmp_path, "viz", source, "-o", out)
+    page = browser_page(out, wait_for=READY)
+    assert page.console_errors == [] and page.blocked_requests == []
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.querySelectorAll('img, svg[onload], iframe, object, embed').length") == 0
+    assert page.evaluate("document.scripts.length") == 3
+    assert sorted(page.evaluate("mentornet.data.nodes.map(n => n.id)")) == sorted(IDS)
+    for pid in IDS:
+        index = page.evaluate("id => mentornet.data.nodes.findIndex(n => n.id === id)", pid)
+        box = page.evaluate("i => mentornet.personBox(i).textContent", index)
+        assert pid in box, (pid, box)
+    gaps = page.evaluate("[...document.querySelectorAll('#gap-list li')].map(li => li.textContent)")
+    assert any(armed("<img src=x onerror=alert(1)>") in item for item in gaps)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_viz_mentee_view_of_a_hostile_id(browser_page, tmp_path, source):
+    out = tmp_path / "mentee.html"
+    mentee = armed("<svg onload=alert(1)//")
+    write(tmp_path, "viz", source, "--mentee", mentee, "-o", out)
+    page = browser_page(out, wait_for=READY)
+    assert page.console_errors == []
+    assert mentee in page.evaluate("document.title")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_audit_report_shows_hostile_ids_as_text(browser_page, tmp_path, source):
+    policy = tmp_path / "policy.toml"
+    policy.write_text("min_group_size = 1\n")
+    out = tmp_path / "report.html"
+    write(tmp_path, "audit", source, "--policy", policy, "-o", out)
+    page = browser_page(out)
+    assert page.console_errors == [] and page.blocked_requests == []
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.scripts.length") == 0
+    cells = page.evaluate("Array.from(document.querySelectorAll('td')).map(td => td.textContent)")
+    assert "=cmd|'/C calc'!A0" in cells and armed("<svg onload=alert(1)//") in cells
+    assert "'}) DETACH DELETE n //" in cells

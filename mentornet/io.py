@@ -45,6 +45,7 @@ TRUE = frozenset({"true", "yes", "1"})
 FALSE = frozenset({"false", "no", "0"})
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CAPACITY_RE = re.compile(r"^\+?[0-9]+(\.0*)?$")
+MAX_COLUMNS = 1_000  # far more than any real table; keeps a mangled file from stalling the reader
 MAX_CAPACITY = 1_000_000  # far above any real mentor; keeps the number a machine integer
 PATH_SEPARATOR = ">"  # referral paths are ids joined by it (DESIGN.md section 3)
 MAX_REPORTED = 200  # problems listed in a message; the count of the rest is still given
@@ -98,6 +99,10 @@ def _read_csv(raw: bytes, name: str) -> pd.DataFrame:
         raise DataError(Problem(name, "contains a NUL byte: this looks like a binary file, not CSV", row=row))
     if not text.strip():
         raise DataError(Problem(name, "file is empty: expected a header row", row=1))
+    width = _header_width(text)
+    if width > MAX_COLUMNS:  # pandas would take seconds per 100,000 columns
+        raise DataError(Problem(name, f"the header has {width:,} cells; a table has at most {MAX_COLUMNS:,} "
+                                      "columns (is this the right file?)", row=1))
     try:
         # header=None: every line, the header included, is parsed alike, so a row with
         # more cells than the header is an error instead of silently becoming an index
@@ -114,6 +119,21 @@ def _read_csv(raw: bytes, name: str) -> pd.DataFrame:
     frame.columns = list(header)
     _check_ragged(text, frame, name)
     return frame.fillna("")
+
+
+def _header_width(text: str) -> int:
+    """Cells in the first non-blank record (read alone, so a huge header costs no more than its length)."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        for record in csv.reader(_io.StringIO(text, newline="")):
+            if record:
+                return len(record)
+    except csv.Error:
+        return 0  # let the parser report it, with its row
+    finally:
+        csv.field_size_limit(limit)
+    return 0
 
 
 def _looks_utf16(raw: bytes) -> bool:

@@ -61,6 +61,12 @@ def _megabyte_cell(d: Path) -> None:
     write_dataset(d, [{"id": "res-a", "role": "resident"}, {"id": "fac-b", "role": "x," * 500_000}], [])
 
 
+def _wide_header(d: Path) -> None:
+    """A header of 100,000 cells (a mangled export): refused at once, not after seconds of parsing."""
+    write_dataset(d, GOOD_PEOPLE, GOOD_RELS)
+    (d / "relationships.csv").write_text("source,target,type" + ",x" * 100_000 + "\n", encoding="utf-8")
+
+
 def _fifo(d: Path) -> None:
     write_dataset(d, GOOD_PEOPLE, GOOD_RELS)
     (d / "people.csv").unlink()
@@ -93,6 +99,7 @@ def _dangling_symlink(d: Path) -> None:
 GENERATED = {
     "million-rows": _million_rows,
     "megabyte-cell": _megabyte_cell,
+    "wide-header": _wide_header,
     "fifo-as-file": _fifo,
     "unreadable-file": _unreadable,
     "unreadable-permissions": _unreadable_permissions,

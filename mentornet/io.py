@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io as _io
 import re
+import warnings
 import zipfile
 from pathlib import Path
 from types import MappingProxyType
@@ -198,7 +199,9 @@ def _cells_per_record(text: str) -> np.ndarray:
 
 def _read_excel(raw: bytes, name: str) -> pd.DataFrame:
     try:
-        frame = pd.read_excel(_io.BytesIO(raw), dtype=object, engine="openpyxl")
+        with warnings.catch_warnings():  # openpyxl's notes on styles or extensions mean nothing to users
+            warnings.simplefilter("ignore")
+            frame = pd.read_excel(_io.BytesIO(raw), dtype=object, engine="openpyxl")
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
         raise DataError(Problem(name, f"not a readable Excel .xlsx file ({type(exc).__name__})")) from None
     except Exception as exc:  # openpyxl raises assorted errors on damaged workbooks

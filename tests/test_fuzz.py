@@ -184,6 +184,40 @@ def byte_mutated_dataset(draw) -> Files:
     return Files(files)
 
 
+def to_xlsx(rows) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+BASE_XLSX = to_xlsx(PEOPLE)
+XLSX_VALUES = st.one_of(cell_values().filter(lambda v: "\x00" not in v and len(v) < 30_000),
+                        st.integers(-10**20, 10**20), st.floats(), st.booleans(), st.none(),
+                        st.datetimes(), st.dates())
+
+
+@st.composite
+def xlsx_mutation(draw) -> Files:
+    """people.xlsx with mutated bytes (a damaged workbook) or cells of any type Excel holds."""
+    if draw(st.booleans()):
+        people = draw(byte_mutation(BASE_XLSX))
+    else:
+        rows = [row[:] for row in PEOPLE]
+        for _ in range(draw(st.integers(1, 4))):
+            r = draw(st.integers(0, len(rows) - 1))
+            rows[r][draw(st.integers(0, len(rows[r]) - 1))] = draw(XLSX_VALUES)
+        try:
+            people = to_xlsx(rows)
+        except Exception:  # openpyxl refuses some values (e.g. control characters): nothing to read
+            people = BASE_XLSX
+    return Files({"people.xlsx": people, "relationships.csv": BASE["relationships.csv"]})
+
+
 any_mutation = st.one_of(byte_mutated_dataset(), cell_mutation(), raw_cell_mutation())
 
 
@@ -217,6 +251,8 @@ def check_gaps(files: Files) -> None:
 def test_base_dataset_is_valid():
     with dataset_dir(BASE) as d:
         assert len(read_dataset(d).people) == 5
+    with dataset_dir({"people.xlsx": BASE_XLSX, "relationships.csv": BASE["relationships.csv"]}) as d:
+        assert len(read_dataset(d).people) == 5
 
 
 @FUZZ
@@ -234,6 +270,12 @@ def test_reader_survives_cell_mutations(files):
 @FUZZ
 @given(raw_cell_mutation())
 def test_reader_survives_unquoted_cells(files):
+    check_reader(files)
+
+
+@settings(FUZZ, max_examples=max(20, EXAMPLES // 3))
+@given(xlsx_mutation())
+def test_reader_survives_damaged_workbooks(files):
     check_reader(files)
 
 

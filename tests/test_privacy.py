@@ -56,6 +56,9 @@ EXPORTS = [
     ("match", ["--format", "csv"], None),
     ("match", ["--format", "table"], None),
     ("audit", ["--format", "json"], None),
+    ("audit", ["--format", "csv"], None),
+    ("audit", ["--format", "table"], None),
+    ("audit", ["--compare", "SELF", "--format", "json"], None),
     ("audit", [], "report.json"),
     ("audit", [], "report.md"),
     ("audit", [], "report.html"),
@@ -83,7 +86,7 @@ def export(tmp_path, source, command, extra, output, *, salt=SALT, env=True, arg
     runner = CliRunner(env={"MENTORNET_SALT": salt if env else None})
     Path(tmp_path).mkdir(parents=True, exist_ok=True)
     with runner.isolated_filesystem(temp_dir=tmp_path):
-        argv = [command, source, "--as-of", "2026-11-25", *extra, *args]
+        argv = [command, source, "--as-of", "2026-11-25", *[source if a == "SELF" else a for a in extra], *args]
         if output:
             argv += ["-o", output]
         result = runner.invoke(main, argv)

@@ -13,7 +13,9 @@ How a dataset is stored (see the README, "Neo4j"):
   booleans, ``capacity`` as an integer or absent when empty; ``id_codepoints``, the id as a
   list of Unicode code points, so that ``ORDER BY p.id_codepoints`` is Python's plain string
   order (Neo4j compares strings by UTF-16 code unit, which differs for characters above
-  U+FFFF);
+  U+FFFF); ``research_lower``/``career_lower``, the interests as sorted lower-case sets, so the
+  referral queries compare topics without re-normalising them for every pair (a database
+  loaded by an earlier version must be loaded again);
 - identity columns keep their column name as the property key, ``identity.<attr>`` (Neo4j
   properties cannot hold maps; in Cypher write ``p.`identity.gender```). An undisclosed
   (empty) identity value is not stored;
@@ -128,9 +130,18 @@ def person_rows(people: pd.DataFrame) -> list[dict]:
     rows = []
     for values in zip(*columns.values()):
         props = {k: v for k, v in zip(names, values) if v is not None}
-        props["id_codepoints"] = [ord(ch) for ch in props["id"]]
+        props.update(derived_properties(props))
         rows.append({"id": props["id"], "props": props})
     return rows
+
+
+def derived_properties(props: dict) -> dict:
+    """What the analysis queries compare, computed once at load time (see the module docstring)."""
+    return {
+        "id_codepoints": [ord(ch) for ch in props["id"]],
+        "research_lower": sorted({t.lower() for t in props.get("research_interests", [])}),
+        "career_lower": sorted({t.lower() for t in props.get("career_interests", [])}),
+    }
 
 
 def relationship_rows(rels: pd.DataFrame) -> dict[str, list[dict]]:

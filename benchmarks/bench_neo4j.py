@@ -1,0 +1,123 @@
+"""Benchmark for the Neo4j backend: `load`, then `gaps` and `refer` inside Neo4j vs the embedded backend.
+
+Usage: python benchmarks/bench_neo4j.py [SIZES...]   (default 100000)
+
+Starts a Neo4j 5.26 through tests/neo4j/start on a free port with a temporary home
+(heap MENTORNET_NEO4J_HEAP, default here 4g; page cache MENTORNET_NEO4J_PAGECACHE, default
+here 2g), loads each generated dataset with `mentornet load --replace`, then runs `gaps` and
+`refer` on the bolt:// URI and on the directory, checks both print the same CSV, and prints
+one table: sizes, load rate, times, peak memory (client processes; the server's JVM apart),
+and the Neo4j / embedded ratio.
+
+Goals (issue 4): load at least 20,000 relationships/s; `gaps` and `refer` inside Neo4j within
+3x of the embedded backend.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import dataset, machine, run, table
+
+ROOT = Path(__file__).resolve().parents[1]
+START = ROOT / "tests" / "neo4j" / "start"
+MN = [sys.executable, "-m", "mentornet"]
+AS_OF = "2026-11-25"
+PASSWORD = "mentornet-bench"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """tests/neo4j/start in the background; stopped with SIGTERM."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.workdir = Path(tempfile.mkdtemp(prefix="mentornet-bench-neo4j-"))
+        self.uri = f"bolt://127.0.0.1:{self.port}"
+        env = {**os.environ, "MENTORNET_NEO4J_PASSWORD": PASSWORD, "MENTORNET_NEO4J_WATCH_PID": str(os.getpid())}
+        env.setdefault("MENTORNET_NEO4J_HEAP", "4g")
+        env.setdefault("MENTORNET_NEO4J_PAGECACHE", "2g")
+        self.log = open(self.workdir / "start.log", "wb")
+        self.proc = subprocess.Popen([str(START), str(self.port), str(self.workdir / "home")], stdout=self.log,
+                                     stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        deadline = time.monotonic() + 600
+        while self.uri not in (self.workdir / "start.log").read_text(errors="replace"):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("Neo4j did not start:\n" + (self.workdir / "start.log").read_text(errors="replace"))
+            time.sleep(0.5)
+
+    def peak_mib(self) -> float:
+        """Peak resident memory of the server JVM (the start script execs java)."""
+        try:
+            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return float("nan")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.log.close()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def timed(cmd: list[str], out: Path) -> tuple[float, float, str]:
+    """(seconds, peak MiB, sha256 of stdout) of one command."""
+    with open(out, "wb") as fh:
+        seconds, mib = run(cmd, stdout=fh)
+    return seconds, mib, hashlib.sha256(out.read_bytes()).hexdigest()
+
+
+def main(sizes):
+    os.environ["NEO4J_PASSWORD"] = PASSWORD
+    os.environ.setdefault("NEO4J_USERNAME", "neo4j")
+    server = Server()
+    rows = []
+    scratch = Path(tempfile.mkdtemp(prefix="mentornet-bench-out-"))
+    try:
+        for n in sizes:
+            ds = dataset(n)
+            rels = sum(1 for _ in open(ds / "relationships.csv", encoding="utf-8")) - 1
+            load_s, load_mib = run(MN + ["load", str(ds), server.uri, "--replace"])
+            rows.append([f"{n:,}", f"{rels:,}", "load", f"{load_s:.1f}", f"{rels / load_s:,.0f} rel/s", "",
+                         f"{load_mib:.0f}", ""])
+            for command in ("gaps", "refer"):
+                args = [command, "--as-of", AS_OF, "--format", "csv"]
+                neo_s, neo_mib, neo_hash = timed(MN + [args[0], server.uri, *args[1:]], scratch / f"{command}-neo4j.csv")
+                emb_s, emb_mib, emb_hash = timed(MN + [args[0], str(ds), *args[1:]], scratch / f"{command}-dir.csv")
+                lines = sum(1 for _ in open(scratch / f"{command}-dir.csv", encoding="utf-8")) - 1
+                rows.append([f"{n:,}", f"{rels:,}", f"{command} ({lines:,} rows)", f"{neo_s:.1f}", "",
+                             f"{emb_s:.1f}", f"{neo_mib:.0f} / {emb_mib:.0f}",
+                             f"{neo_s / emb_s:.1f}x" + ("" if neo_hash == emb_hash else " (OUTPUT DIFFERS)")])
+        server_mib = server.peak_mib()
+    finally:
+        server.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"machine: {machine()}; Neo4j server peak RSS {server_mib:,.0f} MiB "
+          f"(heap {os.environ.get('MENTORNET_NEO4J_HEAP', '4g')})")
+    print(table(["people", "relationships", "step", "neo4j (s)", "rate", "embedded (s)",
+                 "client peak MiB (neo4j / embedded)", "neo4j / embedded"], rows))
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [100_000])

@@ -2,8 +2,9 @@
 
 A small valid dataset is mutated at the byte level (flips, truncation, insertion, deletion)
 and at the cell level (random Unicode, quotes, delimiters, line breaks, huge and empty
-values). ``read_dataset`` must return a dataset or raise :class:`DataError`; ``gaps`` must
-exit 0 or 2 without a traceback. Each example has a time limit (a signal alarm), so a hang
+values), and so is an Excel workbook. ``read_dataset`` must return a dataset or raise
+:class:`DataError`; ``gaps`` must exit 0 or 2 without a traceback. Datasets that stay valid
+but odd (strange free text and ids, extra ties) go through every exporting command. Each example has a time limit (a signal alarm), so a hang
 fails. Warnings are errors in the test suite, so a pandas warning counts as a crash too.
 
 Examples are derandomised so CI is stable; set ``MENTORNET_FUZZ_EXAMPLES=5000`` (and
@@ -221,6 +222,46 @@ def xlsx_mutation(draw) -> Files:
 any_mutation = st.one_of(byte_mutated_dataset(), cell_mutation(), raw_cell_mutation())
 
 
+FREE_PEOPLE_COLUMNS = [1, 3, 4, 5, 6, 7, 8, 11]  # name, department, interests, identity, seeks, leadership
+ODD_TEXT = st.one_of(st.text(max_size=12), st.sampled_from(NASTY_CELLS),
+                     st.sampled_from(["ai", "AI ", "gender", "urm", "Female", "chair", "career", "research"]))
+
+
+@st.composite
+def odd_but_valid(draw) -> Files:
+    """A valid dataset with odd free text, renamed ids and extra ties: exercises the analyses."""
+    people, rels = [row[:] for row in PEOPLE], [row[:] for row in RELS]
+    for _ in range(draw(st.integers(1, 8))):
+        if draw(st.booleans()):
+            people[draw(st.integers(1, len(people) - 1))][draw(st.sampled_from(FREE_PEOPLE_COLUMNS))] = draw(ODD_TEXT)
+        else:
+            rels[draw(st.integers(1, len(rels) - 1))][3] = draw(ODD_TEXT)
+    ids = [row[0] for row in people[1:]]
+    if draw(st.booleans()):
+        old = draw(st.sampled_from(ids))
+        new = draw(st.text(min_size=1, max_size=10).filter(
+            lambda t: ">" not in t and t.strip() and t.strip() not in ids))
+        for row in people[1:]:
+            row[0] = new if row[0] == old else row[0]
+        for row in rels[1:]:
+            row[0], row[1] = (new if v == old else v for v in row[:2])
+        ids = [row[0] for row in people[1:]]
+    for _ in range(draw(st.integers(0, 6))):
+        a, b = draw(st.sampled_from(ids)), draw(st.sampled_from(ids))
+        if a != b:
+            rels.append([a, b, draw(st.sampled_from(["MENTORS", "KNOWS", "COAUTHOR", "COLLEAGUE"])), draw(ODD_TEXT),
+                         draw(st.sampled_from(["", "ended", "active"])), "",
+                         draw(st.sampled_from(["", "2020-01-01", "2026-11-25", "2030-01-01"])), ""])
+    return Files({"people.csv": to_csv(people), "relationships.csv": to_csv(rels)})
+
+
+EVERY_COMMAND = [["gaps"], ["refer"], ["match"], ["refer", "--format", "table"], ["audit", "--format", "table"],
+                 ["audit", "-o", "r.html"], ["audit", "-o", "r.xlsx"], ["audit", "-o", "r.md"], ["viz", "-o", "v.html"],
+                 ["viz", "-o", "v.html", "--show-identity", "--pseudonymize"],
+                 ["match", "--pseudonymize", "--format", "table"]]
+GENEROUS_POLICY = "min_group_size = 1\nmax_hops = 5\ntop_k = 10\n[concordance]\ngender = ['female']\n"
+
+
 # --------------------------------------------------------------------------- properties
 
 
@@ -283,3 +324,17 @@ def test_reader_survives_damaged_workbooks(files):
 @given(any_mutation)
 def test_gaps_exits_0_or_2(files):
     check_gaps(files)
+
+
+@settings(FUZZ, max_examples=max(30, EXAMPLES // 3))
+@given(odd_but_valid(), st.sampled_from(EVERY_COMMAND), st.booleans())
+def test_every_command_on_odd_but_valid_data(files, command, generous):
+    with dataset_dir(files.files) as d, time_limit(30):
+        policy = Path(d, "policy.toml")
+        policy.write_text(GENEROUS_POLICY)
+        runner = CliRunner(env={"MENTORNET_SALT": "fuzz-salt-0123456789"})
+        with runner.isolated_filesystem():
+            result = runner.invoke(main, [command[0], d, "--as-of", "2026-11-25", *command[1:],
+                                          *(["--policy", str(policy)] if generous else [])])
+    assert result.exit_code in (0, 2), (command, result.output[-2000:], result.exception)
+    assert "Traceback" not in result.output

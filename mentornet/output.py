@@ -11,6 +11,7 @@ import math
 import re
 from typing import IO, Callable
 
+import numpy as np
 import pandas as pd
 
 FORMATS = ("table", "csv", "json")
@@ -65,10 +66,24 @@ def format_score(value: float) -> str:
 
 
 def write_csv(frame: pd.DataFrame, stream: IO[str]) -> None:
+    """CSV with every cell made plain text and spreadsheet-safe, one column at a time."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow([neutralise(c) for c in frame.columns])
-    for row in frame.itertuples(index=False, name=None):
-        writer.writerow([neutralise(_plain(v)) for v in row])
+    columns = [_csv_column(frame[c]) for c in frame.columns] if len(frame.columns) else []
+    writer.writerows(zip(*columns))
+
+
+def _csv_column(series: pd.Series) -> list:
+    """A column's cells as they appear in CSV, formatted once per distinct value."""
+    if series.dtype.kind in "iub":
+        return series.tolist()
+    try:
+        codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
+    except TypeError:  # unhashable cells (lists): format each one
+        return [neutralise(_plain(v)) for v in series.tolist()]
+    cells = np.empty(len(uniques), dtype=object)
+    cells[:] = [neutralise(_plain(u)) for u in uniques]
+    return cells[codes].tolist()
 
 
 def _json_value(value):

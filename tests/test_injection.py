@@ -240,3 +240,12 @@ def test_an_id_containing_the_path_separator_is_a_data_error(tmp_path):
         read_dataset(source)
     (problem,) = caught.value.problems
     assert (problem.row, problem.column) == (2, "id") and "'>'" in problem.message
+
+
+def test_pages_carry_a_policy_that_forbids_network_requests(source, audit_files, tmp_path):
+    """Even markup that slipped through could fetch nothing: default-src 'none', no connect-src."""
+    out = tmp_path / "network.html"
+    run("viz", source, "--as-of", AS_OF, "-o", out)
+    for html in (out.read_text(encoding="utf-8"), (audit_files / "report.html").read_text(encoding="utf-8")):
+        policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html).group(1)
+        assert "default-src 'none'" in policy and "connect-src" not in policy and "http" not in policy

@@ -246,6 +246,14 @@ def _normalise_header(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- helpers
 
 
+def _per_value(series: pd.Series, func) -> pd.Series:
+    """``func`` applied once per distinct value (enumerated columns repeat a handful of values)."""
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [func(str(u)) for u in uniques]
+    return pd.Series(mapped[codes], index=series.index, dtype=object)
+
+
 def _strip(series: pd.Series) -> pd.Series:
     """Trimmed text, computed once per distinct value (ids and types repeat a lot)."""
     codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
@@ -275,7 +283,7 @@ def _rows(mask: np.ndarray) -> np.ndarray:
 
 def _bool_column(series, default, file, column, problems):
     """Parse a boolean column; empty cells take ``default`` (a scalar or a Series)."""
-    low = series.str.lower()
+    low = _per_value(series, str.lower)
     is_true, is_false, empty = low.isin(TRUE), low.isin(FALSE), low.eq("")
     bad = ~(is_true | is_false | empty)
     for r, value in zip(_rows(bad.to_numpy()), series[bad]):
@@ -340,7 +348,7 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
         out[col] = _strip(frame[col]) if col in frame.columns else ""
     out["name"] = out["name"].where(out["name"].ne(""), ids)
 
-    role = _strip(frame["role"]).str.lower()
+    role = _per_value(frame["role"], lambda v: v.strip().lower())
     bad = ~role.isin(ROLES)
     for r, value in zip(_rows(bad.to_numpy()), frame["role"][bad]):
         problems.append(Problem(file, f"unknown role {_short(value.strip())!r} (expected one of {', '.join(ROLES)})",
@@ -393,14 +401,16 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
 def people_warnings(people: pd.DataFrame, file: str) -> list[Problem]:
     """`seeks_concordance` naming an attribute the mentee has not disclosed."""
     found = []
-    seeks = people["seeks_concordance"]
-    for i in np.flatnonzero(seeks.map(len).to_numpy() > 0):
-        for attr in seeks.iat[i]:
-            col = IDENTITY_PREFIX + attr
-            if col not in people.columns or people[col].iat[i] == "":
+    seeks = people["seeks_concordance"].tolist()
+    ids = people["id"].tolist()
+    columns = {c: people[c].tolist() for c in people.columns if c.startswith(IDENTITY_PREFIX)}
+    for i, wanted in enumerate(seeks):
+        for attr in wanted:
+            values = columns.get(IDENTITY_PREFIX + attr)
+            if values is None or values[i] == "":
                 found.append(Problem(
-                    file, f"{people['id'].iat[i]!r} seeks concordance on {attr!r} but has not disclosed it; "
-                          "that need is ignored", row=int(i) + 2, column="seeks_concordance", severity="warning"))
+                    file, f"{ids[i]!r} seeks concordance on {attr!r} but has not disclosed it; "
+                          "that need is ignored", row=i + 2, column="seeks_concordance", severity="warning"))
     return found
 
 
@@ -425,7 +435,7 @@ def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataF
         problems.append(Problem(file, "a person cannot have a relationship with themselves", row=int(r),
                                 column="target"))
 
-    rtype = _strip(frame["type"]).str.upper()
+    rtype = _per_value(frame["type"], lambda v: v.strip().upper())
     bad = ~rtype.isin(REL_TYPES)
     for r, value in zip(_rows(bad.to_numpy()), frame["type"][bad]):
         problems.append(Problem(file, f"unknown type {_short(value.strip())!r} (expected one of {', '.join(REL_TYPES)})",
@@ -434,7 +444,8 @@ def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataF
 
     out["focus"] = _split_list(frame["focus"].astype(str), lower=True) if "focus" in frame.columns \
         else [()] * len(frame)
-    status = _strip(frame["status"]).str.lower() if "status" in frame.columns else pd.Series("", index=frame.index)
+    status = (_per_value(frame["status"], lambda v: v.strip().lower()) if "status" in frame.columns
+              else pd.Series("", index=frame.index, dtype=object))
     status = status.where(status.ne(""), "active")
     bad = ~status.isin(STATUSES)
     for r, value in zip(_rows(bad.to_numpy()), frame["status"][bad] if "status" in frame.columns else []):

@@ -5,7 +5,7 @@ import datetime as dt
 
 import click
 
-from . import privacy, report
+from . import privacy
 from .output import printable
 from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings
 
@@ -42,6 +42,8 @@ def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credenti
       mentornet audit examples/radiology --as-of 2026-11-25 -o report.html
       mentornet audit data/2026 --compare data/2025 --compare-as-of 2025-11-25 --format json
     """
+    from . import report  # matplotlib and the templates load only for this command
+
     target_format = None
     if output is not None:
         target_format = report.report_format(output)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pandas as pd
 
-from .. import analysis, matching, referrals
+from .. import analysis
+
+if TYPE_CHECKING:
+    import networkx as nx
 from ..model import Dataset, Policy
 
 
@@ -49,10 +52,14 @@ class NetworkXBackend:
 
     def refer(self, *, policy: Policy, as_of: dt.date, mentee=None, area=None) -> pd.DataFrame:
         """Top-k referrals per gap with paths (see :mod:`mentornet.referrals`)."""
+        from .. import referrals
+
         return referrals.find_referrals(self.dataset, policy=policy, as_of=as_of, mentee=mentee, area=area)
 
     def match(self, *, policy: Policy, as_of: dt.date):
         """(assignment rows, open gaps with reasons) for the committee."""
+        from .. import matching, referrals
+
         gaps, pools, net = referrals.match_pools(self.dataset, policy=policy, as_of=as_of)
         remaining = pd.Series(net.remaining, index=net.ids)
         chosen = matching.solve_match(pools, remaining)
@@ -69,6 +76,8 @@ class NetworkXBackend:
 
 def to_networkx(ds: Dataset) -> nx.MultiDiGraph:
     """People as nodes (all their columns as attributes), relationship rows as keyed edges."""
+    import networkx as nx  # imported here: the analysis commands do not need it
+
     graph = nx.MultiDiGraph()
     people = ds.people
     graph.add_nodes_from((row["id"], row) for row in people.to_dict("records"))

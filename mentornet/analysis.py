@@ -96,12 +96,13 @@ def covered_needs(ds: Dataset, active: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def find_gaps(ds: Dataset, *, policy: Policy, as_of: dt.date) -> pd.DataFrame:
+def find_gaps(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every need without coverage, sorted by mentee_id then area.
 
     Columns: ``mentee_id, area, name, role, department, active_mentors``.
     """
-    active = active_mentorships(ds, policy=policy, as_of=as_of)
+    if active is None:
+        active = active_mentorships(ds, policy=policy, as_of=as_of)
     needs = mentee_needs(ds, policy=policy)
     covered = covered_needs(ds, active)
     merged = needs.merge(covered.drop_duplicates(), on=["mentee_id", "area"], how="left", indicator=True)
@@ -144,9 +145,11 @@ def leadership_conflicts(ds: Dataset, active: pd.DataFrame) -> pd.DataFrame:
     return active.loc[conflict, ["mentor_id", "mentee_id"]].reset_index(drop=True)
 
 
-def dataset_warnings(ds: Dataset, *, policy: Policy, as_of: dt.date) -> list[Problem]:
+def dataset_warnings(ds: Dataset, *, policy: Policy, as_of: dt.date,
+                     active: pd.DataFrame | None = None) -> list[Problem]:
     """Warnings that depend on the date and policy: over-capacity mentors, leadership conflicts."""
-    active = active_mentorships(ds, policy=policy, as_of=as_of)
+    if active is None:
+        active = active_mentorships(ds, policy=policy, as_of=as_of)
     load = mentor_load(ds, active, policy=policy)
     found = []
     people_file = ds.source or "people"

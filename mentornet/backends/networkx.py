@@ -38,11 +38,20 @@ class NetworkXBackend:
     def __exit__(self, *exc):
         self.close()
 
+    def _active(self, policy: Policy, as_of: dt.date) -> pd.DataFrame:
+        """Active mentorships, kept for the last (policy, date) asked: commands ask twice."""
+        cached = getattr(self, "_active_cache", None)
+        if cached is None or cached[0] != (policy, as_of):
+            cached = ((policy, as_of), analysis.active_mentorships(self.dataset, policy=policy, as_of=as_of))
+            self._active_cache = cached
+        return cached[1]
+
     def warnings(self, *, policy: Policy, as_of: dt.date):
-        return list(self.dataset.warnings) + analysis.dataset_warnings(self.dataset, policy=policy, as_of=as_of)
+        return list(self.dataset.warnings) + analysis.dataset_warnings(
+            self.dataset, policy=policy, as_of=as_of, active=self._active(policy, as_of))
 
     def gaps(self, *, policy: Policy, as_of: dt.date) -> pd.DataFrame:
-        return analysis.find_gaps(self.dataset, policy=policy, as_of=as_of)
+        return analysis.find_gaps(self.dataset, policy=policy, as_of=as_of, active=self._active(policy, as_of))
 
     def names(self, ids) -> dict[str, str]:
         """Display names for the given ids."""

@@ -198,6 +198,23 @@ def test_a_mentee_without_gaps_has_no_referrals(loaded, datasets):
     assert_same(rows, NetworkXBackend(ds).refer(policy=Policy(), as_of=AS_OF, mentee=covered))
 
 
+def test_nobody_in_reach(loaded, tmp_path):
+    people = [{"id": "m", "role": "resident", "research_interests": "ai"},
+              {"id": "full", "role": "faculty", "research_interests": "ai", "capacity": "0"},
+              {"id": "closed", "role": "faculty", "research_interests": "ai", "accepting": "no"}]
+    rels = [{"source": "m", "target": "full", "type": "KNOWS"}, {"source": "m", "target": "closed", "type": "KNOWS"}]
+    ds = read_dataset(write_dataset(tmp_path / "alone", people, rels))
+    backend, embedded = loaded(ds), NetworkXBackend(ds)
+    assert_same(backend.refer(policy=Policy(), as_of=AS_OF), embedded.refer(policy=Policy(), as_of=AS_OF))
+    (rows, open_gaps), (expected_rows, expected_open) = (backend.match(policy=Policy(), as_of=AS_OF),
+                                                          embedded.match(policy=Policy(), as_of=AS_OF))
+    assert rows.empty
+    assert_same(rows, expected_rows)
+    assert_same_values(open_gaps, expected_open)
+    assert json.dumps(report.audit(backend, policy=Policy(), as_of=AS_OF)) == \
+        json.dumps(report.audit(embedded, policy=Policy(), as_of=AS_OF))
+
+
 # --------------------------------------------------------------------------- command line
 
 

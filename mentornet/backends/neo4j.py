@@ -321,8 +321,8 @@ class Neo4jBackend:
         self.check_filters(mentee=mentee, area=area)
         rows = self.candidates(policy=policy, as_of=as_of, limit=policy.top_k, mentee=mentee,
                                area=None if area is None else area.strip().lower())
-        if rows.empty:  # the embedded backend's empty frame: every column of object dtype
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in REFER_COLUMNS})
+        if rows.empty:
+            return rows[REFER_COLUMNS]
         rows["path"], rows["ties"] = self.paths(rows["mentee_id"], rows["candidate_id"], policy=policy, as_of=as_of)
         return rows[REFER_COLUMNS]
 
@@ -341,11 +341,14 @@ class Neo4jBackend:
         ``ties`` empty) plus ``remaining``, sorted by mentee, area, rank."""
         params = self.standard_parameters(policy=policy, as_of=as_of)
         rows = self._rows("referral_candidates", **{**params, "limit": limit, "mentee": mentee, "area": area})
+        columns = [*REFER_COLUMNS, "remaining"]
+        if not rows:  # the embedded backend's empty frame: every column of object dtype
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
         frame = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
         frame["shares"] = [";".join(sorted(s)) for s in frame["shares"]]
         frame["path"], frame["ties"] = "", ""
         frame = frame.astype({"rank": "int64", "hops": "int64", "score": "float64", "remaining": "int64"})
-        return sort_rows(frame, ["mentee_id", "area", "rank"])[[*REFER_COLUMNS, "remaining"]]
+        return sort_rows(frame, ["mentee_id", "area", "rank"])[columns]
 
     def paths(self, mentee_ids, candidate_ids, *, policy: Policy, as_of: dt.date) -> tuple[list[str], list[str]]:
         """Referral paths and tie descriptions (``>``-joined) for (mentee, candidate) pairs."""

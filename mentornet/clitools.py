@@ -98,11 +98,18 @@ def analysis_options(func):
                   help="Neo4j user (env NEO4J_USERNAME).")
     @click.option("--database", envvar="NEO4J_DATABASE", default=None,
                   help="Neo4j database (env NEO4J_DATABASE).")
+    @click.option("--connect-timeout", envvar="MENTORNET_NEO4J_CONNECT_TIMEOUT", type=click.FloatRange(min=0.1),
+                  default=10.0, show_default=True, metavar="SECONDS",
+                  help="Neo4j: give up when the server has not answered a connection within this time.")
+    @click.option("--query-timeout", envvar="MENTORNET_NEO4J_QUERY_TIMEOUT", type=click.FloatRange(min=0.1),
+                  default=None, metavar="SECONDS",
+                  help="Neo4j: stop any statement that runs longer (default: no limit).")
     @functools.wraps(func)
-    def wrapper(*args, policy_file, fmt, user, database, **kwargs):
+    def wrapper(*args, policy_file, fmt, user, database, connect_timeout, query_timeout, **kwargs):
         kwargs["policy"] = read_policy(policy_file)
         kwargs["fmt"] = fmt or default_format()
-        kwargs["credentials"] = {"user": user, "database": database}
+        kwargs["credentials"] = {"user": user, "database": database, "connect_timeout": connect_timeout,
+                                 "query_timeout": query_timeout}
         return func(*args, **kwargs)
 
     return wrapper

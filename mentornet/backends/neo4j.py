@@ -35,11 +35,13 @@ first and solves the flow with :mod:`mentornet.matching`; ``audit_tables`` reads
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from importlib.resources import files
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 import neo4j
 import neo4j.exceptions as nx_exc
@@ -190,32 +192,43 @@ class Neo4jBackend:
 
     name = "neo4j"
 
-    def __init__(self, driver, *, uri: str, database: str | None = None):
+    def __init__(self, driver, *, uri: str, database: str | None = None, query_timeout: float | None = None):
         self._driver = driver
         self.uri = uri
         self.database = database
+        self.query_timeout = query_timeout
 
     @classmethod
     def connect(cls, uri: str, *, user: str | None = "neo4j", password: str | None = None,
-                database: str | None = None, retry_seconds: float = 30.0) -> "Neo4jBackend":
+                database: str | None = None, retry_seconds: float = 30.0,
+                connect_timeout: float | None = None, query_timeout: float | None = None) -> "Neo4jBackend":
         """Connect and check the server answers; :class:`BackendUnavailable` otherwise.
 
         The message names the URI and the reason, never the password. ``retry_seconds`` is how
         long a transaction is retried after a lost connection before giving up.
+        ``connect_timeout`` (default: env ``MENTORNET_NEO4J_CONNECT_TIMEOUT`` or 10 s) bounds
+        how long a server that accepts the connection but never answers may keep us waiting;
+        ``query_timeout`` (default: env ``MENTORNET_NEO4J_QUERY_TIMEOUT`` or none) stops any
+        statement that runs longer. Either limit, when hit, is a :class:`BackendUnavailable`
+        saying which limit and how to change it.
         """
+        connect_timeout = connect_timeout or float(os.environ.get("MENTORNET_NEO4J_CONNECT_TIMEOUT") or 10.0)
+        if query_timeout is None and os.environ.get("MENTORNET_NEO4J_QUERY_TIMEOUT"):
+            query_timeout = float(os.environ["MENTORNET_NEO4J_QUERY_TIMEOUT"])
         driver = None
         try:
             driver = neo4j.GraphDatabase.driver(uri, auth=(user or "neo4j", password or ""),
-                                                connection_timeout=10.0,
+                                                connection_timeout=connect_timeout,
+                                                connection_acquisition_timeout=connect_timeout,
                                                 max_transaction_retry_time=retry_seconds)
             driver.verify_connectivity()  # fails at once, without the retries of managed transactions
-            backend = cls(driver, uri=uri, database=database)
+            backend = cls(driver, uri=uri, database=database, query_timeout=query_timeout)
             backend._auto("RETURN 1 AS ok")  # checks the credentials and that the database exists
             return backend
         except (*UNAVAILABLE, nx_exc.Neo4jError, nx_exc.DriverError, ValueError) as exc:
             if driver is not None:
                 driver.close()
-            raise BackendUnavailable(unavailable_message(uri, exc, password)) from None
+            raise BackendUnavailable(unavailable_message(uri, exc, password, connect_timeout)) from None
 
     def close(self) -> None:
         self._driver.close()
@@ -231,13 +244,29 @@ class Neo4jBackend:
     def _session(self):
         return self._driver.session(database=self.database) if self.database else self._driver.session()
 
+    def _work(self, func):
+        """``func`` as a unit of work carrying the query timeout, when one is set."""
+        return neo4j.unit_of_work(timeout=self.query_timeout)(func) if self.query_timeout else func
+
     def _read(self, text: str, **params) -> list[dict]:
-        with self._session() as session:
-            return session.execute_read(lambda tx: tx.run(text, params).data())
+        with self._session() as session, self._timeouts():
+            return session.execute_read(self._work(lambda tx: tx.run(text, params).data()))
 
     def _write(self, text: str, **params) -> list[dict]:
-        with self._session() as session:
-            return session.execute_write(lambda tx: tx.run(text, params).data())
+        with self._session() as session, self._timeouts():
+            return session.execute_write(self._work(lambda tx: tx.run(text, params).data()))
+
+    @contextlib.contextmanager
+    def _timeouts(self):
+        """A statement stopped by the query timeout becomes a clear BackendUnavailable."""
+        try:
+            yield
+        except nx_exc.Neo4jError as exc:
+            if "TimedOut" in (exc.code or "") or "timed out" in str(exc.message or "").lower():
+                raise BackendUnavailable(
+                    f"{self.uri}: a statement ran longer than the query timeout of {self.query_timeout} s "
+                    "(raise --query-timeout / MENTORNET_NEO4J_QUERY_TIMEOUT)") from None
+            raise
 
     def run_query(self, name: str, params: dict) -> pd.DataFrame:
         """Run the read statement ``cypher/<name>.cypher`` with ``params``; one row per record."""
@@ -478,9 +507,14 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def unavailable_message(uri: str, exc: BaseException, password: str | None = None) -> str:
+def unavailable_message(uri: str, exc: BaseException, password: str | None = None,
+                        connect_timeout: float | None = None) -> str:
     """One line saying why ``uri`` cannot be used; the password is never part of it."""
-    if isinstance(exc, nx_exc.AuthError):
+    text = str(exc)
+    if connect_timeout and ("deadline" in text.lower() or "timed out" in text.lower()):
+        reason = (f"the server did not answer within {connect_timeout:g} s "
+                  "(raise --connect-timeout / MENTORNET_NEO4J_CONNECT_TIMEOUT if it is just slow)")
+    elif isinstance(exc, nx_exc.AuthError):
         reason = "authentication failed (check --user / NEO4J_USERNAME and NEO4J_PASSWORD)"
     elif isinstance(exc, nx_exc.Neo4jError) and "database" in str(exc.message or "").lower():
         reason = _one_line(exc.message)

@@ -322,15 +322,18 @@ def _partition(values: pd.Series, k: int) -> tuple[list[str], set[str], dict[str
     return order, suppressed_cells(sizes, int((~disclosed).sum()), k), masks
 
 
+def _cells(rows: pd.DataFrame, values: pd.Series, k: int, figures) -> dict:
+    """One cell per value of a key: ``figures(rows of that value)``, or suppressed."""
+    order, hidden, masks = _partition(values, k)
+    return {v: {"suppressed": True} if v in hidden else figures(rows[masks[v]]) for v in order}
+
+
 def _groups(mentees: pd.DataFrame, attrs: list[str], k: int) -> dict:
     out = {}
     for key in ["department", "role"] + [IDENTITY_PREFIX + a for a in attrs]:
-        values = _group_values(mentees, key)
-        order, hidden, masks = _partition(values, k)
         own = ["research", "career"] + ([f"identity:{key[len(IDENTITY_PREFIX):]}"]
                                         if key.startswith(IDENTITY_PREFIX) else [])
-        out[key] = {v: {"suppressed": True} if v in hidden else _group_cell(mentees[masks[v]], own)
-                    for v in order}
+        out[key] = _cells(mentees, _group_values(mentees, key), k, lambda rows, own=own: _group_cell(rows, own))
     return out
 
 
@@ -345,21 +348,14 @@ def _group_cell(rows: pd.DataFrame, areas: list[str]) -> dict:
 
 
 def _concordance(mentees: pd.DataFrame, attrs: list[str], k: int) -> dict:
-    out = {}
-    for attr in attrs:
-        values = mentees[IDENTITY_PREFIX + attr].astype(str)
-        order, hidden, masks = _partition(values, k)
-        cells = {}
-        for v in order:
-            if v in hidden:
-                cells[v] = {"suppressed": True}
-                continue
-            rows = mentees[masks[v]]
-            concordant = int(rows["concordant"].map(lambda c, a=attr: a in c).sum())
-            cells[v] = {"mentees": int(len(rows)), "with_mentor": int((rows["active_mentors"] > 0).sum()),
-                        "concordant": concordant, "rate": rate(concordant, len(rows))}
-        out[attr] = cells
-    return out
+    def figures(rows, attr):
+        concordant = int(rows["concordant"].map(lambda c: attr in c).sum())
+        return {"mentees": int(len(rows)), "with_mentor": int((rows["active_mentors"] > 0).sum()),
+                "concordant": concordant, "rate": rate(concordant, len(rows))}
+
+    return {attr: _cells(mentees, mentees[IDENTITY_PREFIX + attr].astype(str), k,
+                         lambda rows, attr=attr: figures(rows, attr))
+            for attr in attrs}
 
 
 def _load_distribution(mentors: pd.DataFrame) -> dict:
@@ -379,21 +375,12 @@ def _busiest_share(mentors: pd.DataFrame) -> dict:
 
 
 def _load_by_identity(mentors: pd.DataFrame, attrs: list[str], k: int) -> dict:
-    out = {}
-    for attr in attrs:
-        values = mentors[IDENTITY_PREFIX + attr].astype(str)
-        order, hidden, masks = _partition(values, k)
-        cells = {}
-        for v in order:
-            if v in hidden:
-                cells[v] = {"suppressed": True}
-                continue
-            rows = mentors[masks[v]]
-            load = int(rows["load"].sum())
-            cells[v] = {"mentors": int(len(rows)), "load": load, "mean_load": rate(load, len(rows)),
-                        "at_or_over_capacity": int((rows["load"] >= rows["capacity"]).sum())}
-        out[attr] = cells
-    return out
+    def figures(rows):
+        load = int(rows["load"].sum())
+        return {"mentors": int(len(rows)), "load": load, "mean_load": rate(load, len(rows)),
+                "at_or_over_capacity": int((rows["load"] >= rows["capacity"]).sum())}
+
+    return {attr: _cells(mentors, mentors[IDENTITY_PREFIX + attr].astype(str), k, figures) for attr in attrs}
 
 
 def _no_candidate(mentees: pd.DataFrame, missing: pd.DataFrame, areas: list[str]) -> dict:

@@ -281,6 +281,22 @@ def _rows(mask: np.ndarray) -> np.ndarray:
     return np.flatnonzero(mask) + 2
 
 
+def _enumerated(frame, column, allowed, case, file, problems, default=None) -> pd.Series:
+    """An enumerated column trimmed and case-folded with ``case``; values outside ``allowed``
+    are problems. An empty cell takes ``default`` (or is a problem when there is none);
+    a missing optional column is all ``default``."""
+    if column not in frame.columns:
+        return pd.Series(default, index=frame.index, dtype=object)
+    values = _per_value(frame[column], lambda v: case(v.strip()))
+    if default is not None:
+        values = values.where(values.ne(""), default)
+    bad = ~values.isin(allowed)
+    for r, value in zip(_rows(bad.to_numpy()), frame[column][bad]):
+        problems.append(Problem(file, f"unknown {column} {_short(value.strip())!r} "
+                                      f"(expected one of {', '.join(allowed)})", row=int(r), column=column))
+    return values
+
+
 def _bool_column(series, default, file, column, problems):
     """Parse a boolean column; empty cells take ``default`` (a scalar or a Series)."""
     low = _per_value(series, str.lower)
@@ -348,11 +364,7 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
         out[col] = _strip(frame[col]) if col in frame.columns else ""
     out["name"] = out["name"].where(out["name"].ne(""), ids)
 
-    role = _per_value(frame["role"], lambda v: v.strip().lower())
-    bad = ~role.isin(ROLES)
-    for r, value in zip(_rows(bad.to_numpy()), frame["role"][bad]):
-        problems.append(Problem(file, f"unknown role {_short(value.strip())!r} (expected one of {', '.join(ROLES)})",
-                                row=int(r), column="role"))
+    role = _enumerated(frame, "role", ROLES, str.lower, file, problems)
     out["role"] = role
 
     default_mentee = role.isin(MENTEE_BY_DEFAULT)
@@ -435,23 +447,11 @@ def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataF
         problems.append(Problem(file, "a person cannot have a relationship with themselves", row=int(r),
                                 column="target"))
 
-    rtype = _per_value(frame["type"], lambda v: v.strip().upper())
-    bad = ~rtype.isin(REL_TYPES)
-    for r, value in zip(_rows(bad.to_numpy()), frame["type"][bad]):
-        problems.append(Problem(file, f"unknown type {_short(value.strip())!r} (expected one of {', '.join(REL_TYPES)})",
-                                row=int(r), column="type"))
-    out["type"] = rtype
+    out["type"] = _enumerated(frame, "type", REL_TYPES, str.upper, file, problems)
 
     out["focus"] = _split_list(frame["focus"].astype(str), lower=True) if "focus" in frame.columns \
         else [()] * len(frame)
-    status = (_per_value(frame["status"], lambda v: v.strip().lower()) if "status" in frame.columns
-              else pd.Series("", index=frame.index, dtype=object))
-    status = status.where(status.ne(""), "active")
-    bad = ~status.isin(STATUSES)
-    for r, value in zip(_rows(bad.to_numpy()), frame["status"][bad] if "status" in frame.columns else []):
-        problems.append(Problem(file, f"unknown status {_short(value.strip())!r} (expected active or ended)",
-                                row=int(r), column="status"))
-    out["status"] = status
+    out["status"] = _enumerated(frame, "status", STATUSES, str.lower, file, problems, default="active")
     for col in ("since", "last_met"):
         values = _strip(frame[col]) if col in frame.columns else pd.Series("", index=frame.index)
         _check_dates(values, file, col, problems)

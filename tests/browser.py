@@ -1,8 +1,7 @@
 """A real headless Chromium for tests of the HTML outputs (``viz``, ``audit -o report.html``).
 
-Usage in a test module::
-
-    from browser import browser_page, chromium  # noqa: F401  (pytest fixtures: import both)
+The fixtures are registered for every test module by ``tests/conftest.py``
+(``pytest_plugins``). Usage in a test module::
 
     @pytest.mark.browser
     def test_page(browser_page, tmp_path):

@@ -44,6 +44,15 @@ def dataset(tmp_path: Path, people: list[dict], relationships: list[dict]):
     return read_dataset(write_dataset(tmp_path, people, relationships))
 
 
+def random_dataset(rng: random.Random, n_people: int, n_rels: int):
+    """A read Dataset made of :func:`random_rows`, written to (and read from) a temporary directory."""
+    import tempfile
+
+    people, rels = random_rows(rng, n_people, n_rels)
+    with tempfile.TemporaryDirectory() as tmp:
+        return read_dataset(write_dataset(Path(tmp), people, rels))
+
+
 def random_rows(rng: random.Random, n_people: int, n_rels: int):
     """A small random dataset exercising every rule: roles, capacity, leaders, stale rows..."""
     roles = ["student", "resident", "fellow", "faculty", "faculty", "alumni", "external"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from browser import browser_page, chromium  # noqa: F401  (pytest fixtures)
 from mentornet.cli import main
 from test_audit_cli import IMG, MATH, RADIOLOGY, SCRIPT, hostile_dataset
 

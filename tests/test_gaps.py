@@ -7,7 +7,7 @@ import pytest
 from mentornet import Policy, find_gaps, read_dataset
 from mentornet.analysis import active_mentorships, mentee_needs
 
-from helpers import AS_OF, dataset, write_csv
+from helpers import AS_OF, dataset
 
 
 def gap_set(ds, policy=Policy(), as_of=AS_OF):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from browser import browser_page, chromium  # noqa: F401  (pytest fixtures)
 from helpers import write_dataset
 from mentornet.cli import main
 from test_injection import PEOPLE, RELS

@@ -7,14 +7,12 @@ keeps the best (most gaps filled, then fewest total hops).
 """
 from __future__ import annotations
 
-import tempfile
 
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from helpers import AS_OF, dataset, random_rows, write_dataset
+from helpers import AS_OF, dataset, random_dataset
 
-from mentornet import read_dataset
 from mentornet.backends.networkx import NetworkXBackend
 from mentornet.matching import AT_CAPACITY, MATCH_COLUMNS, NO_CANDIDATE, solve_match
 from mentornet.model import Policy
@@ -265,9 +263,7 @@ POLICIES = [Policy(), Policy(match_pool=1), Policy(match_pool=2, max_hops=2), Po
 @given(rng=st.randoms(use_true_random=False), n_people=st.integers(2, 9), n_rels=st.integers(0, 14),
        policy=st.sampled_from(POLICIES))
 def test_backend_match_equals_brute_force_on_random_datasets(rng, n_people, n_rels, policy):
-    people, rels = random_rows(rng, n_people, n_rels)
-    with tempfile.TemporaryDirectory() as tmp:
-        ds = read_dataset(write_dataset(tmp, people, rels))
+    ds = random_dataset(rng, n_people, n_rels)
     rows, open_gaps = NetworkXBackend(ds).match(policy=policy, as_of=AS_OF)
     gaps, pool, net = match_pools(ds, policy=policy, as_of=AS_OF)
     remaining = pd.Series(net.remaining, index=net.ids)

@@ -1,28 +1,21 @@
 """refer, match and audit computed inside a real Neo4j 5.26 (tests/neo4j) equal the embedded backend's."""
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 
-_ROOT = str(Path(__file__).resolve().parents[1])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
+import pandas as pd
+import pytest
+from click.testing import CliRunner
 
-pytest_plugins = ["tests.neo4j.fixture"]
+from mentornet import report
+from mentornet.backends.networkx import NetworkXBackend
+from mentornet.cli import main
+from mentornet.errors import DataError
+from mentornet.generate import generate_dataset
+from mentornet.io import read_dataset
+from mentornet.model import Policy
 
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from click.testing import CliRunner  # noqa: E402
-
-from mentornet import report  # noqa: E402
-from mentornet.backends.networkx import NetworkXBackend  # noqa: E402
-from mentornet.cli import main  # noqa: E402
-from mentornet.errors import DataError  # noqa: E402
-from mentornet.generate import generate_dataset  # noqa: E402
-from mentornet.io import read_dataset  # noqa: E402
-from mentornet.model import Policy  # noqa: E402
-
-from helpers import write_dataset  # noqa: E402
+from helpers import write_dataset
 
 pytestmark = pytest.mark.neo4j
 

@@ -1,20 +1,12 @@
 """Injection against the real Neo4j (issue 7): hostile ids, names, topics and `query -p`
 values are stored and returned as plain data, and the database is intact afterwards."""
-import sys
-from pathlib import Path
 
-_ROOT = str(Path(__file__).resolve().parents[1])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
+import pytest
+from click.testing import CliRunner
 
-pytest_plugins = ["tests.neo4j.fixture"]
+from mentornet.cli import main
 
-import pytest  # noqa: E402
-from click.testing import CliRunner  # noqa: E402
-
-from mentornet.cli import main  # noqa: E402
-
-from helpers import write_dataset  # noqa: E402
+from helpers import write_dataset
 
 pytestmark = pytest.mark.neo4j
 

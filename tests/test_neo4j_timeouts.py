@@ -1,20 +1,12 @@
 """A slow or silent Neo4j server: timeouts are configurable, and hitting one is reported (exit 3)."""
 import socket
-import sys
 import time
-from pathlib import Path
 
-_ROOT = str(Path(__file__).resolve().parents[1])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
+import pytest
+from click.testing import CliRunner
 
-pytest_plugins = ["tests.neo4j.fixture"]
-
-import pytest  # noqa: E402
-from click.testing import CliRunner  # noqa: E402
-
-from mentornet.cli import main  # noqa: E402
-from mentornet.errors import BackendUnavailable  # noqa: E402
+from mentornet.cli import main
+from mentornet.errors import BackendUnavailable
 
 pytestmark = pytest.mark.neo4j
 

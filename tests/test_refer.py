@@ -11,15 +11,13 @@ guidance on ``ai``, and we look only at m's research gap.
 from __future__ import annotations
 
 import random
-import tempfile
 from types import MappingProxyType
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from helpers import AS_OF, dataset, random_rows, write_dataset
+from helpers import AS_OF, dataset, random_dataset
 
-from mentornet import read_dataset
 from mentornet._reference import reference_referrals
 from mentornet.backends.networkx import NetworkXBackend
 from mentornet.model import Policy
@@ -453,9 +451,7 @@ POLICIES = [
 @given(rng=st.randoms(use_true_random=False), n_people=st.integers(2, 14), n_rels=st.integers(0, 24),
        policy=st.sampled_from(POLICIES))
 def test_fast_referrals_equal_the_reference(rng, n_people, n_rels, policy):
-    people, rels = random_rows(rng, n_people, n_rels)
-    with tempfile.TemporaryDirectory() as tmp:
-        ds = read_dataset(write_dataset(tmp, people, rels))
+    ds = random_dataset(rng, n_people, n_rels)
     fast = find_referrals(ds, policy=policy, as_of=AS_OF)
     slow = reference_referrals(ds, policy=policy, as_of=AS_OF)
     assert fast[PATH_COLUMNS].astype(str).values.tolist() == slow[PATH_COLUMNS].astype(str).values.tolist()
@@ -469,8 +465,6 @@ def test_reference_property_covers_some_referrals():
     """The random datasets are not all trivially empty (a guard on the generator's use above)."""
     total = 0
     for seed in range(5):
-        people, rels = random_rows(random.Random(seed), 12, 20)
-        with tempfile.TemporaryDirectory() as tmp:
-            ds = read_dataset(write_dataset(tmp, people, rels))
+        ds = random_dataset(random.Random(seed), 12, 20)
         total += len(find_referrals(ds, policy=Policy(), as_of=AS_OF))
     assert total > 0

@@ -13,7 +13,6 @@ from mentornet.backends.networkx import NetworkXBackend
 from mentornet.generate import generate_dataset
 from mentornet.viz import build_network_html, write_html
 
-from browser import browser_page, chromium  # noqa: F401  (pytest fixtures)
 from helpers import AS_OF, write_dataset
 from test_viz import HOSTILE_DEPARTMENT, HOSTILE_NAME, HOSTILE_TOPIC, ODD_NAME, PEOPLE, RELS, SECRET
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from browser import browser_page, chromium  # noqa: F401  (pytest fixtures)
 
 pytestmark = pytest.mark.browser
 

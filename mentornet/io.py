@@ -256,9 +256,7 @@ def _per_value(series: pd.Series, func) -> pd.Series:
 
 def _strip(series: pd.Series) -> pd.Series:
     """Trimmed text, computed once per distinct value (ids and types repeat a lot)."""
-    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
-    stripped = np.array([str(u).strip() for u in uniques], dtype=object)
-    return pd.Series(stripped[codes], index=series.index, dtype=object)
+    return _per_value(series, str.strip)
 
 
 def _split_list(series: pd.Series, *, lower: bool = False) -> pd.Series:

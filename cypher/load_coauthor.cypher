@@ -1,9 +1,12 @@
 // name: load_coauthor
-// description: Writes one batch of COAUTHOR relationship rows, keyed on the row number of relationships.csv so re-running converges and duplicate rows stay distinct.
-// parameters: $rows (list of {source, target, row, props}: props holds every stored property, row included)
+// description: Writes one batch of COAUTHOR relationship rows into a database that may hold them already: keyed on the row number of relationships.csv, so re-running converges and duplicate rows stay distinct.
+// parameters: $source, $target, $node_a, $node_b, $row, $focus, $status, $formal, $since, $last_met, $extra: one list each, item i describing row i (node_a/node_b: the element ids the people statement returned, checked against the person ids source/target; null where nothing is stored; extra: a map of the unknown columns per row, or an empty list)
 // kind: write
-UNWIND $rows AS row
-MATCH (a:Person {id: row.source})
-MATCH (b:Person {id: row.target})
-MERGE (a)-[r:COAUTHOR {row: row.row}]->(b)
-SET r = row.props
+UNWIND range(0, size($row) - 1) AS i
+MATCH (a:Person) WHERE elementId(a) = $node_a[i] AND a.id = $source[i]
+MATCH (b:Person) WHERE elementId(b) = $node_b[i] AND b.id = $target[i]
+MERGE (a)-[r:COAUTHOR {row: $row[i]}]->(b)
+SET r = {row: $row[i], focus: $focus[i], status: $status[i], formal: $formal[i], since: $since[i],
+         last_met: $last_met[i]}
+SET r += coalesce($extra[i], {})
+RETURN count(r) AS written

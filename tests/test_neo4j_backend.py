@@ -179,6 +179,41 @@ def test_load_twice_converges(server, backend):
     assert graph_snapshot(server) == first_snapshot
 
 
+def test_merge_path_writes_what_the_create_path_writes(server, backend, generated):
+    # Into an empty database the load CREATEs; with people present it MERGEs. Both must give
+    # the same graph: load fresh, drop the relationships only, load again over the people.
+    ds = generated[11]
+    backend.load(ds, replace=True)
+    fresh = graph_snapshot(server)
+    with server.driver() as driver:
+        driver.execute_query("MATCH (:Person)-[r]->(:Person) DELETE r", database_=server.database)
+    assert backend.counts()["relationships"] == 0
+    backend.load(ds)
+    assert graph_snapshot(server) == fresh
+
+
+def test_a_person_deleted_during_the_load_is_reported_and_rerunning_converges(server, backend):
+    # Relationships find their people by the element id the people statement returned, checked
+    # against the person id: a person another client deletes meanwhile must not be skipped silently.
+    ds = read_dataset(EXAMPLE)
+    backend.load(ds, replace=True)
+    expected = graph_snapshot(server)
+
+    def delete_a_person(kind, done, total):
+        if kind == "people" and done == total:
+            with server.driver() as driver:
+                driver.execute_query("MATCH (p:Person {id: 'fac-kim'}) DETACH DELETE p", database_=server.database)
+
+    backend.delete_loaded()
+    with pytest.raises(BackendUnavailable) as info:
+        backend.load(ds, progress=delete_a_person)
+    assert "deleted or re-created by another client" in str(info.value)
+    assert f"after {len(ds.people)} people" in str(info.value)
+    assert "run the load again" in str(info.value)
+    backend.load(ds)
+    assert graph_snapshot(server) == expected
+
+
 def test_load_twice_through_the_cli(server):
     assert invoke(server, "load", EXAMPLE, server.uri, "--replace").exit_code == 0
     before = graph_snapshot(server)
@@ -205,6 +240,16 @@ def test_stored_properties(server, backend):
     assert person["identity.gender"] == "male"
     assert rel == {"row": 2, "focus": ["research"], "status": "active", "since": "2023-08-01",
                    "last_met": "2026-10-14", "formal": True}
+    # empty values are not stored: no empty lists, no empty capacity
+    with server.driver() as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (p:Person) WHERE any(k IN keys(p) WHERE p[k] = [] AND NOT k ENDS WITH '_lower') "
+            "RETURN count(p) AS people", database_=server.database)
+        assert records[0]["people"] == 0
+        records, _, _ = driver.execute_query(
+            "MATCH ()-[r]->() RETURN count(r) AS all, count(r.focus) AS with_focus, "
+            "sum(CASE WHEN r.focus = [] THEN 1 ELSE 0 END) AS empty", database_=server.database)
+    assert records[0]["empty"] == 0 and 0 < records[0]["with_focus"] < records[0]["all"]
 
 
 def test_duplicate_rows_stay_distinct_relationships(server, backend):

@@ -9,11 +9,12 @@ How a dataset is stored (see the README, "Neo4j"):
 
 - one ``(:Person)`` node per person, ``id`` unique (constraint ``mentornet_person_id``); text
   columns as strings, list columns (``research_interests``, ``career_interests``,
-  ``seeks_concordance``, ``leadership``) as lists of strings, ``mentee``/``accepting`` as
+  ``seeks_concordance``, ``leadership``) as lists of strings, absent when empty (write
+  ``coalesce(p.leadership, [])``), ``mentee``/``accepting`` as
   booleans, ``capacity`` as an integer or absent when empty; ``id_codepoints``, the id as a
   list of Unicode code points, so that ``ORDER BY p.id_codepoints`` is Python's plain string
   order (Neo4j compares strings by UTF-16 code unit, which differs for characters above
-  U+FFFF); ``research_lower``/``career_lower``, the interests as sorted lower-case sets, so the
+  U+FFFF); ``research_lower``/``career_lower`` (always present), the interests as sorted lower-case sets, so the
   referral queries compare topics without re-normalising them for every pair (a database
   loaded by an earlier version must be loaded again);
 - identity columns keep their column name as the property key, ``identity.<attr>`` (Neo4j
@@ -21,7 +22,7 @@ How a dataset is stored (see the README, "Neo4j"):
   (empty) identity value is not stored;
 - one relationship per row of ``relationships.csv``, of type ``MENTORS``, ``COLLEAGUE``,
   ``COAUTHOR`` or ``KNOWS``, with ``row`` (the spreadsheet row number, also the key that makes
-  loading idempotent: duplicate rows stay distinct relationships), ``focus`` (list),
+  loading idempotent: duplicate rows stay distinct relationships), ``focus`` (list, absent when empty),
   ``status``, ``formal`` (boolean), ``since``/``last_met`` (ISO text, absent when empty) and any
   unknown columns as text;
 - one ``(:MentornetDataset {key: 'dataset'})`` node recording the identity attribute names.
@@ -39,6 +40,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Callable, Iterator
@@ -131,7 +133,7 @@ def person_rows(people: pd.DataFrame) -> list[dict]:
     names = list(columns)
     rows = []
     for values in zip(*columns.values()):
-        props = {k: v for k, v in zip(names, values) if v is not None}
+        props = {k: v for k, v in zip(names, values) if v is not None and v != []}
         props.update(derived_properties(props))
         rows.append({"id": props["id"], "props": props})
     return rows
@@ -146,27 +148,35 @@ def derived_properties(props: dict) -> dict:
     }
 
 
-def relationship_rows(rels: pd.DataFrame) -> dict[str, list[dict]]:
-    """Relationship rows grouped by type, as ``{source, target, row, props}`` maps."""
-    by_type: dict[str, list[dict]] = {t: [] for t in REL_TYPES}
-    names = [c for c in rels.columns if c not in ("source", "target", "type")]
-    columns = []
-    for col in names:
-        series = rels[col]
-        if col == "focus":
-            columns.append([list(v) for v in series])
-        elif col == "formal":
-            columns.append([None if pd.isna(v) else bool(v) for v in series])
-        elif col == "row":
-            columns.append([int(v) for v in series])
-        elif col in ("since", "last_met"):
-            columns.append([v if v != "" else None for v in series])
-        else:
-            columns.append([_plain(v) for v in series])
-    for source, target, rtype, *values in zip(rels["source"], rels["target"], rels["type"], *columns):
-        props = {k: v for k, v in zip(names, values) if v is not None}
-        by_type[rtype].append({"source": source, "target": target, "row": props["row"], "props": props})
-    return by_type
+#: Relationship columns stored under their own name (anything else is stored as text, see ``extra``).
+STORED_REL_COLUMNS = ("row", "focus", "status", "formal", "since", "last_met")
+
+
+def relationship_columns(rels: pd.DataFrame) -> dict[str, list]:
+    """One batch of relationships (all of one type) as the column lists the relationship
+    statements take: ``source``, ``target``, each of :data:`STORED_REL_COLUMNS` (``None``
+    where nothing is stored: an empty list or date), and ``extra``, one map of the unknown
+    columns per row (an empty list when there are none). Columns, not one map per row: much
+    less to encode here and to unpack in the server."""
+    def present(col, convert):
+        return [convert(v) for v in rels[col]] if col in rels.columns else [None] * len(rels)
+
+    params = {
+        "source": rels["source"].tolist(),
+        "target": rels["target"].tolist(),
+        "row": [int(v) for v in rels["row"]],
+        "focus": present("focus", lambda v: list(v) or None),
+        "status": present("status", _plain),
+        "formal": present("formal", lambda v: None if pd.isna(v) else bool(v)),
+        "since": present("since", lambda v: v or None),
+        "last_met": present("last_met", lambda v: v or None),
+    }
+    unknown = [c for c in rels.columns if c not in (*STORED_REL_COLUMNS, "source", "target", "type")]
+    params["extra"] = []
+    if unknown:
+        values = [[_plain(v) for v in rels[col]] for col in unknown]
+        params["extra"] = [{k: v for k, v in zip(unknown, row) if v is not None} for row in zip(*values)]
+    return params
 
 
 def _plain(value):
@@ -448,6 +458,15 @@ class Neo4jBackend:
         ``replace`` first deletes what an earlier load wrote. ``progress(kind, done, total)``
         is called after each batch. A connection lost midway raises
         :class:`BackendUnavailable`; running the load again converges.
+
+        How it stays fast (see the README, "Neo4j"): a database holding no people when the
+        load begins (a first load, or after ``replace``) is written with ``CREATE``
+        (``cypher/create_*.cypher``), since nothing can match; otherwise with ``MERGE`` keyed
+        on the person id and the relationship row (``cypher/load_*.cypher``), which is what
+        makes an interrupted load converge when run again. The people statements return each
+        person's element id and the relationship statements find people by it (checked
+        against the person id, so a person deleted and re-created meanwhile is an error, not
+        a wrong edge). One thread writes while this one prepares the next rows.
         """
         progress = progress or (lambda kind, done, total: None)
         written = {"people": 0, "relationships": 0}
@@ -456,26 +475,38 @@ class Neo4jBackend:
                 self._auto(statement(name).text)
             if replace:
                 self.delete_loaded()
-            people = person_rows(ds.people)
-            write = statement("load_people").text
-            for batch in batches(people):
-                self._write(write, rows=batch)
-                written["people"] += len(batch)
-                progress("people", written["people"], len(people))
-            by_type = relationship_rows(ds.relationships)
-            total = sum(len(rows) for rows in by_type.values())
-            for rtype in REL_TYPES:
-                write = statement(f"load_{rtype.lower()}").text
-                for batch in batches(by_type[rtype]):
-                    self._write(write, rows=batch)
-                    written["relationships"] += len(batch)
-                    progress("relationships", written["relationships"], total)
+            verb = "create" if self.counts()["people"] == 0 else "load"
+            people, rels = ds.people, ds.relationships
+            nodes: dict[str, str] = {}  # person id -> element id, from the people statements
+            with _Pipeline(self._write) as pipe:  # each batch is prepared while the previous one is written
+                text = statement(f"{verb}_people").text
+                for start in range(0, len(people), BATCH_ROWS):
+                    pipe.submit(text, {"rows": person_rows(people.iloc[start:start + BATCH_ROWS])},
+                                lambda params, result: _people_written(len(params["rows"]), result, nodes, written,
+                                                                       progress, len(people)))
+                pipe.drain()
+                for rtype in REL_TYPES:
+                    text = statement(f"{verb}_{rtype.lower()}").text
+                    of_type = rels[rels["type"] == rtype]
+                    for start in range(0, len(of_type), BATCH_ROWS):
+                        batch = relationship_columns(of_type.iloc[start:start + BATCH_ROWS])
+                        batch["node_a"] = [nodes[i] for i in batch["source"]]
+                        batch["node_b"] = [nodes[i] for i in batch["target"]]
+                        pipe.submit(text, batch, lambda params, result: _relationships_written(
+                            len(params["row"]), result, written, progress, len(rels), self.uri))
             self._write(statement("load_dataset_info").text, attrs=ds.identity_attributes, source=ds.source)
+        except BackendUnavailable:
+            raise
         except UNAVAILABLE as exc:
             raise BackendUnavailable(
                 unavailable_message(self.uri, exc)
                 + f" (after {written['people']} people and {written['relationships']} relationships; "
                   "run the load again: it converges)") from None
+        except nx_exc.ConstraintError:
+            raise BackendUnavailable(
+                f"{self.uri}: another client wrote people into the database during this load "
+                f"(after {written['people']} people and {written['relationships']} relationships; "
+                "run the load again: it converges)") from None
         return written
 
     def delete_loaded(self) -> None:
@@ -488,6 +519,63 @@ class Neo4jBackend:
     def _auto(self, text: str, **params) -> None:
         with self._session() as session:
             session.run(text, params).consume()
+
+
+class _Pipeline:
+    """Statements run one at a time on a worker thread while the caller prepares the next.
+
+    ``submit(text, params, done)`` queues ``write(text, **params)``; ``done(params, result)`` is
+    called on the caller's thread, in order, once it has finished. At most two statements
+    are queued, so prepared batches do not pile up in memory. The first error is raised
+    from ``submit``/``drain``/the end of the ``with`` block; queued work is then cancelled.
+    """
+
+    def __init__(self, write: Callable[..., list[dict]], depth: int = 2):
+        self._write = write
+        self._depth = depth
+        self._pending: list = []
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mentornet-load")
+
+    def submit(self, text: str, params: dict, done: Callable[[dict, list[dict]], None]) -> None:
+        while len(self._pending) >= self._depth:
+            self._finish_one()
+        self._pending.append((self._pool.submit(self._write, text, **params), params, done))
+
+    def drain(self) -> None:
+        while self._pending:
+            self._finish_one()
+
+    def _finish_one(self) -> None:
+        future, params, done = self._pending.pop(0)
+        done(params, future.result())
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                self.drain()
+        finally:
+            for future, _, _ in self._pending:
+                future.cancel()
+            self._pool.shutdown(wait=True)
+
+
+def _people_written(count, result, nodes, written, progress, total) -> None:
+    nodes.update(zip(result[0]["ids"], result[0]["nodes"]))
+    written["people"] += count
+    progress("people", written["people"], total)
+
+
+def _relationships_written(count, result, written, progress, total, uri) -> None:
+    if result[0]["written"] != count:
+        raise BackendUnavailable(
+            f"{uri}: people were deleted or re-created by another client during this load "
+            f"(after {written['people']} people and {written['relationships']} relationships; "
+            "run the load again: it converges)")
+    written["relationships"] += count
+    progress("relationships", written["relationships"], total)
 
 
 def _spread_identity(frame: pd.DataFrame, identity_cols: list[str]) -> pd.DataFrame:
@@ -528,4 +616,4 @@ def unavailable_message(uri: str, exc: BaseException, password: str | None = Non
     return message
 
 
-__all__ = ["Neo4jBackend", "Statement", "statement", "statements", "person_rows", "relationship_rows"]
+__all__ = ["Neo4jBackend", "Statement", "statement", "statements", "person_rows", "relationship_columns"]

@@ -1,8 +1,14 @@
 // name: create_people
-// description: Writes one batch of people into a database that held no people when the load began (the fast path of load). Returns the element ids the relationship statements look people up by.
-// parameters: $rows (list of {id, props}: props holds every stored property, id included)
+// description: Writes one batch of people into a database that held no people when the load began (the fast path of load). Returns the element ids the relationship statements find people by.
+// parameters: $id, $name, $department, $institution, $career_stage, $role, $mentee, $research_interests, $career_interests, $seeks_concordance, $leadership, $accepting, $capacity, $id_codepoints, $research_lower, $career_lower, $extra: one list each, item i describing person i (null where nothing is stored; extra: a map per person of the identity columns and any unknown columns, or an empty list)
 // kind: write
-UNWIND $rows AS row
+UNWIND range(0, size($id) - 1) AS i
 CREATE (p:Person)
-SET p = row.props
-RETURN collect(row.id) AS ids, collect(elementId(p)) AS nodes
+SET p = {id: $id[i], name: $name[i], department: $department[i], institution: $institution[i],
+         career_stage: $career_stage[i], role: $role[i], mentee: $mentee[i],
+         research_interests: $research_interests[i], career_interests: $career_interests[i],
+         seeks_concordance: $seeks_concordance[i], leadership: $leadership[i],
+         accepting: $accepting[i], capacity: $capacity[i], id_codepoints: $id_codepoints[i],
+         research_lower: $research_lower[i], career_lower: $career_lower[i]}
+SET p += coalesce($extra[i], {})
+RETURN collect(p.id) AS ids, collect(elementId(p)) AS nodes

@@ -252,6 +252,25 @@ def test_stored_properties(server, backend):
     assert records[0]["empty"] == 0 and 0 < records[0]["with_focus"] < records[0]["all"]
 
 
+def test_identity_and_unknown_columns_are_stored_as_text(server, backend, tmp_path):
+    ds = read_dataset(write_dataset(tmp_path / "ds", [
+        {"id": "f1", "role": "faculty", "identity.gender": "female", "office": "B-12"},
+        {"id": "r1", "role": "resident", "identity.gender": "", "office": ""}],
+        [{"source": "f1", "target": "r1", "type": "MENTORS", "focus": "career", "note": "weekly"},
+         {"source": "f1", "target": "r1", "type": "KNOWS"}]))
+    backend.load(ds, replace=True)
+    with server.driver() as driver:
+        people, _, _ = driver.execute_query("MATCH (p:Person) RETURN p.id AS id, properties(p) AS p ORDER BY id",
+                                            database_=server.database)
+        rels, _, _ = driver.execute_query("MATCH ()-[r]->() RETURN type(r) AS t, properties(r) AS r ORDER BY t",
+                                          database_=server.database)
+    f1, r1 = people[0]["p"], people[1]["p"]
+    assert f1["identity.gender"] == "female" and f1["office"] == "B-12"
+    assert "identity.gender" not in r1 and r1["office"] == ""
+    assert rels[0]["t"] == "KNOWS" and "focus" not in rels[0]["r"] and rels[0]["r"]["note"] == ""
+    assert rels[1]["r"]["note"] == "weekly" and rels[1]["r"]["focus"] == ["career"]
+
+
 def test_duplicate_rows_stay_distinct_relationships(server, backend):
     ds = read_dataset(EXAMPLE)
     backend.load(ds, replace=True)

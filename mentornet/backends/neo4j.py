@@ -115,37 +115,32 @@ def _parse(name: str, text: str) -> Statement:
 # --------------------------------------------------------------------------- rows to write
 
 
-def person_rows(people: pd.DataFrame) -> list[dict]:
-    """People as ``{id, props}`` maps of plain Python values (see the module docstring)."""
-    columns = {}
-    for col in people.columns:
-        series = people[col]
-        if col == "capacity":
-            columns[col] = [None if pd.isna(v) else int(v) for v in series]
-        elif col in ("mentee", "accepting"):
-            columns[col] = [bool(v) for v in series]
-        elif col in PEOPLE_LIST_COLUMNS:
-            columns[col] = [list(v) for v in series]
-        elif col.startswith(IDENTITY_PREFIX):
-            columns[col] = [v if v != "" else None for v in series]
-        else:
-            columns[col] = [_plain(v) for v in series]
-    names = list(columns)
-    rows = []
-    for values in zip(*columns.values()):
-        props = {k: v for k, v in zip(names, values) if v is not None and v != []}
-        props.update(derived_properties(props))
-        rows.append({"id": props["id"], "props": props})
-    return rows
+#: Person columns stored under their own name; identity and unknown columns go in ``extra``.
+STORED_PERSON_COLUMNS = ("id", "name", "department", "institution", "career_stage", "role", "mentee",
+                         *PEOPLE_LIST_COLUMNS, "accepting", "capacity")
+#: What the analysis queries compare, computed at load time (see the module docstring).
+DERIVED_PERSON_COLUMNS = ("id_codepoints", "research_lower", "career_lower")
 
 
-def derived_properties(props: dict) -> dict:
-    """What the analysis queries compare, computed once at load time (see the module docstring)."""
-    return {
-        "id_codepoints": [ord(ch) for ch in props["id"]],
-        "research_lower": sorted({t.lower() for t in props.get("research_interests", [])}),
-        "career_lower": sorted({t.lower() for t in props.get("career_interests", [])}),
-    }
+def person_columns(people: pd.DataFrame) -> dict[str, list]:
+    """One batch of people as the column lists the people statements take: each of
+    :data:`STORED_PERSON_COLUMNS` and :data:`DERIVED_PERSON_COLUMNS` (``None`` where nothing is
+    stored: an empty list, an empty capacity), and ``extra``, one map per person of the
+    identity columns (undisclosed values left out) and any unknown columns."""
+    def column(col, convert):
+        return [convert(v) for v in people[col]] if col in people.columns else [None] * len(people)
+
+    convert = {"capacity": lambda v: None if pd.isna(v) else int(v), "mentee": bool, "accepting": bool,
+               **{col: lambda v: list(v) or None for col in PEOPLE_LIST_COLUMNS}}
+    params = {col: column(col, convert.get(col, _plain)) for col in STORED_PERSON_COLUMNS}
+    params["id_codepoints"] = [[ord(ch) for ch in i] for i in params["id"]]
+    for col, source in (("research_lower", "research_interests"), ("career_lower", "career_interests")):
+        params[col] = [sorted({t.lower() for t in v or ()}) for v in params[source]]
+    others = [c for c in people.columns if c not in STORED_PERSON_COLUMNS]
+    values = [[None if v == "" else v for v in people[c]] if c.startswith(IDENTITY_PREFIX)
+              else [_plain(v) for v in people[c]] for c in others]
+    params["extra"] = [{k: v for k, v in zip(others, row) if v is not None} for row in zip(*values)] if others else []
+    return params
 
 
 #: Relationship columns stored under their own name (anything else is stored as text, see ``extra``).
@@ -481,8 +476,8 @@ class Neo4jBackend:
             with _Pipeline(self._write) as pipe:  # each batch is prepared while the previous one is written
                 text = statement(f"{verb}_people").text
                 for start in range(0, len(people), BATCH_ROWS):
-                    pipe.submit(text, {"rows": person_rows(people.iloc[start:start + BATCH_ROWS])},
-                                lambda params, result: _people_written(len(params["rows"]), result, nodes, written,
+                    pipe.submit(text, person_columns(people.iloc[start:start + BATCH_ROWS]),
+                                lambda params, result: _people_written(len(params["id"]), result, nodes, written,
                                                                        progress, len(people)))
                 pipe.drain()
                 for rtype in REL_TYPES:
@@ -616,4 +611,4 @@ def unavailable_message(uri: str, exc: BaseException, password: str | None = Non
     return message
 
 
-__all__ = ["Neo4jBackend", "Statement", "statement", "statements", "person_rows", "relationship_columns"]
+__all__ = ["Neo4jBackend", "Statement", "statement", "statements", "person_columns", "relationship_columns"]

@@ -92,3 +92,17 @@ def test_stop_then_start_keeps_data(neo4j_clean):
         server.start()
     assert server.running
     assert _count(server, "MATCH (s:Survivor {id: 42}) RETURN count(s)") == 1
+
+
+def test_a_short_password_is_refused_in_one_line(tmp_path):
+    # Neo4j refuses passwords under 8 characters; the script says so instead of a Java trace.
+    import os
+    import subprocess
+
+    from tests.neo4j.fixture import START_SCRIPT
+
+    result = subprocess.run([str(START_SCRIPT), "7", str(tmp_path / "home")], capture_output=True, text=True,
+                            env={**os.environ, "MENTORNET_NEO4J_PASSWORD": "short"}, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "start: MENTORNET_NEO4J_PASSWORD must be at least 8 characters (Neo4j's rule)"
+    assert not (tmp_path / "home").exists()

@@ -1,6 +1,7 @@
 """Benchmark for the Neo4j backend: `load`, then `gaps` and `refer` inside Neo4j vs the embedded backend.
 
-Usage: python benchmarks/bench_neo4j.py [SIZES...]   (default 100000)
+Usage: python benchmarks/bench_neo4j.py [--match] [SIZES...]   (default 100000; --match also
+times `match`, which the issue does not ask for)
 
 Starts a Neo4j 5.26 through tests/neo4j/start on a free port with a temporary home
 (heap MENTORNET_NEO4J_HEAP, default here 4g; page cache MENTORNET_NEO4J_PAGECACHE, default
@@ -88,7 +89,7 @@ def timed(cmd: list[str], out: Path) -> tuple[float, float, str]:
     return seconds, mib, hashlib.sha256(out.read_bytes()).hexdigest()
 
 
-def main(sizes):
+def main(sizes, commands=("gaps", "refer")):
     os.environ["NEO4J_PASSWORD"] = PASSWORD
     os.environ.setdefault("NEO4J_USERNAME", "neo4j")
     server = Server()
@@ -101,7 +102,7 @@ def main(sizes):
             load_s, load_mib = run(MN + ["load", str(ds), server.uri, "--replace"])
             rows.append([f"{n:,}", f"{rels:,}", "load", f"{load_s:.1f}", f"{rels / load_s:,.0f} rel/s", "",
                          f"{load_mib:.0f}", ""])
-            for command in ("gaps", "refer"):
+            for command in commands:
                 args = [command, "--as-of", AS_OF, "--format", "csv"]
                 neo_s, neo_mib, neo_hash = timed(MN + [args[0], server.uri, *args[1:]], scratch / f"{command}-neo4j.csv")
                 emb_s, emb_mib, emb_hash = timed(MN + [args[0], str(ds), *args[1:]], scratch / f"{command}-dir.csv")
@@ -120,4 +121,6 @@ def main(sizes):
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [100_000])
+    args = sys.argv[1:]
+    commands = ("gaps", "refer", "match") if "--match" in args else ("gaps", "refer")
+    main([int(a) for a in args if a != "--match"] or [100_000], commands)

@@ -170,7 +170,15 @@ def test_names(backend):
 # --------------------------------------------------------------------------- loading
 
 
-def test_load_twice_converges(server, backend):
+@pytest.fixture()
+def small_batches(monkeypatch):
+    """Batches of 7 rows, so even the example is written in many batches through the pipeline."""
+    import mentornet.backends.neo4j as neo4j_backend
+
+    monkeypatch.setattr(neo4j_backend, "BATCH_ROWS", 7)
+
+
+def test_load_twice_converges(server, backend, small_batches):
     ds = read_dataset(EXAMPLE)
     backend.load(ds, replace=True)
     first, first_snapshot = backend.counts(), graph_snapshot(server)
@@ -179,7 +187,11 @@ def test_load_twice_converges(server, backend):
     assert graph_snapshot(server) == first_snapshot
 
 
-def test_merge_path_writes_what_the_create_path_writes(server, backend, generated):
+@pytest.mark.parametrize("batch_rows", [7, 10_000])
+def test_merge_path_writes_what_the_create_path_writes(server, backend, generated, monkeypatch, batch_rows):
+    import mentornet.backends.neo4j as neo4j_backend
+
+    monkeypatch.setattr(neo4j_backend, "BATCH_ROWS", batch_rows)
     # Into an empty database the load CREATEs; with people present it MERGEs. Both must give
     # the same graph: load fresh, drop the relationships only, load again over the people.
     ds = generated[11]
@@ -269,6 +281,43 @@ def test_identity_and_unknown_columns_are_stored_as_text(server, backend, tmp_pa
     assert "identity.gender" not in r1 and r1["office"] == ""
     assert rels[0]["t"] == "KNOWS" and "focus" not in rels[0]["r"] and rels[0]["r"]["note"] == ""
     assert rels[1]["r"]["note"] == "weekly" and rels[1]["r"]["focus"] == ["career"]
+
+
+def test_a_reload_without_replace_takes_the_new_values(server, backend, tmp_path, small_batches):
+    # The MERGE path replaces every property: cleared identity, list and capacity disappear,
+    # new columns appear, exactly as if the new files had been loaded into an empty database.
+    people = [{"id": "f1", "role": "faculty", "capacity": "2", "leadership": "chair", "identity.gender": "female",
+               "research_interests": "imaging"},
+              {"id": "r1", "role": "resident", "identity.gender": "male", "career_interests": "promotion"}]
+    rels = [{"source": "f1", "target": "r1", "type": "MENTORS", "focus": "career"}]
+    backend.load(read_dataset(write_dataset(tmp_path / "before", people, rels)), replace=True)
+    changed = [{"id": "f1", "role": "faculty", "capacity": "", "leadership": "", "identity.gender": "",
+                "research_interests": "", "office": "B-12"},
+               {"id": "r1", "role": "resident", "identity.gender": "male", "career_interests": "Promotion;Grants",
+                "office": ""}]
+    changed_rels = [{"source": "f1", "target": "r1", "type": "MENTORS", "focus": "", "note": "weekly"}]
+    after = read_dataset(write_dataset(tmp_path / "after", changed, changed_rels))
+    backend.load(after)
+    reloaded = graph_snapshot(server)
+    backend.load(after, replace=True)
+    assert reloaded == graph_snapshot(server)
+    f1 = reloaded[0][0]["props"]
+    assert "capacity" not in f1 and "leadership" not in f1 and "identity.gender" not in f1
+    assert f1["office"] == "B-12" and f1["research_lower"] == []
+    assert reloaded[0][1]["props"]["career_lower"] == ["grants", "promotion"]
+
+
+def test_columns_named_like_derived_properties_do_not_replace_them(server, backend, tmp_path):
+    ds = read_dataset(write_dataset(tmp_path / "ds", [
+        {"id": "f1", "role": "faculty", "research_interests": "Imaging", "research_lower": "x", "id_codepoints": ""},
+        {"id": "r1", "role": "resident", "research_interests": "imaging"}],
+        [{"source": "f1", "target": "r1", "type": "MENTORS", "focus": "career"}]))
+    backend.load(ds, replace=True)
+    with server.driver() as driver:
+        records, _, _ = driver.execute_query("MATCH (p:Person {id: 'f1'}) RETURN properties(p) AS p",
+                                             database_=server.database)
+    assert records[0]["p"]["research_lower"] == ["imaging"] and records[0]["p"]["id_codepoints"] == [102, 49]
+    assert_same_frame(backend.refer(policy=Policy(), as_of=AS_OF), NetworkXBackend(ds).refer(policy=Policy(), as_of=AS_OF))
 
 
 def test_duplicate_rows_stay_distinct_relationships(server, backend):

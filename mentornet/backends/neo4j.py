@@ -40,6 +40,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.resources import files
@@ -136,7 +137,7 @@ def person_columns(people: pd.DataFrame) -> dict[str, list]:
     params["id_codepoints"] = [[ord(ch) for ch in i] for i in params["id"]]
     for col, source in (("research_lower", "research_interests"), ("career_lower", "career_interests")):
         params[col] = [sorted({t.lower() for t in v or ()}) for v in params[source]]
-    others = [c for c in people.columns if c not in STORED_PERSON_COLUMNS]
+    others = [c for c in people.columns if c not in (*STORED_PERSON_COLUMNS, *DERIVED_PERSON_COLUMNS)]
     values = [[None if v == "" else v for v in people[c]] if c.startswith(IDENTITY_PREFIX)
               else [_plain(v) for v in people[c]] for c in others]
     params["extra"] = [{k: v for k, v in zip(others, row) if v is not None} for row in zip(*values)] if others else []
@@ -520,29 +521,44 @@ class _Pipeline:
     """Statements run one at a time on a worker thread while the caller prepares the next.
 
     ``submit(text, params, done)`` queues ``write(text, **params)``; ``done(params, result)`` is
-    called on the caller's thread, in order, once it has finished. At most two statements
-    are queued, so prepared batches do not pile up in memory. The first error is raised
-    from ``submit``/``drain``/the end of the ``with`` block; queued work is then cancelled.
+    called on the caller's thread, in order, once it has finished. At most ``depth``
+    statements are queued, so prepared batches do not pile up in memory. The first error
+    (of a write or of ``done``) is raised from ``submit``/``drain``/the end of the ``with``
+    block; from then on nothing more is sent (a statement already running finishes first).
     """
 
     def __init__(self, write: Callable[..., list[dict]], depth: int = 2):
         self._write = write
         self._depth = depth
         self._pending: list = []
+        self._stop = threading.Event()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mentornet-load")
 
     def submit(self, text: str, params: dict, done: Callable[[dict, list[dict]], None]) -> None:
         while len(self._pending) >= self._depth:
             self._finish_one()
-        self._pending.append((self._pool.submit(self._write, text, **params), params, done))
+        self._pending.append((self._pool.submit(self._run, text, params), params, done))
 
     def drain(self) -> None:
         while self._pending:
             self._finish_one()
 
+    def _run(self, text: str, params: dict):
+        if self._stop.is_set():
+            return None  # something failed: that error is what the caller sees
+        try:
+            return self._write(text, **params)
+        except BaseException:
+            self._stop.set()
+            raise
+
     def _finish_one(self) -> None:
         future, params, done = self._pending.pop(0)
-        done(params, future.result())
+        try:
+            done(params, future.result())
+        except BaseException:
+            self._stop.set()
+            raise
 
     def __enter__(self):
         return self
@@ -552,9 +568,8 @@ class _Pipeline:
             if exc_type is None:
                 self.drain()
         finally:
-            for future, _, _ in self._pending:
-                future.cancel()
-            self._pool.shutdown(wait=True)
+            self._stop.set()  # after an error nothing queued is sent; after success nothing is queued
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _people_written(count, result, nodes, written, progress, total) -> None:
@@ -564,7 +579,7 @@ def _people_written(count, result, nodes, written, progress, total) -> None:
 
 
 def _relationships_written(count, result, written, progress, total, uri) -> None:
-    if result[0]["written"] != count:
+    if result[0]["written"] < count:
         raise BackendUnavailable(
             f"{uri}: people were deleted or re-created by another client during this load "
             f"(after {written['people']} people and {written['relationships']} relationships; "

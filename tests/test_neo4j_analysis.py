@@ -1,6 +1,7 @@
 """refer, match and audit computed inside a real Neo4j 5.26 (tests/neo4j) equal the embedded backend's."""
 import datetime as dt
 import json
+import random
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +16,7 @@ from mentornet.generate import generate_dataset
 from mentornet.io import read_dataset
 from mentornet.model import Policy
 
-from helpers import write_dataset
+from helpers import random_dataset, write_dataset
 
 pytestmark = pytest.mark.neo4j
 
@@ -206,6 +207,21 @@ def test_nobody_in_reach(loaded, tmp_path):
     assert_same_values(open_gaps, expected_open)
     assert json.dumps(report.audit(backend, policy=Policy(), as_of=AS_OF)) == \
         json.dumps(report.audit(embedded, policy=Policy(), as_of=AS_OF))
+
+
+@pytest.mark.parametrize("seed", [3, 11, 29])
+def test_long_sparse_paths_parity(loaded, seed):
+    """Sparse networks and up to five hops: many layers between mentee and candidate, several
+    shortest paths to choose from, and hops the candidate search reaches only at its last layer."""
+    ds = random_dataset(random.Random(seed), 40, 48)
+    backend, embedded = loaded(ds), NetworkXBackend(ds)
+    for policy in (Policy(max_hops=5, top_k=6), Policy(max_hops=4, top_k=2, match_pool=4)):
+        got = backend.refer(policy=policy, as_of=AS_OF)
+        assert_same(got, embedded.refer(policy=policy, as_of=AS_OF))
+        (rows, open_gaps), (expected_rows, expected_open) = (backend.match(policy=policy, as_of=AS_OF),
+                                                              embedded.match(policy=policy, as_of=AS_OF))
+        assert_same(rows, expected_rows)
+        assert_same_values(open_gaps, expected_open)
 
 
 # --------------------------------------------------------------------------- command line

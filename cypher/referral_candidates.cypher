@@ -1,6 +1,6 @@
 // name: referral_candidates
 // description: The best $limit candidates for each gap (of $mentee and/or $area when given), ranked by hops, score, room left and id, with the interests they share; the rows of `mentornet refer` without paths.
-// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $concordance (map: identity attribute -> lower-case values that make concordance a need), $attrs (identity attribute names), $default_capacity (integer), $max_hops (integer), $limit (candidates per gap), $mentee (a person id, or null for everyone), $area (research, career, identity:<attr>, or null for every area)
+// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $concordance (map: identity attribute -> lower-case values that make concordance a need), $attrs (identity attribute names), $default_capacity (integer), $max_hops (integer), $limit (candidates per gap), $mentee (a person id, or null for everyone), $area (research, career, identity:<attr>, or null for every area), $part and $parts (only the mentees whose id code points sum to $part modulo $parts: mentornet runs the parts in parallel sessions; 0 and 1 for everyone)
 // kind: read
 // people with room for a mentee: mentor-eligible, accepting, remaining capacity > 0
 // (`c IN eligible` below is a hash lookup: Neo4j caches a set for a list tested many times)
@@ -15,6 +15,7 @@ CALL () {
 }
 MATCH (m:Person)
 WHERE m.mentee = true AND ($mentee IS NULL OR m.id = $mentee)
+  AND reduce(s = 0, c IN m.id_codepoints | s + c) % $parts = $part
 WITH eligible, leaders, m, [(mentor:Person)-[r:MENTORS]->(m)
          WHERE r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff)
          | {mentor: mentor, focus: coalesce(r.focus, [])}] AS active

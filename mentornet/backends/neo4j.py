@@ -198,11 +198,16 @@ class Neo4jBackend:
 
     name = "neo4j"
 
-    def __init__(self, driver, *, uri: str, database: str | None = None, query_timeout: float | None = None):
+    def __init__(self, driver, *, uri: str, database: str | None = None, query_timeout: float | None = None,
+                 parallel: int | None = None):
         self._driver = driver
         self.uri = uri
         self.database = database
         self.query_timeout = query_timeout
+        #: How many read sessions the referral statements run at once, each on a share of the
+        #: mentees (or of the paths): env ``MENTORNET_NEO4J_PARALLEL``, else this machine's
+        #: cores up to 4. Neo4j runs each statement on one core; splitting lets it use more.
+        self.parallel = parallel or int(os.environ.get("MENTORNET_NEO4J_PARALLEL") or min(4, os.cpu_count() or 1))
 
     @classmethod
     def connect(cls, uri: str, *, user: str | None = "neo4j", password: str | None = None,
@@ -315,6 +320,8 @@ class Neo4jBackend:
             "limit": policy.top_k,
             "mentee": None,
             "area": None,
+            "part": 0,
+            "parts": 1,
         }
 
     def warnings(self, *, policy: Policy, as_of: dt.date) -> list[Problem]:
@@ -375,8 +382,13 @@ class Neo4jBackend:
                    area: str | None = None) -> pd.DataFrame:
         """The best ``limit`` candidates of every gap (columns of REFER_COLUMNS, ``path`` and
         ``ties`` empty) plus ``remaining``, sorted by mentee, area, rank."""
-        params = self.standard_parameters(policy=policy, as_of=as_of)
-        frame = self._frame("referral_candidates", **{**params, "limit": limit, "mentee": mentee, "area": area})
+        params = {**self.standard_parameters(policy=policy, as_of=as_of), "limit": limit, "mentee": mentee,
+                  "area": area}
+        parts = 1 if mentee is not None else self.parallel
+        frames = self._in_parallel([("referral_candidates", {**params, "part": part, "parts": parts})
+                                    for part in range(parts)])
+        frames = [f for f in frames if not f.empty] or frames[:1]  # an empty part would make text columns object
+        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         columns = [*REFER_COLUMNS, "remaining"]
         if frame.empty:  # the embedded backend's empty frame: every column of object dtype
             return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
@@ -394,12 +406,21 @@ class Neo4jBackend:
         pairs = sorted({(m, c): int(h) for m, c, h in zip(mentee_ids, candidate_ids, hops)}.items())
         rows = [{"mentee_id": m, "candidate_id": c, "hops": h} for (m, c), h in pairs]
         found = {}
-        for batch in batches(rows, PATH_BATCH):
-            frame = self._frame("referral_paths", pairs=batch, cutoff=stale_cutoff(as_of, policy))
+        cutoff = stale_cutoff(as_of, policy)
+        for frame in self._in_parallel([("referral_paths", {"pairs": batch, "cutoff": cutoff})
+                                        for batch in batches(rows, PATH_BATCH)]):
             for m, c, path, ties in zip(frame["mentee_id"], frame["candidate_id"], frame["path"], frame["ties"]):
                 found[(m, c)] = (">".join(path), ">".join(ties))
         chosen = [found[(m, c)] for m, c in zip(mentee_ids, candidate_ids)]
         return [p for p, _ in chosen], [t for _, t in chosen]
+
+    def _in_parallel(self, calls: list[tuple[str, dict]]) -> list[pd.DataFrame]:
+        """``self._frame(name, **params)`` for each call, :attr:`parallel` at a time, each in
+        its own session and read transaction; the frames in the order of ``calls``."""
+        if self.parallel <= 1 or len(calls) <= 1:
+            return [self._frame(name, **params) for name, params in calls]
+        with ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="mentornet-read") as pool:
+            return list(pool.map(lambda call: self._frame(call[0], **call[1]), calls))
 
     def _frame(self, name: str, **params) -> pd.DataFrame:
         """The rows of ``cypher/<name>.cypher`` as a DataFrame, read as plain values: much faster than

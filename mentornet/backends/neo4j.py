@@ -29,9 +29,12 @@ How a dataset is stored (see the README, "Neo4j"):
 
 Referrals run in ``cypher/referral_candidates.cypher`` (needs, a breadth-first search one layer
 per hop that stops once every gap has enough candidates, suitability, Jaccard scores and the
-ranking) and ``cypher/referral_paths.cypher`` (``ALL SHORTEST`` paths of the chosen pairs, the
-smallest id sequence, and the tie descriptions). ``match`` takes its candidate pools from the
-first and solves the flow with :mod:`mentornet.matching`; ``audit_tables`` reads
+ranking) and ``cypher/referral_paths.cypher`` (for each chosen pair ``hops`` apart, the
+mentee's search layers walked back from the candidate, then forward along the smallest next
+id, active mentors first on the first step; and the tie descriptions). Both run in
+:attr:`Neo4jBackend.parallel` read sessions at once, each on a share of the mentees or of the
+pairs. ``match`` takes its candidate pools from the first and solves the flow with
+:mod:`mentornet.matching`; ``audit_tables`` reads
 ``cypher/audit_mentees.cypher``, ``cypher/audit_mentors.cypher`` and the analyst queries.
 """
 from __future__ import annotations

@@ -131,19 +131,15 @@ def person_columns(people: pd.DataFrame) -> dict[str, list]:
     :data:`STORED_PERSON_COLUMNS` and :data:`DERIVED_PERSON_COLUMNS` (``None`` where nothing is
     stored: an empty list, an empty capacity), and ``extra``, one map per person of the
     identity columns (undisclosed values left out) and any unknown columns."""
-    def column(col, convert):
-        return [convert(v) for v in people[col]] if col in people.columns else [None] * len(people)
-
     convert = {"capacity": lambda v: None if pd.isna(v) else int(v), "mentee": bool, "accepting": bool,
                **{col: lambda v: list(v) or None for col in PEOPLE_LIST_COLUMNS}}
-    params = {col: column(col, convert.get(col, _plain)) for col in STORED_PERSON_COLUMNS}
+    params = {col: _column(people, col, convert.get(col, _plain)) for col in STORED_PERSON_COLUMNS}
     params["id_codepoints"] = [[ord(ch) for ch in i] for i in params["id"]]
     for col, source in (("research_lower", "research_interests"), ("career_lower", "career_interests")):
         params[col] = [sorted({t.lower() for t in v or ()}) for v in params[source]]
     others = [c for c in people.columns if c not in (*STORED_PERSON_COLUMNS, *DERIVED_PERSON_COLUMNS)]
-    values = [[None if v == "" else v for v in people[c]] if c.startswith(IDENTITY_PREFIX)
-              else [_plain(v) for v in people[c]] for c in others]
-    params["extra"] = [{k: v for k, v in zip(others, row) if v is not None} for row in zip(*values)] if others else []
+    params["extra"] = _extra(people, others,
+                             lambda col: (lambda v: v or None) if col.startswith(IDENTITY_PREFIX) else _plain)
     return params
 
 
@@ -157,25 +153,33 @@ def relationship_columns(rels: pd.DataFrame) -> dict[str, list]:
     where nothing is stored: an empty list or date), and ``extra``, one map of the unknown
     columns per row (an empty list when there are none). Columns, not one map per row: much
     less to encode here and to unpack in the server."""
-    def present(col, convert):
-        return [convert(v) for v in rels[col]] if col in rels.columns else [None] * len(rels)
-
     params = {
         "source": rels["source"].tolist(),
         "target": rels["target"].tolist(),
         "row": [int(v) for v in rels["row"]],
-        "focus": present("focus", lambda v: list(v) or None),
-        "status": present("status", _plain),
-        "formal": present("formal", lambda v: None if pd.isna(v) else bool(v)),
-        "since": present("since", lambda v: v or None),
-        "last_met": present("last_met", lambda v: v or None),
+        "focus": _column(rels, "focus", lambda v: list(v) or None),
+        "status": _column(rels, "status", _plain),
+        "formal": _column(rels, "formal", lambda v: None if pd.isna(v) else bool(v)),
+        "since": _column(rels, "since", lambda v: v or None),
+        "last_met": _column(rels, "last_met", lambda v: v or None),
     }
     unknown = [c for c in rels.columns if c not in (*STORED_REL_COLUMNS, "source", "target", "type")]
-    params["extra"] = []
-    if unknown:
-        values = [[_plain(v) for v in rels[col]] for col in unknown]
-        params["extra"] = [{k: v for k, v in zip(unknown, row) if v is not None} for row in zip(*values)]
+    params["extra"] = _extra(rels, unknown, lambda col: _plain)
     return params
+
+
+def _column(frame: pd.DataFrame, col: str, convert: Callable) -> list:
+    """``convert`` applied to each value of ``col``; all ``None`` when the frame lacks it."""
+    return [convert(v) for v in frame[col]] if col in frame.columns else [None] * len(frame)
+
+
+def _extra(frame: pd.DataFrame, columns: list[str], converter: Callable[[str], Callable]) -> list[dict]:
+    """One map per row of ``columns`` (each converted by ``converter(column)``, ``None`` values
+    left out); an empty list when there are no such columns."""
+    if not columns:
+        return []
+    values = [_column(frame, col, converter(col)) for col in columns]
+    return [{k: v for k, v in zip(columns, row) if v is not None} for row in zip(*values)]
 
 
 def _plain(value):
@@ -536,15 +540,10 @@ class Neo4jBackend:
         except BackendUnavailable:
             raise
         except UNAVAILABLE as exc:
-            raise BackendUnavailable(
-                unavailable_message(self.uri, exc)
-                + f" (after {written['people']} people and {written['relationships']} relationships; "
-                  "run the load again: it converges)") from None
+            raise BackendUnavailable(f"{unavailable_message(self.uri, exc)} {_how_far(written)}") from None
         except nx_exc.ConstraintError:
-            raise BackendUnavailable(
-                f"{self.uri}: another client wrote people into the database during this load "
-                f"(after {written['people']} people and {written['relationships']} relationships; "
-                "run the load again: it converges)") from None
+            raise BackendUnavailable(f"{self.uri}: another client wrote people into the database during this load "
+                                     f"{_how_far(written)}") from None
         return written
 
     def delete_loaded(self) -> None:
@@ -620,12 +619,15 @@ def _people_written(count, result, nodes, written, progress, total) -> None:
     progress("people", written["people"], total)
 
 
+def _how_far(written: dict[str, int]) -> str:
+    return (f"(after {written['people']} people and {written['relationships']} relationships; "
+            "run the load again: it converges)")
+
+
 def _relationships_written(count, result, written, progress, total, uri) -> None:
     if result[0]["written"] < count:
-        raise BackendUnavailable(
-            f"{uri}: people were deleted or re-created by another client during this load "
-            f"(after {written['people']} people and {written['relationships']} relationships; "
-            "run the load again: it converges)")
+        raise BackendUnavailable(f"{uri}: people were deleted or re-created by another client during this load "
+                                 f"{_how_far(written)}")
     written["relationships"] += count
     progress("relationships", written["relationships"], total)
 

@@ -86,3 +86,11 @@ def random_rows(rng: random.Random, n_people: int, n_rels: int):
             "last_met": rng.choice(["", "", "2026-06-01", "2025-01-01", "2025-11-25", "2025-11-24"]),
         })
     return people, rels
+
+
+def xlsx_text_cells(path: Path) -> list[tuple[str, object]]:
+    """(sheet title, cell) for every text cell of a workbook, sheet by sheet."""
+    from openpyxl import load_workbook
+
+    return [(ws.title, cell) for ws in load_workbook(path).worksheets
+            for row in ws.iter_rows() for cell in row if isinstance(cell.value, str)]

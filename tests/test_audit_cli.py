@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from mentornet.cli import main
 
-from helpers import write_dataset
+from helpers import write_dataset, xlsx_text_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 RADIOLOGY = str(ROOT / "examples" / "radiology")
@@ -216,15 +216,11 @@ def test_hostile_names_escaped_in_markdown(hostile, tmp_path):
 def test_xlsx_neutralises_formulas(hostile, tmp_path):
     out = tmp_path / "r.xlsx"
     assert invoke("audit", hostile, "--as-of", AS_OF, "-o", out).exit_code == 0
-    wb = load_workbook(out)
     values = []
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str):
-                    assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
-                    assert not cell.value.startswith(("=", "+", "-", "@")), cell.value
-                    values.append(cell.value)
+    for sheet, cell in xlsx_text_cells(out):
+        assert cell.data_type == "s", (sheet, cell.coordinate, cell.value)
+        assert not cell.value.startswith(("=", "+", "-", "@")), cell.value
+        values.append(cell.value)
     assert "'" + FORMULA in values and "'-2+3" in values and "'@female" in values
     assert SCRIPT in values
 

@@ -18,12 +18,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
 
 from mentornet import DataError, read_dataset
 from mentornet.cli import main
 
-from helpers import write_dataset
+from helpers import write_dataset, xlsx_text_cells
 
 AS_OF = "2026-11-25"
 # ids may not contain '>' (it joins the ids of a referral path), so the HTML ones are unclosed
@@ -201,15 +200,11 @@ def test_audit_markdown_escapes_hostile_ids(audit_files):
 
 
 def test_audit_xlsx_stores_formulas_as_text(audit_files):
-    wb = load_workbook(audit_files / "report.xlsx")
     values = []
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str):
-                    assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
-                    assert not cell.value.startswith(FORMULA_START), cell.value
-                    values.append(cell.value)
+    for sheet, cell in xlsx_text_cells(audit_files / "report.xlsx"):
+        assert cell.data_type == "s", (sheet, cell.coordinate, cell.value)
+        assert not cell.value.startswith(FORMULA_START), cell.value
+        values.append(cell.value)
     assert "'" + FORMULA_ID in values and "'-Peds" in values and CYPHER_ID in values
     assert "<svg onload=alert(1)//" in values and "</script><script>alert(2)</script>" in values
     with zipfile.ZipFile(audit_files / "report.xlsx") as zf:

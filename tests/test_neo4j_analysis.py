@@ -257,3 +257,23 @@ def test_query_referral_candidates_for_one_mentee(server):
     lines = result.stdout.splitlines()
     assert lines[0] == "mentee_id,area,rank,candidate_id,hops,score,candidate_name,shares,remaining"
     assert len(lines) > 1 and all(line.startswith("res-petrov,") for line in lines[1:])
+
+
+@pytest.mark.parametrize("parallel", [1, 3])
+def test_refer_and_match_are_the_same_however_many_sessions_share_the_work(server, datasets, loaded, parallel,
+                                                                           monkeypatch):
+    # MENTORNET_NEO4J_PARALLEL splits the mentees (and the paths) over that many read sessions.
+    from mentornet.backends.neo4j import Neo4jBackend
+
+    ds = datasets["generated-5"]
+    loaded(ds)
+    embedded = NetworkXBackend(ds)
+    monkeypatch.setenv("MENTORNET_NEO4J_PARALLEL", str(parallel))
+    with Neo4jBackend.connect(server.uri, user=server.user, password=server.password,
+                              database=server.database) as split:
+        assert split.parallel == parallel
+        assert_same(split.refer(policy=Policy(), as_of=AS_OF), embedded.refer(policy=Policy(), as_of=AS_OF))
+        chosen, open_ = split.match(policy=Policy(), as_of=AS_OF)
+        expected_chosen, expected_open = embedded.match(policy=Policy(), as_of=AS_OF)
+        assert_same(chosen, expected_chosen)
+        assert_same_values(open_, expected_open)

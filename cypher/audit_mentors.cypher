@@ -1,6 +1,7 @@
 // name: audit_mentors
 // description: Every mentor-eligible person or anyone with an active mentee: load (distinct active mentees), capacity, and lower-case identity values.
 // parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $default_capacity (integer used when capacity is empty), $attrs (identity attribute names)
+// columns: id, load, capacity, identity
 // kind: read
 MATCH (p:Person)
 WITH p, COUNT { MATCH (p)-[r:MENTORS]->(mentee:Person)

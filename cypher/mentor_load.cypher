@@ -1,6 +1,7 @@
 // name: mentor_load
 // description: Load (distinct active mentees), capacity and room left of every mentor-eligible person or anyone with a mentee.
 // parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $default_capacity (integer used when capacity is empty)
+// columns: mentor_id, name, load, capacity, remaining
 // kind: read
 MATCH (p:Person)
 WITH p, COUNT { MATCH (p)-[r:MENTORS]->(mentee:Person)

@@ -1,6 +1,7 @@
 // name: referral_candidates
 // description: The best $limit candidates for each gap (of $mentee and/or $area when given), ranked by hops, score, room left and id, with the interests they share; the rows of `mentornet refer` without paths.
 // parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $concordance (map: identity attribute -> lower-case values that make concordance a need), $attrs (identity attribute names), $default_capacity (integer), $max_hops (integer), $limit (candidates per gap), $mentee (a person id, or null for everyone), $area (research, career, identity:<attr>, or null for every area), $part and $parts (only the mentees whose id code points sum to $part modulo $parts: mentornet runs the parts in parallel sessions; 0 and 1 for everyone)
+// columns: mentee_id, area, rank, candidate_id, hops, score, candidate_name, shares, remaining
 // kind: read
 // people with room for a mentee: mentor-eligible, accepting, remaining capacity > 0
 // (`c IN eligible` below is a hash lookup: Neo4j caches a set for a list tested many times)

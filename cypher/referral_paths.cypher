@@ -1,6 +1,7 @@
 // name: referral_paths
 // description: The referral path from each mentee to each candidate: among the shortest paths, the smallest id sequence with the mentee's active mentors preferred for the first hop; and how each person on it knows the previous one.
 // parameters: $pairs (list of {mentee_id, candidate_id, hops}; hops, the length of the shortest paths, is found when missing), $cutoff (ISO date: last_met on or after it, or none, counts as active)
+// columns: mentee_id, candidate_id, path, ties
 // kind: read
 UNWIND $pairs AS pair
 MATCH (m:Person {id: pair.mentee_id})

@@ -424,6 +424,30 @@ def test_every_cypher_file_has_a_header():
         assert lines[0] == f"// name: {s.name}"
 
 
+def test_packed_statements_return_their_rows_as_one_record(server, backend, generated):
+    """A statement with a '// columns:' header is read as one record (Statement.packed): the
+    columns are the ones it returns when run as written, and the rows are the same."""
+    from mentornet.backends.neo4j import statements
+
+    backend.load(generated[3], replace=True)
+    chosen = backend.candidates(policy=Policy(), as_of=AS_OF, limit=3)
+    params = {**backend.standard_parameters(policy=Policy(), as_of=AS_OF),
+              "pairs": [{"mentee_id": m, "candidate_id": c, "hops": int(h)}
+                        for m, c, h in zip(chosen["mentee_id"], chosen["candidate_id"], chosen["hops"])]}
+    bulk = [s for s in statements() if s.columns]
+    assert {"gaps", "referral_candidates", "referral_paths", "audit_mentees", "audit_mentors",
+            "mentor_load"} <= {s.name for s in bulk}
+    with server.driver() as driver:
+        for s in bulk:
+            flat = driver.execute_query(s.text, params, database_=server.database)
+            packed = driver.execute_query(s.packed, params, database_=server.database)
+            assert tuple(flat.keys) == s.columns, s.name
+            assert len(flat.records) > 0, s.name  # the comparison below must compare something
+            assert packed.keys == ["rows"] and len(packed.records) == 1, s.name
+            assert sorted(map(repr, packed.records[0]["rows"])) == \
+                sorted(repr(list(r.values())) for r in flat.records), s.name
+
+
 def test_query_gaps_matches_the_gaps_command(server):
     assert invoke(server, "load", EXAMPLE, server.uri, "--replace").exit_code == 0
     via_query = invoke(server, "query", "gaps", server.uri, "--as-of", "2026-11-25", "--format", "csv")

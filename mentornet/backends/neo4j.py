@@ -27,9 +27,10 @@ How a dataset is stored (see the README, "Neo4j"):
   unknown columns as text;
 - one ``(:MentornetDataset {key: 'dataset'})`` node recording the identity attribute names.
 
-Referrals run in ``cypher/referral_candidates.cypher`` (needs, a breadth-first search one layer
-per hop that stops once every gap has enough candidates, suitability, Jaccard scores and the
-ranking) and ``cypher/referral_paths.cypher`` (for each chosen pair ``hops`` apart, the
+Referrals run in ``cypher/referral_candidates.cypher`` (needs, a breadth-first search one hop
+at a time that gathers the eligible people new at each hop and the whole layer only when a gap
+still needs candidates further out, suitability, Jaccard scores, and the ranking, with the room
+left looked up in the eligible people grouped by room) and ``cypher/referral_paths.cypher`` (for each chosen pair ``hops`` apart, the
 mentee's search layers walked back from the candidate, then forward along the smallest next
 id, active mentors first on the first step; and the tie descriptions). Both run in
 :attr:`Neo4jBackend.parallel` read sessions at once, each on a share of the mentees or of the

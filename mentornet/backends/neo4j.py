@@ -30,19 +30,21 @@ How a dataset is stored (see the README, "Neo4j"):
 Referrals run in ``cypher/referral_candidates.cypher`` (needs, a breadth-first search one hop
 at a time that gathers the eligible people new at each hop and the whole layer only when a gap
 still needs candidates further out, suitability, Jaccard scores, and the ranking, with the room
-left looked up in the eligible people grouped by room) and ``cypher/referral_paths.cypher`` (for each chosen pair ``hops`` apart, the
-mentee's search layers walked back from the candidate, then forward along the smallest next
-id, active mentors first on the first step; and the tie descriptions). Both run in
-:attr:`Neo4jBackend.parallel` read sessions at once, each on a share of the mentees or of the
-pairs. Statements read in bulk name their columns in a ``// columns:`` header and are
-received as one record (:attr:`Statement.packed`). ``match`` takes its candidate pools from the first and solves the flow with
-:mod:`mentornet.matching`; ``audit_tables`` reads
+left looked up in the eligible people grouped by room) and ``cypher/referral_paths.cypher``
+(for each chosen pair ``hops`` apart, the mentee's search layers walked back from the
+candidate, then forward along the smallest next id, active mentors first on the first step;
+and the tie descriptions). Both run in :attr:`Neo4jBackend.parallel` read sessions at once,
+each on a share of the mentees or of the pairs. Statements read in bulk name their columns in
+a ``// columns:`` header and are received as one record (:attr:`Statement.packed`). ``match``
+takes its candidate pools from the first and solves the flow with :mod:`mentornet.matching`;
+``audit_tables`` reads
 ``cypher/audit_mentees.cypher``, ``cypher/audit_mentors.cypher`` and the analyst queries.
 """
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import re
 import threading
@@ -65,8 +67,6 @@ from ..report import AuditTables
 
 BATCH_ROWS = 10_000
 PATH_BATCH = 2_000
-CANDIDATE_COLUMNS = ["mentee_id", "area", "rank", "candidate_id", "hops", "score", "candidate_name", "shares",
-                     "remaining"]
 DELETE_BATCH = 10_000
 HEADER_RE = re.compile(r"^//\s*(\w+):\s*(.*?)\s*$")
 #: Errors meaning the server cannot be used: unreachable, gone, or refusing the credentials.
@@ -99,8 +99,10 @@ class Statement:
         return f"CALL () {{\n{self.text}\n}}\nRETURN collect([{', '.join(self.columns)}]) AS rows\n"
 
 
+@functools.cache
 def statement(name: str) -> Statement:
-    """The statement in ``cypher/<name>.cypher``; :class:`DataError` if there is none."""
+    """The statement in ``cypher/<name>.cypher`` (read once per process); :class:`DataError`
+    if there is none."""
     resource = files("mentornet.cypher") / f"{name}.cypher"
     if not re.fullmatch(r"[A-Za-z0-9_]+", name) or not resource.is_file():
         known = ", ".join(s.name for s in statements(kind="read"))
@@ -363,7 +365,7 @@ class Neo4jBackend:
     def gaps(self, *, policy: Policy, as_of: dt.date) -> pd.DataFrame:
         """Every need without coverage, computed by ``cypher/gaps.cypher``; same frame as the embedded backend."""
         params = self.standard_parameters(policy=policy, as_of=as_of)
-        frame = self._frame("gaps", **params)[GAP_COLUMNS]
+        frame = self._frame("gaps", **params)
         for col in GAP_COLUMNS[:-1]:
             frame[col] = frame[col].fillna("").astype(object)
         frame["active_mentors"] = frame["active_mentors"].astype(int)
@@ -411,7 +413,6 @@ class Neo4jBackend:
         columns = [*REFER_COLUMNS, "remaining"]
         if frame.empty:  # the embedded backend's empty frame: every column of object dtype
             return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-        frame = frame[CANDIDATE_COLUMNS]
         frame["shares"] = [";".join(sorted(s)) for s in frame["shares"]]
         frame["path"], frame["ties"] = "", ""
         frame = frame.astype({"rank": "int64", "hops": "int64", "score": "float64", "remaining": "int64"})
@@ -477,14 +478,13 @@ class Neo4jBackend:
         params = self.standard_parameters(policy=policy, as_of=as_of)
         attrs = params["attrs"]
         identity_cols = [IDENTITY_PREFIX + a for a in attrs]
-        mentees = self._frame("audit_mentees", **params)[
-            ["id", "department", "role", "identity", "active_mentors", "needs", "gaps", "concordant"]]
+        mentees = self._frame("audit_mentees", **params)
         mentees = _spread_identity(mentees, identity_cols)
         for col in ("needs", "gaps", "concordant"):
             mentees[col] = [tuple(sorted(v)) for v in mentees[col]]
         mentees = mentees.astype({"active_mentors": "int64"})[
             ["id", "department", "role", *identity_cols, "active_mentors", "needs", "gaps", "concordant"]]
-        mentors = self._frame("audit_mentors", **params)[["id", "load", "capacity", "identity"]]
+        mentors = self._frame("audit_mentors", **params)
         mentors = _spread_identity(mentors, identity_cols).astype({"load": "int64", "capacity": "int64"})
         conflicts = pd.DataFrame(self._rows("leadership_conflicts", **params),
                                  columns=["mentor_id", "mentee_id", "leadership", "department"])

@@ -1,13 +1,23 @@
 // name: load_coauthor
-// description: Writes one batch of COAUTHOR relationship rows into a database that may hold them already: keyed on the row number of relationships.csv, so re-running converges and duplicate rows stay distinct.
-// parameters: $source, $target, $node_a, $node_b, $row, $focus, $status, $formal, $since, $last_met, $extra: one list each, item i describing row i (node_a/node_b: the element ids the people statement returned, checked against the person ids source/target; null where nothing is stored; extra: a map of the unknown columns per row, or an empty list)
+// description: Writes one batch of COAUTHOR relationship rows into a database that may hold them already: a relationship is keyed on its two people, its type and its duplicate number, so re-running converges and duplicate rows stay distinct.
+// parameters: $source, $target, $node_a, $node_b, $duplicate, $focus, $status, $formal, $since, $last_met, $extra: one list each, item i describing row i (node_a/node_b: the element ids the people statement returned, checked against the person ids source/target; duplicate: how many earlier rows have the same source, target and type, null for the first; null where nothing is stored; extra: a map of the unknown columns, or null)
 // kind: write
 // (No :Person label in the two MATCHes: with it the planner seeks the id index instead of the element id.)
-UNWIND range(0, size($row) - 1) AS i
+// (Not MERGE: the first row of a pair stores no duplicate number, and MERGE cannot ask for a property to be absent.)
+UNWIND range(0, size($node_a) - 1) AS i
 MATCH (a) WHERE elementId(a) = $node_a[i] AND a.id = $source[i]
 MATCH (b) WHERE elementId(b) = $node_b[i] AND b.id = $target[i]
-MERGE (a)-[r:COAUTHOR {row: $row[i]}]->(b)
-SET r = {row: $row[i], focus: $focus[i], status: $status[i], formal: $formal[i], since: $since[i],
-         last_met: $last_met[i]}
+OPTIONAL MATCH (a)-[old:COAUTHOR]->(b) WHERE coalesce(old.duplicate, 0) = coalesce($duplicate[i], 0)
+WITH a, b, i, head(collect(old)) AS old
+CALL (a, b, old) {
+  WITH a, b, old WHERE old IS NULL
+  CREATE (a)-[new:COAUTHOR]->(b)
+  RETURN new AS r
+  UNION ALL
+  WITH old WHERE old IS NOT NULL
+  RETURN old AS r
+}
+SET r = {duplicate: $duplicate[i], focus: $focus[i], status: $status[i], formal: $formal[i],
+         since: $since[i], last_met: $last_met[i]}
 SET r += coalesce($extra[i], {})
 RETURN count(r) AS written

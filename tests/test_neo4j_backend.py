@@ -61,7 +61,7 @@ def graph_snapshot(server):
             "MATCH (p:Person) RETURN p.id AS id, properties(p) AS props ORDER BY id", database_=server.database)
         rels, _, _ = driver.execute_query(
             "MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS props "
-            "ORDER BY r.row, a, b, t", database_=server.database)
+            "ORDER BY a, t, b, coalesce(r.duplicate, 0)", database_=server.database)
         other, _, _ = driver.execute_query(
             "MATCH (n) WHERE NOT n:Person RETURN labels(n) AS labels, properties(n) AS props",
             database_=server.database)
@@ -250,7 +250,7 @@ def test_stored_properties(server, backend):
     assert person["leadership"] == ["chair"]
     assert person["research_interests"] == ["oncology-imaging", "health-equity"]
     assert person["identity.gender"] == "male"
-    assert rel == {"row": 2, "focus": ["research"], "status": "active", "since": "2023-08-01",
+    assert rel == {"focus": ["research"], "status": "active", "since": "2023-08-01",
                    "last_met": "2026-10-14", "formal": True}
     # empty values are not stored: no empty lists, no empty capacity
     with server.driver() as driver:
@@ -320,14 +320,40 @@ def test_columns_named_like_derived_properties_do_not_replace_them(server, backe
     assert_same_frame(backend.refer(policy=Policy(), as_of=AS_OF), NetworkXBackend(ds).refer(policy=Policy(), as_of=AS_OF))
 
 
+def test_acquaintance_ties_store_only_what_differs_from_the_defaults(server, backend, tmp_path):
+    # Most relationships are acquaintance ties with nothing to say: they are written bare. A
+    # mentorship always keeps status and formal; a tie keeps them only when not the defaults.
+    people = [{"id": i, "role": "faculty"} for i in ("f1", "f2")] + [{"id": "r1", "role": "resident"}]
+    rels = [{"source": "f1", "target": "r1", "type": "MENTORS", "focus": "career"},
+            {"source": "f1", "target": "f2", "type": "COLLEAGUE"},
+            {"source": "f1", "target": "f2", "type": "COLLEAGUE"},
+            {"source": "f2", "target": "r1", "type": "KNOWS", "status": "ended"},
+            {"source": "f2", "target": "f1", "type": "COAUTHOR", "formal": "true"},
+            {"source": "r1", "target": "f1", "type": "KNOWS", "since": "2024-01-01"}]
+    ds = read_dataset(write_dataset(tmp_path / "ties", people, rels))
+    backend.load(ds, replace=True)
+    stored = [(r["a"], r["t"], r["b"], r["props"]) for r in graph_snapshot(server)[1]]
+    assert stored == [
+        ("f1", "COLLEAGUE", "f2", {}),
+        ("f1", "COLLEAGUE", "f2", {"duplicate": 1}),
+        ("f1", "MENTORS", "r1", {"focus": ["career"], "status": "active", "formal": False}),
+        ("f2", "COAUTHOR", "f1", {"formal": True}),
+        ("f2", "KNOWS", "r1", {"status": "ended"}),
+        ("r1", "KNOWS", "f1", {"since": "2024-01-01"}),
+    ]
+    backend.load(ds)  # the MERGE path finds each of them, the duplicate included
+    assert [(r["a"], r["t"], r["b"], r["props"]) for r in graph_snapshot(server)[1]] == stored
+
+
 def test_duplicate_rows_stay_distinct_relationships(server, backend):
     ds = read_dataset(EXAMPLE)
     backend.load(ds, replace=True)
     with server.driver() as driver:
         records, _, _ = driver.execute_query(
-            "MATCH (:Person {id: 'fac-reyes'})-[r:MENTORS]->(:Person {id: 'res-brooks'}) RETURN r.row AS row "
-            "ORDER BY row", database_=server.database)
-    assert [r["row"] for r in records] == [5, 6]
+            "MATCH (:Person {id: 'fac-reyes'})-[r:MENTORS]->(:Person {id: 'res-brooks'}) RETURN r.duplicate AS duplicate, "
+            "r.since AS since ORDER BY since", database_=server.database)
+    assert [r.data() for r in records] == [{"duplicate": None, "since": "2023-09-01"},
+                                           {"duplicate": 1, "since": "2025-02-10"}]
 
 
 def test_replace_removes_what_an_earlier_load_wrote(server, backend, tmp_path):

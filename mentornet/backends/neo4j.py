@@ -21,10 +21,13 @@ How a dataset is stored (see the README, "Neo4j"):
   properties cannot hold maps; in Cypher write ``p.`identity.gender```). An undisclosed
   (empty) identity value is not stored;
 - one relationship per row of ``relationships.csv``, of type ``MENTORS``, ``COLLEAGUE``,
-  ``COAUTHOR`` or ``KNOWS``, with ``row`` (the spreadsheet row number, also the key that makes
-  loading idempotent: duplicate rows stay distinct relationships), ``focus`` (list, absent when empty),
-  ``status``, ``formal`` (boolean), ``since``/``last_met`` (ISO text, absent when empty) and any
-  unknown columns as text;
+  ``COAUTHOR`` or ``KNOWS``, with ``focus`` (list, absent when empty), ``status``, ``formal``
+  (boolean), ``since``/``last_met`` (ISO text, absent when empty), ``duplicate`` (on the second
+  and later rows with the same source, target and type: how many came before; with those three
+  the key that makes loading idempotent) and any unknown columns as text. On ``COLLEAGUE``,
+  ``COAUTHOR`` and ``KNOWS`` a status or formal flag at its default (``active``, false) is not
+  stored: only mentorships are read by status, and most ties are then written with no property,
+  which costs the server about half as much;
 - one ``(:MentornetDataset {key: 'dataset'})`` node recording the identity attribute names.
 
 Referrals run in ``cypher/referral_candidates.cypher`` (needs, a breadth-first search one hop
@@ -48,6 +51,7 @@ import functools
 import os
 import re
 import threading
+from itertools import compress
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.resources import files
@@ -159,28 +163,60 @@ def person_columns(people: pd.DataFrame) -> dict[str, list]:
 
 
 #: Relationship columns stored under their own name (anything else is stored as text, see ``extra``).
-STORED_REL_COLUMNS = ("row", "focus", "status", "formal", "since", "last_met")
+STORED_REL_COLUMNS = ("duplicate", "focus", "status", "formal", "since", "last_met")
 
 
-def relationship_columns(rels: pd.DataFrame) -> dict[str, list]:
-    """One batch of relationships (all of one type) as the column lists the relationship
-    statements take: ``source``, ``target``, each of :data:`STORED_REL_COLUMNS` (``None``
-    where nothing is stored: an empty list or date), and ``extra``, one map of the unknown
-    columns per row (an empty list when there are none). Columns, not one map per row: much
-    less to encode here and to unpack in the server."""
+def relationship_columns(rels: pd.DataFrame, nodes: dict[str, str], *, split_plain: bool) -> dict[str, list]:
+    """One batch of ``Dataset.relationships`` (all of one type, with a ``duplicate`` column, see
+    :func:`duplicate_numbers`) as the column lists the relationship statements take:
+    ``source``, ``target``, ``node_a``/``node_b`` (the element ids ``nodes`` maps them to),
+    each of :data:`STORED_REL_COLUMNS` and ``extra``, one map of the unknown columns per row.
+    Columns, not one map per row: much less to encode here and to unpack in the server.
+
+    ``None`` where nothing is stored: an empty list or date, the first row of a pair, no
+    unknown value, and on ``COLLEAGUE``, ``COAUTHOR`` and ``KNOWS`` a status or formal flag at
+    its default (``active``, false; only mentorships are read by status). With
+    ``split_plain``, the rows left with nothing to store (most acquaintance ties) go apart as
+    ``plain_source``, ``plain_target``, ``plain_a``, ``plain_b``: the create statements write
+    them with a bare ``CREATE``, which costs the server about half as much as one that sets
+    properties. Without it those four lists are empty.
+    """
+    tie = rels["type"].ne("MENTORS")
+    status = rels["status"].where(~(tie & rels["status"].eq("active")))
+    formal = rels["formal"].astype(bool).where(~(tie & ~rels["formal"].astype(bool)))
+    unknown = [c for c in rels.columns if c not in (*STORED_REL_COLUMNS, "source", "target", "type", "row")]
+    extra = [m or None for m in _extra(rels, unknown, lambda col: _plain)] or [None] * len(rels)
     params = {
         "source": rels["source"].tolist(),
         "target": rels["target"].tolist(),
-        "row": [int(v) for v in rels["row"]],
-        "focus": _column(rels, "focus", lambda v: list(v) or None),
-        "status": _column(rels, "status", _plain),
-        "formal": _column(rels, "formal", lambda v: None if pd.isna(v) else bool(v)),
-        "since": _column(rels, "since", lambda v: v or None),
-        "last_met": _column(rels, "last_met", lambda v: v or None),
+        "duplicate": [int(v) or None for v in rels["duplicate"]],
+        "focus": [list(v) or None for v in rels["focus"]],
+        "status": [None if pd.isna(v) else v for v in status],
+        "formal": [None if pd.isna(v) else bool(v) for v in formal],
+        "since": [v or None for v in rels["since"]],
+        "last_met": [v or None for v in rels["last_met"]],
+        "extra": extra,
     }
-    unknown = [c for c in rels.columns if c not in (*STORED_REL_COLUMNS, "source", "target", "type")]
-    params["extra"] = _extra(rels, unknown, lambda col: _plain)
+    params["node_a"] = [nodes[i] for i in params["source"]]
+    params["node_b"] = [nodes[i] for i in params["target"]]
+    plain = [False] * len(rels)
+    if split_plain:
+        plain = (rels["duplicate"].eq(0) & rels["focus"].str.len().eq(0) & status.isna() & formal.isna()
+                 & rels["since"].eq("") & rels["last_met"].eq("")).tolist()
+        plain = [p and e is None for p, e in zip(plain, extra)]
+    described = [not p for p in plain]
+    for prefix, col in (("plain_source", "source"), ("plain_target", "target"),
+                        ("plain_a", "node_a"), ("plain_b", "node_b")):
+        params[prefix] = list(compress(params[col], plain))
+    for col in ("source", "target", "node_a", "node_b", *STORED_REL_COLUMNS, "extra"):
+        params[col] = list(compress(params[col], described))
     return params
+
+
+def duplicate_numbers(rels: pd.DataFrame) -> pd.Series:
+    """For each relationship row, how many earlier rows have the same source, target and type
+    (0 for the first): with those three, the key that makes loading idempotent."""
+    return rels.groupby(["type", "source", "target"], sort=False).cumcount()
 
 
 def _column(frame: pd.DataFrame, col: str, convert: Callable) -> list:
@@ -531,7 +567,7 @@ class Neo4jBackend:
             if replace:
                 self.delete_loaded()
             verb = "create" if self.counts()["people"] == 0 else "load"
-            people, rels = ds.people, ds.relationships
+            people, rels = ds.people, ds.relationships.assign(duplicate=duplicate_numbers(ds.relationships))
             nodes: dict[str, str] = {}  # person id -> element id, from the people statements
             with _Pipeline(self._write) as pipe:  # each batch is prepared while the previous one is written
                 text = statement(f"{verb}_people").text
@@ -544,11 +580,11 @@ class Neo4jBackend:
                     text = statement(f"{verb}_{rtype.lower()}").text
                     of_type = rels[rels["type"] == rtype]
                     for start in range(0, len(of_type), BATCH_ROWS):
-                        batch = relationship_columns(of_type.iloc[start:start + BATCH_ROWS])
-                        batch["node_a"] = [nodes[i] for i in batch["source"]]
-                        batch["node_b"] = [nodes[i] for i in batch["target"]]
+                        batch = relationship_columns(of_type.iloc[start:start + BATCH_ROWS], nodes,
+                                                     split_plain=verb == "create")
                         pipe.submit(text, batch, lambda params, result: _relationships_written(
-                            len(params["row"]), result, written, progress, len(rels), self.uri))
+                            len(params["source"]) + len(params["plain_source"]), result, written, progress,
+                            len(rels), self.uri))
             self._write(statement("load_dataset_info").text, attrs=ds.identity_attributes, source=ds.source)
         except BackendUnavailable:
             raise

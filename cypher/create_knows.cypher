@@ -1,20 +1,21 @@
 // name: create_knows
 // description: Writes one batch of KNOWS relationship rows into a database that held no people when the load began (the fast path of load: nothing to match against).
-// parameters: $plain_source, $plain_target, $plain_a, $plain_b: the rows with nothing to store (no property, not a duplicate), one list each; $source, $target, $node_a, $node_b, $duplicate, $focus, $status, $formal, $since, $last_met, $extra: the other rows, one list each, item i describing row i (node_a/node_b: the element ids the people statement returned, checked against the person ids source/target; duplicate: how many earlier rows have the same source, target and type, null for the first; null where nothing is stored; extra: a map of the unknown columns, or null)
+// parameters: $plain_a, $plain_b: the rows with nothing to store (no property, not a duplicate), one list each; $node_a, $node_b, $duplicate, $focus, $status, $formal, $since, $last_met, $extra: the other rows, one list each, item i describing row i (node_a/node_b: the element ids of its two people, as the people statement returned them; duplicate: how many earlier rows have the same source, target and type, null for the first; null where nothing is stored; extra: a map of the unknown columns, or null)
 // kind: write
-// (No :Person label in the MATCHes: with it the planner seeks the id index instead of the element id.)
+// (No :Person label in the MATCHes: with it the planner seeks the id index instead of the element id.
+// load checks once at its end that each element id is still its person's: load_check_people.)
 // (The rows with nothing to store are created bare: a CREATE that sets no property costs the server about half as much.)
 CALL () {
   UNWIND range(0, size($plain_a) - 1) AS i
-  MATCH (a) WHERE elementId(a) = $plain_a[i] AND a.id = $plain_source[i]
-  MATCH (b) WHERE elementId(b) = $plain_b[i] AND b.id = $plain_target[i]
+  MATCH (a) WHERE elementId(a) = $plain_a[i]
+  MATCH (b) WHERE elementId(b) = $plain_b[i]
   CREATE (a)-[:KNOWS]->(b)
   RETURN count(*) AS plain
 }
 CALL () {
   UNWIND range(0, size($node_a) - 1) AS i
-  MATCH (a) WHERE elementId(a) = $node_a[i] AND a.id = $source[i]
-  MATCH (b) WHERE elementId(b) = $node_b[i] AND b.id = $target[i]
+  MATCH (a) WHERE elementId(a) = $node_a[i]
+  MATCH (b) WHERE elementId(b) = $node_b[i]
   CREATE (a)-[r:KNOWS]->(b)
   SET r = {duplicate: $duplicate[i], focus: $focus[i], status: $status[i], formal: $formal[i],
            since: $since[i], last_met: $last_met[i]}

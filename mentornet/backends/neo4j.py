@@ -14,9 +14,11 @@ How a dataset is stored (see the README, "Neo4j"):
   booleans, ``capacity`` as an integer or absent when empty; ``id_codepoints``, the id as a
   list of Unicode code points, so that ``ORDER BY p.id_codepoints`` is Python's plain string
   order (Neo4j compares strings by UTF-16 code unit, which differs for characters above
-  U+FFFF); ``research_lower``/``career_lower`` (always present), the interests as sorted lower-case sets, so the
-  referral queries compare topics without re-normalising them for every pair (a database
-  loaded by an earlier version must be loaded again);
+  U+FFFF); ``research_lower``/``career_lower``, the interests as sorted lower-case sets, so
+  the referral queries compare topics without re-normalising them for every pair, stored only
+  when the interests are not already lower case (read
+  ``coalesce(p.research_lower, p.research_interests, [])``; a database loaded by an earlier
+  version must be loaded again);
 - identity columns keep their column name as the property key, ``identity.<attr>`` (Neo4j
   properties cannot hold maps; in Cypher write ``p.`identity.gender```). An undisclosed
   (empty) identity value is not stored;
@@ -155,11 +157,19 @@ def person_columns(people: pd.DataFrame) -> dict[str, list]:
     params = {col: _column(people, col, convert.get(col, _plain)) for col in STORED_PERSON_COLUMNS}
     params["id_codepoints"] = [[ord(ch) for ch in i] for i in params["id"]]
     for col, source in (("research_lower", "research_interests"), ("career_lower", "career_interests")):
-        params[col] = [sorted({t.lower() for t in v or ()}) for v in params[source]]
+        params[col] = [_lower_set(v) for v in params[source]]
     others = [c for c in people.columns if c not in (*STORED_PERSON_COLUMNS, *DERIVED_PERSON_COLUMNS)]
     params["extra"] = _extra(people, others,
                              lambda col: (lambda v: v or None) if col.startswith(IDENTITY_PREFIX) else _plain)
     return params
+
+
+def _lower_set(topics: list[str] | None) -> list[str] | None:
+    """The topics as a sorted lower-case set, or ``None`` (not stored) when the list already
+    is a lower-case set (io has removed repeats): the queries then read the list itself."""
+    if not topics or all(t == t.lower() for t in topics):
+        return None
+    return sorted({t.lower() for t in topics})
 
 
 #: Relationship columns stored under their own name (anything else is stored as text, see ``extra``).
@@ -169,17 +179,16 @@ STORED_REL_COLUMNS = ("duplicate", "focus", "status", "formal", "since", "last_m
 def relationship_columns(rels: pd.DataFrame, nodes: dict[str, str], *, split_plain: bool) -> dict[str, list]:
     """One batch of ``Dataset.relationships`` (all of one type, with a ``duplicate`` column, see
     :func:`duplicate_numbers`) as the column lists the relationship statements take:
-    ``source``, ``target``, ``node_a``/``node_b`` (the element ids ``nodes`` maps them to),
-    each of :data:`STORED_REL_COLUMNS` and ``extra``, one map of the unknown columns per row.
+    ``node_a``/``node_b`` (the element ids ``nodes`` maps source and target to), each of :data:`STORED_REL_COLUMNS` and ``extra``, one map of the unknown columns per row.
     Columns, not one map per row: much less to encode here and to unpack in the server.
 
     ``None`` where nothing is stored: an empty list or date, the first row of a pair, no
     unknown value, and on ``COLLEAGUE``, ``COAUTHOR`` and ``KNOWS`` a status or formal flag at
     its default (``active``, false; only mentorships are read by status). With
     ``split_plain``, the rows left with nothing to store (most acquaintance ties) go apart as
-    ``plain_source``, ``plain_target``, ``plain_a``, ``plain_b``: the create statements write
-    them with a bare ``CREATE``, which costs the server about half as much as one that sets
-    properties. Without it those four lists are empty.
+    ``plain_a`` and ``plain_b``: the create statements write them with a bare ``CREATE``, which
+    costs the server about half as much as one that sets properties. Without it those two lists
+    are empty.
     """
     tie = rels["type"].ne("MENTORS")
     status = rels["status"].where(~(tie & rels["status"].eq("active")))
@@ -187,8 +196,8 @@ def relationship_columns(rels: pd.DataFrame, nodes: dict[str, str], *, split_pla
     unknown = [c for c in rels.columns if c not in (*STORED_REL_COLUMNS, "source", "target", "type", "row")]
     extra = [m or None for m in _extra(rels, unknown, lambda col: _plain)] or [None] * len(rels)
     params = {
-        "source": rels["source"].tolist(),
-        "target": rels["target"].tolist(),
+        "node_a": [nodes[i] for i in rels["source"]],
+        "node_b": [nodes[i] for i in rels["target"]],
         "duplicate": [int(v) or None for v in rels["duplicate"]],
         "focus": [list(v) or None for v in rels["focus"]],
         "status": [None if pd.isna(v) else v for v in status],
@@ -197,18 +206,15 @@ def relationship_columns(rels: pd.DataFrame, nodes: dict[str, str], *, split_pla
         "last_met": [v or None for v in rels["last_met"]],
         "extra": extra,
     }
-    params["node_a"] = [nodes[i] for i in params["source"]]
-    params["node_b"] = [nodes[i] for i in params["target"]]
     plain = [False] * len(rels)
     if split_plain:
         plain = (rels["duplicate"].eq(0) & rels["focus"].str.len().eq(0) & status.isna() & formal.isna()
                  & rels["since"].eq("") & rels["last_met"].eq("")).tolist()
         plain = [p and e is None for p, e in zip(plain, extra)]
     described = [not p for p in plain]
-    for prefix, col in (("plain_source", "source"), ("plain_target", "target"),
-                        ("plain_a", "node_a"), ("plain_b", "node_b")):
-        params[prefix] = list(compress(params[col], plain))
-    for col in ("source", "target", "node_a", "node_b", *STORED_REL_COLUMNS, "extra"):
+    params["plain_a"] = list(compress(params["node_a"], plain))
+    params["plain_b"] = list(compress(params["node_b"], plain))
+    for col in ("node_a", "node_b", *STORED_REL_COLUMNS, "extra"):
         params[col] = list(compress(params[col], described))
     return params
 
@@ -555,9 +561,10 @@ class Neo4jBackend:
         (``cypher/create_*.cypher``), since nothing can match; otherwise with ``MERGE`` keyed
         on the person id and the relationship row (``cypher/load_*.cypher``), which is what
         makes an interrupted load converge when run again. The people statements return each
-        person's element id and the relationship statements find people by it (checked
-        against the person id, so a person deleted and re-created meanwhile is an error, not
-        a wrong edge). One thread writes while this one prepares the next rows.
+        person's element id and the relationship statements find people by it; at the end,
+        each element id is checked to still be its person's (:meth:`_check_people`), so a person
+        deleted or re-created meanwhile is an error, not a silently wrong edge. One thread
+        writes while this one prepares the next rows.
         """
         progress = progress or (lambda kind, done, total: None)
         written = {"people": 0, "relationships": 0}
@@ -583,8 +590,9 @@ class Neo4jBackend:
                         batch = relationship_columns(of_type.iloc[start:start + BATCH_ROWS], nodes,
                                                      split_plain=verb == "create")
                         pipe.submit(text, batch, lambda params, result: _relationships_written(
-                            len(params["source"]) + len(params["plain_source"]), result, written, progress,
+                            len(params["node_a"]) + len(params["plain_a"]), result, written, progress,
                             len(rels), self.uri))
+            self._check_people(nodes)
             self._write(statement("load_dataset_info").text, attrs=ds.identity_attributes, source=ds.source)
         except BackendUnavailable:
             raise
@@ -594,6 +602,19 @@ class Neo4jBackend:
             raise BackendUnavailable(f"{self.uri}: another client wrote people into the database during this load "
                                      f"{_how_far(written)}") from None
         return written
+
+    def _check_people(self, nodes: dict[str, str]) -> None:
+        """Raise :class:`BackendUnavailable` unless every element id the relationships were
+        written by still belongs to its person. Checked once here rather than at each
+        relationship end (two million property reads at 100,000 people): a person deleted
+        meanwhile already shows as a batch writing too few relationships; this catches one
+        whose element id another client's new node has taken."""
+        ids = list(nodes)
+        found = self._read(statement("load_check_people").text, ids=ids, nodes=[nodes[i] for i in ids])
+        if found[0]["found"] < len(ids):
+            raise BackendUnavailable(
+                f"{self.uri}: people were deleted or re-created by another client during this load, so some "
+                f"relationships may join the wrong people; run the load again with --replace")
 
     def delete_loaded(self) -> None:
         """Delete every :Person (with its relationships) and the dataset record, in batches."""

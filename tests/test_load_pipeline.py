@@ -75,3 +75,34 @@ def test_at_most_depth_statements_wait_at_once():
         pipe.submit("t", {"n": 2}, lambda p, r: None)  # waits for batch 0 first
         assert len(pipe._pending) == 2
     assert started == [0, 1, 2]
+
+
+def test_with_two_workers_two_statements_run_at_once_and_results_stay_in_order():
+    both_running, running, lock, seen = threading.Event(), [0], threading.Lock(), []
+
+    def write(text, **params):
+        with lock:
+            running[0] += 1
+            if running[0] == 2:
+                both_running.set()
+        both_running.wait(5)  # a lone worker would wait here for the whole timeout
+        time.sleep(0.01 * (params["n"] % 3))  # finish out of order
+        with lock:
+            running[0] -= 1
+        return [{"n": params["n"]}]
+
+    start = time.monotonic()
+    with _Pipeline(write, workers=2) as pipe:
+        for n in range(8):
+            pipe.submit("text", {"n": n}, lambda params, result: seen.append(result[0]["n"]))
+    assert both_running.is_set() and time.monotonic() - start < 4
+    assert seen == list(range(8))
+
+
+def test_with_two_workers_the_first_error_still_stops_what_was_not_yet_sent():
+    write = Recorder(fail_on=2, delay=0.02)
+    with pytest.raises(ConnectionError, match="batch 2 lost"):
+        with _Pipeline(write, workers=2) as pipe:
+            for n in range(10):
+                pipe.submit("text", {"n": n}, lambda params, result: None)
+    assert 0 in write.ran and 1 in write.ran and max(write.ran) <= 4  # at most the batches already queued

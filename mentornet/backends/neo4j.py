@@ -563,8 +563,10 @@ class Neo4jBackend:
         makes an interrupted load converge when run again. The people statements return each
         person's element id and the relationship statements find people by it; at the end,
         each element id is checked to still be its person's (:meth:`_check_people`), so a person
-        deleted or re-created meanwhile is an error, not a silently wrong edge. One thread
-        writes while this one prepares the next rows.
+        deleted or re-created meanwhile is an error, not a silently wrong edge. :attr:`parallel`
+        threads write batches at once (no two hold the same row; Neo4j takes the relationship
+        locks in a fixed order, so they do not deadlock) while this one prepares the next rows;
+        the people are all written before the first relationship.
         """
         progress = progress or (lambda kind, done, total: None)
         written = {"people": 0, "relationships": 0}
@@ -576,7 +578,7 @@ class Neo4jBackend:
             verb = "create" if self.counts()["people"] == 0 else "load"
             people, rels = ds.people, ds.relationships.assign(duplicate=duplicate_numbers(ds.relationships))
             nodes: dict[str, str] = {}  # person id -> element id, from the people statements
-            with _Pipeline(self._write) as pipe:  # each batch is prepared while the previous one is written
+            with _Pipeline(self._write, workers=self.parallel) as pipe:  # batches are prepared while others are written
                 text = statement(f"{verb}_people").text
                 for start in range(0, len(people), BATCH_ROWS):
                     pipe.submit(text, person_columns(people.iloc[start:start + BATCH_ROWS]),
@@ -629,21 +631,23 @@ class Neo4jBackend:
 
 
 class _Pipeline:
-    """Statements run one at a time on a worker thread while the caller prepares the next.
+    """Statements run on ``workers`` threads (each its own session and transaction) while the
+    caller prepares the next.
 
     ``submit(text, params, done)`` queues ``write(text, **params)``; ``done(params, result)`` is
-    called on the caller's thread, in order, once it has finished. At most ``depth``
-    statements are queued, so prepared batches do not pile up in memory. The first error
+    called on the caller's thread, in submission order, once it has finished. At most ``depth``
+    statements (default ``workers + 1``) are queued or running, so prepared batches do not pile
+    up in memory. The first error
     (of a write or of ``done``) is raised from ``submit``/``drain``/the end of the ``with``
     block; from then on nothing more is sent (a statement already running finishes first).
     """
 
-    def __init__(self, write: Callable[..., list[dict]], depth: int = 2):
+    def __init__(self, write: Callable[..., list[dict]], depth: int | None = None, workers: int = 1):
         self._write = write
-        self._depth = depth
+        self._depth = depth or workers + 1
         self._pending: list = []
         self._stop = threading.Event()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mentornet-load")
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mentornet-load")
 
     def submit(self, text: str, params: dict, done: Callable[[dict, list[dict]], None]) -> None:
         while len(self._pending) >= self._depth:

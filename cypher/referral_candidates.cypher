@@ -38,8 +38,7 @@ WITH rooms, eligible, leaders, m, mentors,
 WITH rooms, eligible, leaders, m, mentors, [area IN needs WHERE $area IS NULL OR area = $area] AS gaps
 WHERE size(gaps) > 0
 WITH rooms, eligible, leaders, m, mentors, gaps,
-     coalesce(m.research_lower, m.research_interests, []) AS m_research,
-     coalesce(m.career_lower, m.career_interests, []) AS m_career,
+     m.research_lower AS m_research, m.career_lower AS m_career,
      CASE WHEN m.role IN ['student', 'resident', 'fellow'] THEN coalesce(toLower(m.department), '') ELSE '' END
        AS conflict_department
 // breadth-first, one hop at a time: `found` are the candidates new at this hop (eligible people
@@ -60,9 +59,8 @@ WITH m, gaps, m_research, m_career, rooms, eligible, leaders, mentors, conflict_
                    UNWIND found AS c
                    // each list property is read once per candidate, and only when an open gap needs it
                    WITH c,
-                        CASE WHEN any(area IN open WHERE area <> 'career')
-                             THEN coalesce(c.research_lower, c.research_interests, []) END AS c_research,
-                        CASE WHEN 'career' IN open THEN coalesce(c.career_lower, c.career_interests, []) END AS c_career
+                        CASE WHEN any(area IN open WHERE area <> 'career') THEN c.research_lower END AS c_research,
+                        CASE WHEN 'career' IN open THEN c.career_lower END AS c_career
                    UNWIND open AS area
                    WITH c, area,
                         CASE area WHEN 'career' THEN [m_career, c_career] ELSE [m_research, c_research] END AS x

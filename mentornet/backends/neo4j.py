@@ -56,11 +56,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.resources import files
-from itertools import compress
 from typing import Callable, Iterator
 
 import neo4j
 import neo4j.exceptions as nx_exc
+import numpy as np
 import pandas as pd
 
 from .. import matching
@@ -183,33 +183,40 @@ def relationship_columns(rels: pd.DataFrame, nodes: dict[str, str], *, split_pla
     costs the server about half as much as one that sets properties. Without it those two lists
     are empty.
     """
-    tie = rels["type"].ne("MENTORS")
-    status = rels["status"].where(~(tie & rels["status"].eq("active")))
-    formal = rels["formal"].astype(bool).where(~(tie & ~rels["formal"].astype(bool)))
-    unknown = [c for c in rels.columns if c not in (*STORED_REL_COLUMNS, "source", "target", "type", "row")]
-    extra = [m or None for m in _extra(rels, unknown, lambda col: _plain)] or [None] * len(rels)
-    params = {
-        "node_a": [nodes[i] for i in rels["source"]],
-        "node_b": [nodes[i] for i in rels["target"]],
-        "duplicate": [int(v) or None for v in rels["duplicate"]],
-        "focus": [list(v) or None for v in rels["focus"]],
-        "status": [None if pd.isna(v) else v for v in status],
-        "formal": [None if pd.isna(v) else bool(v) for v in formal],
-        "since": [v or None for v in rels["since"]],
-        "last_met": [v or None for v in rels["last_met"]],
-        "extra": extra,
+    tie = rels["type"].ne("MENTORS").to_numpy()
+    formal = rels["formal"].astype(bool).to_numpy()
+    values = {
+        "duplicate": rels["duplicate"].to_numpy(),
+        "focus": rels["focus"].to_numpy(),
+        "status": rels["status"].where(~(tie & rels["status"].eq("active").to_numpy())).to_numpy(),
+        "formal": np.where(tie & ~formal, None, formal),
+        "since": rels["since"].to_numpy(),
+        "last_met": rels["last_met"].to_numpy(),
     }
-    plain = [False] * len(rels)
+    unknown = [c for c in rels.columns if c not in (*STORED_REL_COLUMNS, "source", "target", "type", "row")]
+    extra = np.array([m or None for m in _extra(rels, unknown, lambda col: _plain)] or [None] * len(rels),
+                     dtype=object)
+    plain = np.zeros(len(rels), dtype=bool)
     if split_plain:
-        plain = (rels["duplicate"].eq(0) & rels["focus"].str.len().eq(0) & status.isna() & formal.isna()
-                 & rels["since"].eq("") & rels["last_met"].eq("")).tolist()
-        plain = [p and e is None for p, e in zip(plain, extra)]
-    described = [not p for p in plain]
-    params["plain_a"] = list(compress(params["node_a"], plain))
-    params["plain_b"] = list(compress(params["node_b"], plain))
-    for col in ("node_a", "node_b", *STORED_REL_COLUMNS, "extra"):
-        params[col] = list(compress(params[col], described))
-    return params
+        plain = ((values["duplicate"] == 0) & (rels["focus"].str.len().to_numpy() == 0)
+                 & pd.isna(values["status"]) & pd.isna(values["formal"].astype(object))
+                 & (values["since"] == "") & (values["last_met"] == "") & pd.isna(extra))
+    node_a = np.array([nodes[i] for i in rels["source"]], dtype=object)
+    node_b = np.array([nodes[i] for i in rels["target"]], dtype=object)
+    kept = ~plain
+    return {
+        "plain_a": node_a[plain].tolist(),
+        "plain_b": node_b[plain].tolist(),
+        "node_a": node_a[kept].tolist(),
+        "node_b": node_b[kept].tolist(),
+        "duplicate": [int(v) or None for v in values["duplicate"][kept].tolist()],
+        "focus": [list(v) or None for v in values["focus"][kept]],
+        "status": [v if isinstance(v, str) else None for v in values["status"][kept].tolist()],
+        "formal": [None if v is None else bool(v) for v in values["formal"][kept].tolist()],
+        "since": [v or None for v in values["since"][kept].tolist()],
+        "last_met": [v or None for v in values["last_met"][kept].tolist()],
+        "extra": extra[kept].tolist(),
+    }
 
 
 def duplicate_numbers(rels: pd.DataFrame) -> pd.Series:

@@ -1,6 +1,6 @@
 // name: load_coauthor
 // description: Writes one batch of COAUTHOR relationship rows into a database that may hold them already: a relationship is keyed on its two people, its type and its duplicate number, so re-running converges and duplicate rows stay distinct.
-// parameters: $node_a, $node_b, $duplicate, $focus, $status, $formal, $since, $last_met, $extra: one list each, item i describing row i (node_a/node_b: the element ids of its two people, as the people statement returned them; duplicate: how many earlier rows have the same source, target and type, null for the first; null where nothing is stored; extra: a map of the unknown columns, or null)
+// parameters: $node_a, $node_b, $duplicate, $focus, $status, $formal, $since, $last_met, $extra: one list each, item i describing row i (node_a/node_b: the element ids of its two people, as the people statement returned them; duplicate: how many earlier rows have the same source, target and type, null for the first; null where nothing is stored; extra: a map of the unknown columns, or null; $plain_a and $plain_b, sent empty, are not read: every row here is looked up)
 // kind: write
 // (No :Person label in the two MATCHes: with it the planner seeks the id index instead of the element id.
 // load checks once at its end that each element id is still its person's: load_check_people.)

@@ -119,7 +119,7 @@ def _read_csv(raw: bytes, name: str) -> pd.DataFrame:
     frame = frame.iloc[1:].reset_index(drop=True)
     frame.columns = list(header)
     _check_ragged(text, frame, name)
-    return frame.fillna("")
+    return frame  # no cell is missing: na_filter is off and _check_ragged refused short rows
 
 
 def _header_width(text: str) -> int:

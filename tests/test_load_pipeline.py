@@ -100,9 +100,22 @@ def test_with_two_workers_two_statements_run_at_once_and_results_stay_in_order()
 
 
 def test_with_two_workers_the_first_error_still_stops_what_was_not_yet_sent():
-    write = Recorder(fail_on=2, delay=0.02)
+    ran, three_started = [], threading.Event()
+
+    def write(text, **params):
+        n = params["n"]
+        if n == 2:
+            three_started.wait(5)  # fail while batch 3 runs on the other worker
+            raise ConnectionError("batch 2 lost")
+        if n == 3:
+            three_started.set()
+            time.sleep(0.05)
+        ran.append(n)
+        return []
+
     with pytest.raises(ConnectionError, match="batch 2 lost"):
-        with _Pipeline(write, workers=2) as pipe:
+        with _Pipeline(write, workers=2, depth=8) as pipe:
             for n in range(10):
                 pipe.submit("text", {"n": n}, lambda params, result: None)
-    assert 0 in write.ran and 1 in write.ran and max(write.ran) <= 4  # at most the batches already queued
+    # 3 was running when 2 failed and finished; 4 to 7 were queued behind them and never sent
+    assert sorted(ran) == [0, 1, 3]

@@ -205,8 +205,8 @@ def test_merge_path_writes_what_the_create_path_writes(server, backend, generate
 
 
 def test_a_person_deleted_during_the_load_is_reported_and_rerunning_converges(server, backend):
-    # Relationships find their people by the element id the people statement returned, checked
-    # against the person id: a person another client deletes meanwhile must not be skipped silently.
+    # Relationships find their people by the element id the people statement returned: a person
+    # another client deletes meanwhile must not be skipped silently.
     ds = read_dataset(EXAMPLE)
     backend.load(ds, replace=True)
     expected = graph_snapshot(server)
@@ -246,6 +246,22 @@ def test_a_person_whose_node_is_taken_over_during_the_load_is_reported(server, b
     assert "re-created by another client" in str(info.value) and "--replace" in str(info.value)
     backend.load(ds, replace=True)
     assert graph_snapshot(server) == expected
+
+
+def test_a_load_over_more_relationships_than_the_files_says_so(server, backend, tmp_path):
+    # The MERGE path looks each relationship up and creates the missing ones; anything beyond
+    # the files (another load at the same time, an earlier load of other files) is reported.
+    ds = read_dataset(EXAMPLE)
+    backend.load(ds, replace=True)
+    with server.driver() as driver:
+        driver.execute_query("MATCH (a:Person {id: 'fac-kim'}), (b:Person {id: 'res-alvarez'}) "
+                             "CREATE (a)-[:MENTORS {status: 'active'}]->(b)", database_=server.database)
+    with pytest.raises(BackendUnavailable) as info:
+        backend.load(ds)
+    assert f"holds {len(ds.relationships) + 1} relationships" in str(info.value)
+    assert "--replace" in str(info.value)
+    backend.load(ds, replace=True)
+    assert backend.counts()["relationships"] == len(ds.relationships)
 
 
 def test_load_twice_through_the_cli(server):
@@ -353,7 +369,8 @@ def test_acquaintance_ties_store_only_what_differs_from_the_defaults(server, bac
             {"source": "f1", "target": "f2", "type": "COLLEAGUE"},
             {"source": "f2", "target": "r1", "type": "KNOWS", "status": "ended"},
             {"source": "f2", "target": "f1", "type": "COAUTHOR", "formal": "true"},
-            {"source": "r1", "target": "f1", "type": "KNOWS", "since": "2024-01-01"}]
+            {"source": "r1", "target": "f1", "type": "KNOWS", "since": "2024-01-01"},
+            {"source": "r1", "target": "f2", "type": "KNOWS"}]
     ds = read_dataset(write_dataset(tmp_path / "ties", people, rels))
     backend.load(ds, replace=True)
     stored = [(r["a"], r["t"], r["b"], r["props"]) for r in graph_snapshot(server)[1]]
@@ -364,6 +381,7 @@ def test_acquaintance_ties_store_only_what_differs_from_the_defaults(server, bac
         ("f2", "COAUTHOR", "f1", {"formal": True}),
         ("f2", "KNOWS", "r1", {"status": "ended"}),
         ("r1", "KNOWS", "f1", {"since": "2024-01-01"}),
+        ("r1", "KNOWS", "f2", {}),
     ]
     backend.load(ds)  # the MERGE path finds each of them, the duplicate included
     assert [(r["a"], r["t"], r["b"], r["props"]) for r in graph_snapshot(server)[1]] == stored

@@ -184,12 +184,12 @@ def relationship_columns(rels: pd.DataFrame, nodes: dict[str, str], *, split_pla
     are empty.
     """
     tie = rels["type"].ne("MENTORS").to_numpy()
-    formal = rels["formal"].astype(bool).to_numpy()
+    formal = rels["formal"].to_numpy(dtype=object)
     values = {
         "duplicate": rels["duplicate"].to_numpy(),
         "focus": rels["focus"].to_numpy(),
         "status": rels["status"].where(~(tie & rels["status"].eq("active").to_numpy())).to_numpy(),
-        "formal": np.where(tie & ~formal, None, formal),
+        "formal": np.where(tie & (formal == False), None, formal),  # noqa: E712 (elementwise)
         "since": rels["since"].to_numpy(),
         "last_met": rels["last_met"].to_numpy(),
     }
@@ -212,7 +212,7 @@ def relationship_columns(rels: pd.DataFrame, nodes: dict[str, str], *, split_pla
         "duplicate": [int(v) or None for v in values["duplicate"][kept].tolist()],
         "focus": [list(v) or None for v in values["focus"][kept]],
         "status": [v if isinstance(v, str) else None for v in values["status"][kept].tolist()],
-        "formal": [None if v is None else bool(v) for v in values["formal"][kept].tolist()],
+        "formal": [None if pd.isna(v) else bool(v) for v in values["formal"][kept].tolist()],
         "since": [v or None for v in values["since"][kept].tolist()],
         "last_met": [v or None for v in values["last_met"][kept].tolist()],
         "extra": extra[kept].tolist(),
@@ -268,10 +268,12 @@ class Neo4jBackend:
         self.uri = uri
         self.database = database
         self.query_timeout = query_timeout
-        #: How many read sessions the referral statements run at once, each on a share of the
-        #: mentees (or of the paths): env ``MENTORNET_NEO4J_PARALLEL``, else this machine's
-        #: cores up to 4. Neo4j runs each statement on one core; splitting lets it use more.
-        self.parallel = parallel or int(os.environ.get("MENTORNET_NEO4J_PARALLEL") or min(4, os.cpu_count() or 1))
+        #: How many sessions run at once: the referral statements' read sessions, each on a
+        #: share of the mentees (or of the paths), and the load's writers. Env
+        #: ``MENTORNET_NEO4J_PARALLEL``, else this machine's cores up to 4 (at least 1). Neo4j
+        #: runs each statement on one core; splitting lets it use more.
+        self.parallel = max(1, parallel or int(os.environ.get("MENTORNET_NEO4J_PARALLEL")
+                                               or min(4, os.cpu_count() or 1)))
 
     @classmethod
     def connect(cls, uri: str, *, user: str | None = "neo4j", password: str | None = None,
@@ -564,10 +566,12 @@ class Neo4jBackend:
         converge when run again. The people statements return each
         person's element id and the relationship statements find people by it; at the end,
         each element id is checked to still be its person's (:meth:`_check_people`), so a person
-        deleted or re-created meanwhile is an error, not a silently wrong edge. :attr:`parallel`
-        threads write batches at once (no two hold the same row; Neo4j takes the relationship
-        locks in a fixed order, so they do not deadlock) while this one prepares the next rows;
-        the people are all written before the first relationship.
+        deleted or re-created meanwhile is an error, not a silently wrong edge; after a load
+        over people already there, more relationships than rows is one too
+        (:meth:`_check_no_more_relationships`). :attr:`parallel` threads write batches at once
+        (no two hold the same row; Neo4j takes the locks for new relationships in a fixed
+        order, and any deadlock is retried by the driver) while this one prepares the next
+        rows; the people are all written before the first relationship.
         """
         progress = progress or (lambda kind, done, total: None)
         written = {"people": 0, "relationships": 0}
@@ -596,6 +600,8 @@ class Neo4jBackend:
                             len(params["node_a"]) + len(params["plain_a"]), result, written, progress,
                             len(rels), self.uri))
             self._check_people(nodes)
+            if verb == "load":
+                self._check_no_more_relationships(len(rels))
             self._write(statement("load_dataset_info").text, attrs=ds.identity_attributes, source=ds.source)
         except BackendUnavailable:
             raise
@@ -618,6 +624,19 @@ class Neo4jBackend:
             raise BackendUnavailable(
                 f"{self.uri}: people were deleted or re-created by another client during this load, so some "
                 f"relationships may join the wrong people; run the load again with --replace")
+
+    def _check_no_more_relationships(self, expected: int) -> None:
+        """After a load over people already there: raise :class:`BackendUnavailable` if the
+        database holds more relationships between people than ``relationships.csv`` has rows.
+        They come from an earlier load of other files, from a version of mentornet that keyed
+        relationships differently, or from another load running at the same time (the
+        statements look a relationship up, then create it, without MERGE's lock)."""
+        found = self.counts()["relationships"]
+        if found > expected:
+            raise BackendUnavailable(
+                f"{self.uri}: the database holds {found:,} relationships between people, {found - expected:,} more "
+                f"than the files (left by a load of other files or of an earlier mentornet version, or written "
+                f"by another load at the same time); run the load again with --replace")
 
     def delete_loaded(self) -> None:
         """Delete every :Person (with its relationships) and the dataset record, in batches."""

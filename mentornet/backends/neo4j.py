@@ -581,7 +581,7 @@ class Neo4jBackend:
             if replace:
                 self.delete_loaded()
             verb = "create" if self.counts()["people"] == 0 else "load"
-            people, rels = ds.people, ds.relationships.assign(duplicate=duplicate_numbers(ds.relationships))
+            people = ds.people
             nodes: dict[str, str] = {}  # person id -> element id, from the people statements
             with _Pipeline(self._write, workers=self.parallel) as pipe:  # batches are prepared while others are written
                 text = statement(f"{verb}_people").text
@@ -589,6 +589,7 @@ class Neo4jBackend:
                     pipe.submit(text, person_columns(people.iloc[start:start + BATCH_ROWS]),
                                 lambda params, result: _people_written(len(params["id"]), result, nodes, written,
                                                                        progress, len(people)))
+                rels = ds.relationships.assign(duplicate=duplicate_numbers(ds.relationships))  # while people are written
                 pipe.drain()
                 for rtype in REL_TYPES:
                     text = statement(f"{verb}_{rtype.lower()}").text

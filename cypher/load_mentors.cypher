@@ -4,7 +4,9 @@
 // kind: write
 // (No :Person label in the two MATCHes: with it the planner seeks the id index instead of the element id.
 // load checks once at its end that each element id is still its person's: load_check_people.)
-// (Not MERGE: the first row of a pair stores no duplicate number, and MERGE cannot ask for a property to be absent.)
+// (Not MERGE: the first row of a pair stores no duplicate number, and MERGE cannot ask for a property to be absent.
+// Without MERGE's lock two loads at once could both create a missing relationship: load then finds more
+// relationships than rows and exits 3.)
 UNWIND range(0, size($node_a) - 1) AS i
 MATCH (a) WHERE elementId(a) = $node_a[i]
 MATCH (b) WHERE elementId(b) = $node_b[i]

@@ -204,24 +204,32 @@ def test_merge_path_writes_what_the_create_path_writes(server, backend, generate
     assert graph_snapshot(server) == fresh
 
 
-def test_a_person_deleted_during_the_load_is_reported_and_rerunning_converges(server, backend):
-    # Relationships find their people by the element id the people statement returned: a person
-    # another client deletes meanwhile must not be skipped silently.
+def load_while_another_client_writes(server, backend, cypher):
+    """Load the example into an emptied database while another client runs ``cypher`` once all
+    people are written; return the dataset, the graph a clean load gives, and the error."""
     ds = read_dataset(EXAMPLE)
     backend.load(ds, replace=True)
     expected = graph_snapshot(server)
 
-    def delete_a_person(kind, done, total):
+    def interfere(kind, done, total):
         if kind == "people" and done == total:
             with server.driver() as driver:
-                driver.execute_query("MATCH (p:Person {id: 'fac-kim'}) DETACH DELETE p", database_=server.database)
+                driver.execute_query(cypher, database_=server.database)
 
     backend.delete_loaded()
     with pytest.raises(BackendUnavailable) as info:
-        backend.load(ds, progress=delete_a_person)
-    assert "deleted or re-created by another client" in str(info.value)
-    assert f"after {len(ds.people)} people" in str(info.value)
-    assert "run the load again" in str(info.value)
+        backend.load(ds, progress=interfere)
+    return ds, expected, str(info.value)
+
+
+def test_a_person_deleted_during_the_load_is_reported_and_rerunning_converges(server, backend):
+    # Relationships find their people by the element id the people statement returned: a person
+    # another client deletes meanwhile must not be skipped silently.
+    ds, expected, message = load_while_another_client_writes(
+        server, backend, "MATCH (p:Person {id: 'fac-kim'}) DETACH DELETE p")
+    assert "deleted or re-created by another client" in message
+    assert f"after {len(ds.people)} people" in message
+    assert "run the load again" in message
     backend.load(ds)
     assert graph_snapshot(server) == expected
 
@@ -230,20 +238,9 @@ def test_a_person_whose_node_is_taken_over_during_the_load_is_reported(server, b
     # Relationships find their people by element id alone; the load checks at its end that each
     # element id is still its person's. Another client turning fac-kim's node into someone else
     # (as a deleted node's id taken by a new one would) must not pass as a good load.
-    ds = read_dataset(EXAMPLE)
-    backend.load(ds, replace=True)
-    expected = graph_snapshot(server)
-
-    def take_over_a_person(kind, done, total):
-        if kind == "people" and done == total:
-            with server.driver() as driver:
-                driver.execute_query("MATCH (p:Person {id: 'fac-kim'}) SET p.id = 'someone-else'",
-                                     database_=server.database)
-
-    backend.delete_loaded()
-    with pytest.raises(BackendUnavailable) as info:
-        backend.load(ds, progress=take_over_a_person)
-    assert "re-created by another client" in str(info.value) and "--replace" in str(info.value)
+    ds, expected, message = load_while_another_client_writes(
+        server, backend, "MATCH (p:Person {id: 'fac-kim'}) SET p.id = 'someone-else'")
+    assert "re-created by another client" in message and "--replace" in message
     backend.load(ds, replace=True)
     assert graph_snapshot(server) == expected
 

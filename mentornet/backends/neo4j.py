@@ -199,7 +199,7 @@ def relationship_columns(rels: pd.DataFrame, nodes: dict[str, str], *, split_pla
     plain = np.zeros(len(rels), dtype=bool)
     if split_plain:
         plain = ((values["duplicate"] == 0) & (rels["focus"].str.len().to_numpy() == 0)
-                 & pd.isna(values["status"]) & pd.isna(values["formal"].astype(object))
+                 & pd.isna(values["status"]) & pd.isna(values["formal"])
                  & (values["since"] == "") & (values["last_met"] == "") & pd.isna(extra))
     node_a = np.array([nodes[i] for i in rels["source"]], dtype=object)
     node_b = np.array([nodes[i] for i in rels["target"]], dtype=object)
@@ -619,9 +619,8 @@ class Neo4jBackend:
         relationship end (two million property reads at 100,000 people): a person deleted
         meanwhile already shows as a batch writing too few relationships; this catches one
         whose element id another client's new node has taken."""
-        ids = list(nodes)
-        found = self._read(statement("load_check_people").text, ids=ids, nodes=[nodes[i] for i in ids])
-        if found[0]["found"] < len(ids):
+        found = self._read(statement("load_check_people").text, ids=list(nodes), nodes=list(nodes.values()))
+        if found[0]["found"] < len(nodes):
             raise BackendUnavailable(
                 f"{self.uri}: people were deleted or re-created by another client during this load, so some "
                 f"relationships may join the wrong people; run the load again with --replace")

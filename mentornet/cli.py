@@ -5,6 +5,7 @@ Exit status: 0 success, 1 unexpected internal error, 2 bad input or usage,
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -63,7 +64,7 @@ def gaps(source, *, as_of, policy, fmt, credentials, pz):
         rows = backend.gaps(policy=policy, as_of=as_of)
     if pz is not None:
         rows = privacy.pseudonymize_frame(rows, pz, **privacy.GAPS)
-    emit(rows, fmt, click.get_text_stream("stdout"))
+    emit(rows, fmt, sys.stdout)
 
 
 @main.command()
@@ -88,7 +89,7 @@ def refer(source, *, mentee, area, as_of, policy, fmt, credentials, pz):
             rows, names = privacy.pseudonymize_frame(rows, pz, **privacy.REFER), {}
         else:
             names = backend.names(set(rows["path"].str.split(">").explode().dropna()) | set(rows["mentee_id"]))
-    emit(rows, fmt, click.get_text_stream("stdout"), table=referral_table(lambda i: names.get(i, i)))
+    emit(rows, fmt, sys.stdout, table=referral_table(lambda i: names.get(i, i)))
 
 
 @main.command()
@@ -111,7 +112,7 @@ def match(source, *, as_of, policy, fmt, credentials, pz):
     if pz is not None:
         rows = privacy.pseudonymize_frame(rows, pz, **privacy.MATCH)
         open_gaps = privacy.pseudonymize_frame(open_gaps, pz, **privacy.OPEN_GAPS)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     emit(rows, fmt, out)
     summary = f"{len(rows)} gap(s) filled, {len(open_gaps)} left open"
     if fmt == "table":

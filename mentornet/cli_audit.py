@@ -1,6 +1,8 @@
 """``mentornet audit``: the coverage and load report for a diversity office."""
 from __future__ import annotations
 
+import sys
+
 import datetime as dt
 
 import click
@@ -63,4 +65,4 @@ def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credenti
         click.echo(f"wrote {output}", err=True)
         return
     text = report.render(figures, fmt).decode("utf-8")
-    click.get_text_stream("stdout").write(printable(text, keep="\n") if fmt == "table" else text)
+    sys.stdout.write(printable(text, keep="\n") if fmt == "table" else text)

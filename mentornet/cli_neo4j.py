@@ -1,6 +1,8 @@
 """``mentornet load`` and ``mentornet query``: the commands that only make sense with Neo4j."""
 from __future__ import annotations
 
+import sys
+
 import json
 import time
 
@@ -103,7 +105,7 @@ def query(name, uri, *, list_, params, as_of, policy, fmt, credentials):
         import pandas as pd
 
         emit(pd.DataFrame(rows, columns=["name", "description", "parameters"]), fmt,
-             click.get_text_stream("stdout"))
+             sys.stdout)
         return
     if not name or not uri:
         raise click.UsageError("give a query NAME and a NEO4J_URI, or --list")
@@ -113,4 +115,4 @@ def query(name, uri, *, list_, params, as_of, policy, fmt, credentials):
     with _connect(uri, credentials) as backend:
         values = {**backend.standard_parameters(policy=policy, as_of=as_of), **given}
         rows = backend.run_query(name, values)
-    emit(rows, fmt, click.get_text_stream("stdout"))
+    emit(rows, fmt, sys.stdout)

@@ -1,9 +1,12 @@
 """Small builders shared by the tests: datasets written as real CSV files."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import os
 import random
+import tempfile
 from pathlib import Path
 
 from mentornet import read_dataset
@@ -13,6 +16,21 @@ PEOPLE_COLUMNS = ["id", "name", "role", "department", "research_interests", "car
                   "identity.gender", "identity.urm", "seeks_concordance", "capacity", "accepting",
                   "leadership", "mentee"]
 REL_COLUMNS = ["source", "target", "type", "focus", "status", "last_met"]
+
+
+@contextlib.contextmanager
+def in_new_directory(parent=None):
+    """Run the block in a new empty directory (under ``parent`` if given), then go back.
+
+    Replaces click's ``CliRunner.isolated_filesystem``, deprecated in click 8.5.
+    """
+    before = os.getcwd()
+    with tempfile.TemporaryDirectory(dir=parent) as directory:
+        os.chdir(directory)
+        try:
+            yield os.path.realpath(directory)
+        finally:
+            os.chdir(before)
 
 
 def write_csv(path: Path, columns: list[str], rows: list[dict]) -> Path:

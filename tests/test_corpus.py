@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from mentornet.cli import main
 
-from helpers import write_dataset
+from helpers import in_new_directory, write_dataset
 
 try:
     import tomllib
@@ -181,7 +181,7 @@ def test_every_command_refuses_the_case(case, command, good, built, tmp_path):
         args += ["--policy", str(source / case["policy"])]
     before = snapshot(source)
     runner = CliRunner(env={"NEO4J_PASSWORD": "not-used", "MENTORNET_SALT": None})
-    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
+    with in_new_directory(tmp_path) as cwd:
         result = runner.invoke(main, args)
         assert os.getcwd() == cwd
         assert os.listdir(cwd) == [], "a file was written"
@@ -204,7 +204,7 @@ def test_header_only_files_are_a_valid_empty_dataset(command, tmp_path):
     assert (source / "people.csv").read_text().count("\n") == 1
     args = [command, str(source), "--as-of", "2026-11-25"] + (["-o", "out.html"] if command in ("audit", "viz") else [])
     runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
+    with in_new_directory(tmp_path):
         result = runner.invoke(main, args)
     assert result.exit_code == 0, (result.output, result.exception)
     assert "Traceback" not in result.output

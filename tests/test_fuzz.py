@@ -27,6 +27,8 @@ from hypothesis import strategies as st
 from mentornet import DataError, read_dataset
 from mentornet.cli import main
 
+from helpers import in_new_directory
+
 EXAMPLES = int(os.environ.get("MENTORNET_FUZZ_EXAMPLES", "120"))
 TIME_LIMIT = 10  # seconds per example
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("MENTORNET_FUZZ_RANDOM"),
@@ -333,7 +335,7 @@ def test_every_command_on_odd_but_valid_data(files, command, generous):
         policy = Path(d, "policy.toml")
         policy.write_text(GENEROUS_POLICY)
         runner = CliRunner(env={"MENTORNET_SALT": "fuzz-salt-0123456789"})
-        with runner.isolated_filesystem():
+        with in_new_directory():
             result = runner.invoke(main, [command[0], d, "--as-of", "2026-11-25", *command[1:],
                                           *(["--policy", str(policy)] if generous else [])])
     assert result.exit_code in (0, 2), (command, result.output[-2000:], result.exception)

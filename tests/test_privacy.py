@@ -17,7 +17,7 @@ from mentornet import DataError
 from mentornet.cli import main
 from mentornet.privacy import Pseudonymizer, load_salt, pseudonym, pseudonymize_audit, pseudonymize_frame
 
-from helpers import write_dataset
+from helpers import in_new_directory, write_dataset
 
 SALT = "salt-for-tests-7f3a9c1e5b"
 OTHER_SALT = "another-salt-0d4e8b2a6c"
@@ -85,7 +85,7 @@ def export(tmp_path, source, command, extra, output, *, salt=SALT, env=True, arg
     """Run one export; return (result, everything it wrote: stdout, stderr and the output file)."""
     runner = CliRunner(env={"MENTORNET_SALT": salt if env else None})
     Path(tmp_path).mkdir(parents=True, exist_ok=True)
-    with runner.isolated_filesystem(temp_dir=tmp_path):
+    with in_new_directory(tmp_path):
         argv = [command, source, "--as-of", "2026-11-25", *[source if a == "SELF" else a for a in extra], *args]
         if output:
             argv += ["-o", output]
@@ -221,7 +221,7 @@ def test_salt_file_option(tmp_path, source):
 @pytest.mark.parametrize("command, extra, output", [e for e in EXPORTS if e[1] in ([], ["--format", "csv"])])
 def test_missing_salt_exits_2_and_writes_nothing(tmp_path, source, command, extra, output):
     runner = CliRunner(env={"MENTORNET_SALT": None})
-    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
+    with in_new_directory(tmp_path) as cwd:
         argv = [command, source, "--pseudonymize", *extra] + (["-o", output] if output else [])
         result = runner.invoke(main, argv)
         assert list(Path(cwd).iterdir()) == []

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 START = ROOT / "tests" / "neo4j" / "start"
 MN = [sys.executable, "-m", "mentornet"]
 AS_OF = "2026-11-25"
-PASSWORD = "mentornet-bench"
+PASSWORD = secrets.token_urlsafe(18)  # this run's server only
 
 
 def free_port() -> int:

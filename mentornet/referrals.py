@@ -153,8 +153,19 @@ def _tie_table(rels, src, dst, n, *, policy, as_of):
 # --------------------------------------------------------------------------- suitability
 
 
+_BYTE_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
+
+
 def _popcount(bits: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(bits).sum(axis=1, dtype=np.int64)
+    """Set bits per row of a 2-D unsigned bitset array."""
+    if _HAS_BITWISE_COUNT:
+        return np.bitwise_count(bits).sum(axis=1, dtype=np.int64)
+    # numpy < 2.0: count the bytes of each row through a table.
+    as_bytes = np.ascontiguousarray(bits).view(np.uint8).reshape(len(bits), -1)
+    return _BYTE_POPCOUNT[as_bytes].sum(axis=1, dtype=np.int64)
+
+
+_HAS_BITWISE_COUNT = hasattr(np, "bitwise_count")  # numpy 2.0 and later
 
 
 def suitability(net: Network, area: str, mentees: np.ndarray, cands: np.ndarray):

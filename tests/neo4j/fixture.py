@@ -10,7 +10,8 @@ Fixtures
       ``NEO4J_PASSWORD`` default ``mentornet-test``, ``NEO4J_DATABASE`` default ``neo4j``);
       ``stop()``/``start()`` then skip the calling test.
     * Otherwise a server is started with ``tests/neo4j/start PORT HOME`` on a free port and
-      a temporary home, and terminated (SIGTERM) at the end of the session.
+      a temporary home, with a new random password (``MENTORNET_NEO4J_PASSWORD`` if set),
+      and terminated (SIGTERM) at the end of the session. Two servers never share credentials.
     * If ``java`` or ``mvn`` is missing the requesting tests are skipped with the reason,
       or fail instead when ``MENTORNET_REQUIRE_NEO4J=1``. A server that fails to start
       always fails the tests, with the start script's output and the end of Neo4j's
@@ -50,6 +51,7 @@ This module imports nothing from the driver at import time, so importing it neve
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -164,7 +166,7 @@ class Neo4jServer:
         return cls(
             f"bolt://127.0.0.1:{port}",
             DEFAULT_USER,
-            os.environ.get("MENTORNET_NEO4J_PASSWORD") or DEFAULT_PASSWORD,
+            os.environ.get("MENTORNET_NEO4J_PASSWORD") or secrets.token_urlsafe(18),
             DEFAULT_DATABASE,
             port=port,
             home=workdir / "home",

@@ -1,5 +1,6 @@
 """Checks of the real Neo4j test server (tests/neo4j/start) and its pytest fixtures."""
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -106,3 +107,60 @@ def test_a_short_password_is_refused_in_one_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip() == "start: MENTORNET_NEO4J_PASSWORD must be at least 8 characters (Neo4j's rule)"
     assert not (tmp_path / "home").exists()
+
+
+def _start_on_taken_port(tmp_path, sock, env_password="taken-port-pw"):
+    import os
+    import subprocess
+
+    from tests.neo4j.fixture import START_SCRIPT
+
+    port = sock.getsockname()[1]
+    result = subprocess.run([str(START_SCRIPT), str(port), str(tmp_path / "home")], capture_output=True, text=True,
+                            env={**os.environ, "MENTORNET_NEO4J_PASSWORD": env_password}, timeout=600)
+    return port, result
+
+
+def test_a_port_someone_listens_on_is_refused_in_one_line(tmp_path):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port, result = _start_on_taken_port(tmp_path, sock)
+    assert result.returncode == 5
+    assert result.stdout == ""
+    assert result.stderr == f"start: 127.0.0.1:{port} is already in use; choose another PORT\n"
+
+
+def test_a_port_bound_but_not_listening_is_refused_in_one_line(tmp_path):
+    # The script's quick check sees nothing listening; Neo4j's own bind fails. Still one line,
+    # no Java stack trace (Maven's build output, if the launcher is rebuilt, comes before it).
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port, result = _start_on_taken_port(tmp_path, sock)
+    assert result.returncode == 5
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[-1] == f"start: 127.0.0.1:{port} is already in use; choose another PORT"
+    assert "Exception" not in result.stderr and "\tat " not in result.stderr
+
+
+def test_each_managed_server_gets_its_own_random_password(neo4j_server, monkeypatch):
+    from tests.neo4j.fixture import DEFAULT_PASSWORD, Neo4jServer
+
+    monkeypatch.delenv("MENTORNET_NEO4J_PASSWORD", raising=False)
+    first, second = Neo4jServer.managed(), Neo4jServer.managed()
+    try:
+        assert first.password != second.password
+        assert len(first.password) >= 16 and DEFAULT_PASSWORD not in (first.password, second.password)
+    finally:
+        for server in (first, second):
+            shutil.rmtree(server._workdir, ignore_errors=True)
+    if not neo4j_server.is_managed:
+        pytest.skip("external server: its password is not ours to choose")
+    # The running server refuses the old shared default: its password really is its own.
+    with neo4j.GraphDatabase.driver(neo4j_server.uri, auth=(neo4j_server.user, DEFAULT_PASSWORD)) as driver:
+        with pytest.raises(neo4j.exceptions.AuthError):
+            driver.verify_connectivity()

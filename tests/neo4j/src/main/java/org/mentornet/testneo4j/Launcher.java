@@ -3,6 +3,7 @@ package org.mentornet.testneo4j;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.helpers.PortBindException;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
@@ -27,14 +29,13 @@ import org.neo4j.kernel.internal.Version;
  * under HOME_DIR, for mentornet's tests. Usage: {@code Launcher PORT HOME_DIR}.
  *
  * <p>Authentication is on; the user {@code neo4j} gets the password from the system property
- * {@code mentornet.neo4j.password} (default {@code mentornet-test}) without a forced change.
+ * environment variable {@code MENTORNET_NEO4J_PASSWORD} (never the command line, which any
+ * local user can read) without a forced change.
  * Once Bolt really accepts connections one line containing {@code bolt://127.0.0.1:PORT} is
  * printed to stdout; everything else goes to stderr or to HOME_DIR/logs. The process stays in
  * the foreground; SIGTERM (or SIGINT) shuts the database down cleanly via a shutdown hook.
  */
 public final class Launcher {
-    private static final String DEFAULT_PASSWORD = "mentornet-test";
-
     private Launcher() {}
 
     public static void main(String[] args) throws Exception {
@@ -44,13 +45,43 @@ public final class Launcher {
         }
         int port = Integer.parseInt(args[0]);
         Path home = Path.of(args[1]).toAbsolutePath().normalize();
-        String password = System.getProperty("mentornet.neo4j.password", DEFAULT_PASSWORD);
+        String password = System.getenv("MENTORNET_NEO4J_PASSWORD");
+        if (password == null || password.length() < 8) {
+            System.err.println("mentornet-neo4j: MENTORNET_NEO4J_PASSWORD must be set, 8 characters or more");
+            System.exit(2);
+        }
         String pageCache = System.getProperty("mentornet.neo4j.pagecache", "512m");
         Files.createDirectories(home);
 
         long t0 = System.nanoTime();
         SocketAddress bolt = new SocketAddress("127.0.0.1", port);
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementService dbms;
+        try {
+            dbms = build(home, bolt, pageCache);
+        } catch (RuntimeException e) {
+            if (portInUse(e)) {
+                // One line, no stack trace: the usual cause is a second server on the same port.
+                System.err.println("start: 127.0.0.1:" + port + " is already in use; choose another PORT");
+                System.exit(5);
+            }
+            throw e;
+        }
+        serve(dbms, home, password, port, t0);
+    }
+
+    /** True when the failure (or one of its causes) is Bolt failing to bind its port. */
+    private static boolean portInUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PortBindException || t instanceof BindException
+                    || String.valueOf(t.getMessage()).contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static DatabaseManagementService build(Path home, SocketAddress bolt, String pageCache) {
+        return new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, bolt)
                 .setConfig(BoltConnector.advertised_address, bolt)
@@ -69,7 +100,10 @@ public final class Launcher {
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(5))
                 .build();
+    }
 
+    private static void serve(DatabaseManagementService dbms, Path home, String password, int port, long t0)
+            throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("mentornet-neo4j: shutting down");

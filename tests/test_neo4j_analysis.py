@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from mentornet import report
+from mentornet.audit import audit
 from mentornet.backends.networkx import NetworkXBackend
 from mentornet.cli import main
 from mentornet.errors import DataError
@@ -113,8 +113,8 @@ def test_match_parity(loaded, datasets, name, policy_name):
 def test_audit_parity(loaded, datasets, name, policy_name):
     ds, policy = datasets[name], POLICIES[policy_name]
     backend = loaded(ds)
-    got = report.audit(backend, policy=policy, as_of=AS_OF)
-    expected = report.audit(NetworkXBackend(ds), policy=policy, as_of=AS_OF)
+    got = audit(backend, policy=policy, as_of=AS_OF)
+    expected = audit(NetworkXBackend(ds), policy=policy, as_of=AS_OF)
     assert json.dumps(got) == json.dumps(expected)
 
 
@@ -124,8 +124,8 @@ def test_audit_parity_with_concordance_and_an_earlier_date(loaded, datasets):
                     concordance={a: frozenset({"female", "yes"}) for a in ds.identity_attributes})
     backend = loaded(ds)
     for as_of in (AS_OF, dt.date(2024, 3, 1)):
-        got = report.audit(backend, policy=policy, as_of=as_of)
-        assert json.dumps(got) == json.dumps(report.audit(NetworkXBackend(ds), policy=policy, as_of=as_of))
+        got = audit(backend, policy=policy, as_of=as_of)
+        assert json.dumps(got) == json.dumps(audit(NetworkXBackend(ds), policy=policy, as_of=as_of))
         assert_same(backend.refer(policy=policy, as_of=as_of),
                     NetworkXBackend(ds).refer(policy=policy, as_of=as_of))
 
@@ -205,8 +205,8 @@ def test_nobody_in_reach(loaded, tmp_path):
     assert rows.empty
     assert_same(rows, expected_rows)
     assert_same_values(open_gaps, expected_open)
-    assert json.dumps(report.audit(backend, policy=Policy(), as_of=AS_OF)) == \
-        json.dumps(report.audit(embedded, policy=Policy(), as_of=AS_OF))
+    assert json.dumps(audit(backend, policy=Policy(), as_of=AS_OF)) == \
+        json.dumps(audit(embedded, policy=Policy(), as_of=AS_OF))
 
 
 @pytest.mark.parametrize("seed", [3, 11, 29])

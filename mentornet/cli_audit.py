@@ -8,6 +8,7 @@ import datetime as dt
 import click
 
 from . import privacy
+from .files import write_atomically
 from .output import printable
 from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings
 
@@ -62,7 +63,7 @@ def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credenti
         figures = figures_of.compare(figures, before)
     if output is not None:
         data = report.render(figures, target_format)
-        report.write_atomically(output, data)
+        write_atomically(output, data)
         click.echo(f"wrote {output}", err=True)
         return
     text = report.render(figures, fmt).decode("utf-8")

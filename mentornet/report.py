@@ -21,7 +21,6 @@ import pandas as pd
 
 from .audit import rate
 from .errors import DataError, Problem
-from .files import write_atomically  # noqa: F401 (the audit command writes reports through it)
 from .output import neutralise, write_csv, write_table
 
 LIST_ROWS = 100      # rows of a list of people in the readable reports

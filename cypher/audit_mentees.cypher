@@ -6,7 +6,7 @@
 MATCH (m:Person)
 WHERE m.mentee = true
 WITH m, [(mentor:Person)-[r:MENTORS]->(m)
-         WHERE r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff)
+         WHERE {{ active_mentorship }}
          | {mentor: mentor, focus: coalesce(r.focus, [])}] AS active
 WITH m, active,
      reduce(seen = [], x IN active | CASE WHEN x.mentor IN seen THEN seen ELSE seen + x.mentor END) AS mentors

@@ -5,7 +5,7 @@
 MATCH (m:Person)
 WHERE m.mentee = true
 WITH m, [(mentor:Person)-[r:MENTORS]->(m)
-         WHERE r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff)
+         WHERE {{ active_mentorship }}
          | coalesce(r.focus, [])] AS foci
 WITH coalesce(m.department, '') AS department, m, foci
 RETURN department,

@@ -3,7 +3,7 @@
 // parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active)
 // kind: read
 MATCH (mentor:Person)-[r:MENTORS]->(mentee:Person)
-WHERE r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff)
+WHERE {{ active_mentorship }}
   AND size(coalesce(mentor.leadership, [])) > 0
   AND mentee.role IN ['student', 'resident', 'fellow']
   AND coalesce(mentee.department, '') <> ''

@@ -5,6 +5,6 @@
 MATCH (m:Person)
 WHERE m.mentee = true
   AND NOT EXISTS { MATCH (:Person)-[r:MENTORS]->(m)
-                   WHERE r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff) }
+                   WHERE {{ active_mentorship }} }
 RETURN m.id AS mentee_id, m.name AS name, m.role AS role, m.department AS department
 ORDER BY mentee_id

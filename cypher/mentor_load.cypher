@@ -5,7 +5,7 @@
 // kind: read
 MATCH (p:Person)
 WITH p, COUNT { MATCH (p)-[r:MENTORS]->(mentee:Person)
-                WHERE r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff)
+                WHERE {{ active_mentorship }}
                 RETURN DISTINCT mentee } AS load
 WHERE p.role IN ['faculty', 'alumni', 'external'] OR load > 0
 WITH p, load, coalesce(p.capacity, $default_capacity) AS capacity

@@ -11,7 +11,7 @@ CALL () {
   WHERE c.role IN ['faculty', 'alumni', 'external'] AND c.accepting = true
   WITH c, coalesce(c.capacity, $default_capacity)
           - COUNT { MATCH (c)-[r:MENTORS]->(t:Person)
-                    WHERE r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff)
+                    WHERE {{ active_mentorship }}
                     RETURN DISTINCT t } AS room
   WHERE room > 0
   WITH room, collect(c) AS people
@@ -23,7 +23,7 @@ MATCH (m:Person)
 WHERE m.mentee = true AND ($mentee IS NULL OR m.id = $mentee)
   AND reduce(s = 0, c IN m.id_codepoints | s + c) % $parts = $part
 WITH rooms, eligible, leaders, m, [(mentor:Person)-[r:MENTORS]->(m)
-         WHERE r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff)
+         WHERE {{ active_mentorship }}
          | {mentor: mentor, focus: coalesce(r.focus, [])}] AS active
 WITH rooms, eligible, leaders, m, active,
      reduce(seen = [], x IN active | CASE WHEN x.mentor IN seen THEN seen ELSE seen + x.mentor END) AS mentors

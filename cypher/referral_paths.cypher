@@ -13,7 +13,7 @@ CALL (m, c, pair) {
 }
 WITH m, collect(DISTINCT {c: c, hops: hops}) AS targets
 WITH m, targets, [(mentor:Person)-[r:MENTORS]->(m)
-                  WHERE r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff) | mentor] AS mentors
+                  WHERE {{ active_mentorship }} | mentor] AS mentors
 // layers[i]: the people at distance i from m, for i < the longest path asked for
 WITH m, targets, mentors,
      reduce(layers = [[m]], i IN range(1, reduce(h = 0, t IN targets | CASE WHEN t.hops > h THEN t.hops ELSE h END) - 1) |
@@ -47,7 +47,7 @@ CALL (ns) {
     MATCH (a)-[r]-(b)
     RETURN min(CASE type(r)
                  WHEN 'MENTORS' THEN
-                   CASE WHEN r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff)
+                   CASE WHEN {{ active_mentorship }}
                         THEN CASE WHEN startNode(r) = b THEN 0 ELSE 1 END
                         ELSE CASE WHEN startNode(r) = b THEN 5 ELSE 6 END END
                  WHEN 'COAUTHOR' THEN 2

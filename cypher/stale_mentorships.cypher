@@ -4,7 +4,7 @@
 // kind: read
 MATCH (mentor:Person)-[r:MENTORS]->(mentee:Person)
 WITH mentor, mentee,
-     collect(r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff)) AS active,
+     collect({{ active_mentorship }}) AS active,
      collect(r) AS rows
 WHERE NOT any(a IN active WHERE a)
 RETURN mentor.id AS mentor_id, mentee.id AS mentee_id,

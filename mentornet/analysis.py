@@ -103,8 +103,11 @@ def find_gaps(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataFra
     """
     if active is None:
         active = active_mentorships(ds, policy=policy, as_of=as_of)
-    needs = mentee_needs(ds, policy=policy)
-    covered = covered_needs(ds, active)
+    return gaps_from(ds, mentee_needs(ds, policy=policy), covered_needs(ds, active), active)
+
+
+def gaps_from(ds: Dataset, needs: pd.DataFrame, covered: pd.DataFrame, active: pd.DataFrame) -> pd.DataFrame:
+    """The gaps (see :func:`find_gaps`) of already computed needs, coverage and active mentorships."""
     merged = needs.merge(covered.drop_duplicates(), on=["mentee_id", "area"], how="left", indicator=True)
     gaps = merged.loc[merged["_merge"].eq("left_only"), ["mentee_id", "area"]]
     info = ds.people.set_index("id")[["name", "role", "department"]]
@@ -151,15 +154,20 @@ def dataset_warnings(ds: Dataset, *, policy: Policy, as_of: dt.date,
     if active is None:
         active = active_mentorships(ds, policy=policy, as_of=as_of)
     load = mentor_load(ds, active, policy=policy)
+    over = load.loc[load["remaining"] < 0, ["id", "load", "capacity"]].rename(columns={"id": "mentor_id"})
+    return rule_warnings(ds.source or "people", over, leadership_conflicts(ds, active))
+
+
+def rule_warnings(where: str, over_capacity: pd.DataFrame, conflicts: pd.DataFrame) -> list[Problem]:
+    """The warning texts for over-capacity mentors (``mentor_id, load, capacity``) and
+    leadership conflicts (``mentor_id, mentee_id``), in the order given; written once for every backend."""
     found = []
-    people_file = ds.source or "people"
-    over = load[load["remaining"] < 0]
-    for pid, l, c in zip(over["id"], over["load"], over["capacity"]):
-        found.append(Problem(people_file, f"mentor {pid!r} has {l} active mentees, over capacity {c}",
+    for pid, l, c in zip(over_capacity["mentor_id"], over_capacity["load"], over_capacity["capacity"]):
+        found.append(Problem(where, f"mentor {pid!r} has {l} active mentees, over capacity {c}",
                              severity="warning"))
-    for mentor, mentee in leadership_conflicts(ds, active).itertuples(index=False):
-        found.append(Problem(people_file, f"leader {mentor!r} mentors {mentee!r}, a trainee of their own "
-                                          "department (leadership conflict)", severity="warning"))
+    for mentor, mentee in zip(conflicts["mentor_id"], conflicts["mentee_id"]):
+        found.append(Problem(where, f"leader {mentor!r} mentors {mentee!r}, a trainee of their own "
+                                    "department (leadership conflict)", severity="warning"))
     return found
 
 

@@ -60,8 +60,9 @@ def gaps(source, *, as_of, policy, fmt, credentials, pz):
       mentornet gaps examples/radiology --as-of 2026-11-25 --format csv
     """
     with open_source(source, credentials) as backend:
-        report_warnings(backend.warnings(policy=policy, as_of=as_of), pseudonymized=pz is not None)
-        rows = backend.gaps(policy=policy, as_of=as_of)
+        snap = backend.snapshot(policy=policy, as_of=as_of)
+        report_warnings(backend.warnings(snap), pseudonymized=pz is not None)
+        rows = backend.gaps(snap)
     if pz is not None:
         rows = privacy.pseudonymize_frame(rows, pz, **privacy.GAPS)
     emit(rows, fmt, sys.stdout)
@@ -83,8 +84,9 @@ def refer(source, *, mentee, area, as_of, policy, fmt, credentials, pz):
       mentornet refer examples/radiology --as-of 2026-11-25 --mentee res-alvarez
     """
     with open_source(source, credentials) as backend:
-        report_warnings(backend.warnings(policy=policy, as_of=as_of), pseudonymized=pz is not None)
-        rows = backend.refer(policy=policy, as_of=as_of, mentee=mentee, area=area)
+        snap = backend.snapshot(policy=policy, as_of=as_of)
+        report_warnings(backend.warnings(snap), pseudonymized=pz is not None)
+        rows = backend.refer(snap, mentee=mentee, area=area)
         if pz is not None:  # a pseudonym is its own name
             rows, names = privacy.pseudonymize_frame(rows, pz, **privacy.REFER), {}
         else:
@@ -107,8 +109,9 @@ def match(source, *, as_of, policy, fmt, credentials, pz):
       mentornet match examples/radiology --as-of 2026-11-25
     """
     with open_source(source, credentials) as backend:
-        report_warnings(backend.warnings(policy=policy, as_of=as_of), pseudonymized=pz is not None)
-        rows, open_gaps = backend.match(policy=policy, as_of=as_of)
+        snap = backend.snapshot(policy=policy, as_of=as_of)
+        report_warnings(backend.warnings(snap), pseudonymized=pz is not None)
+        rows, open_gaps = backend.match(snap)
     if pz is not None:
         rows = privacy.pseudonymize_frame(rows, pz, **privacy.MATCH)
         open_gaps = privacy.pseudonymize_frame(open_gaps, pz, **privacy.OPEN_GAPS)

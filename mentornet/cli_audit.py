@@ -8,6 +8,7 @@ import datetime as dt
 import click
 
 from . import privacy
+from .files import write_atomically
 from .output import printable
 from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings
 
@@ -44,24 +45,25 @@ def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credenti
       mentornet audit examples/radiology --as-of 2026-11-25 -o report.html
       mentornet audit data/2026 --compare data/2025 --compare-as-of 2025-11-25 --format json
     """
-    from . import report  # matplotlib and the templates load only for this command
+    from . import audit as figures_of, report  # matplotlib and the templates load only for this command
 
     target_format = None
     if output is not None:
         target_format = report.report_format(output)
         report.check_writable(output)
     with open_source(source, credentials) as backend:
-        report_warnings(backend.warnings(policy=policy, as_of=as_of), pseudonymized=pz is not None)
-        figures = report.audit(backend, policy=policy, as_of=as_of)
+        snap = backend.snapshot(policy=policy, as_of=as_of)
+        report_warnings(backend.warnings(snap), pseudonymized=pz is not None)
+        figures = figures_of.audit(backend, snap)
     if pz is not None:
         figures = privacy.pseudonymize_audit(figures, pz)
     if old_source is not None:
         with open_source(old_source, credentials) as old:
-            before = report.audit(old, policy=policy, as_of=old_as_of or as_of)
-        figures = report.compare(figures, before)
+            before = figures_of.audit(old, policy=policy, as_of=old_as_of or as_of)
+        figures = figures_of.compare(figures, before)
     if output is not None:
         data = report.render(figures, target_format)
-        report.write_atomically(output, data)
+        write_atomically(output, data)
         click.echo(f"wrote {output}", err=True)
         return
     text = report.render(figures, fmt).decode("utf-8")

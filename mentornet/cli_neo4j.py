@@ -81,10 +81,12 @@ def _parse_parameter(text: str) -> tuple[str, object]:
 @click.argument("name", required=False)
 @click.argument("uri", metavar="NEO4J_URI", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the named queries with their descriptions.")
+@click.option("--show", is_flag=True,
+              help="Print the query's Cypher, shared fragments included, to paste into Neo4j Browser.")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="A parameter: key=text, or key:=json for numbers, lists and maps. Repeatable.")
 @analysis_options
-def query(name, uri, *, list_, params, as_of, policy, fmt, credentials):
+def query(name, uri, *, list_, show, params, as_of, policy, fmt, credentials):
     """Run a named query from cypher/ inside Neo4j, or --list them.
 
     Parameters are always passed as parameters, never pasted into the Cypher. The usual
@@ -95,6 +97,7 @@ def query(name, uri, *, list_, params, as_of, policy, fmt, credentials):
     \b
     Examples:
       mentornet query --list
+      mentornet query gaps --show
       mentornet query gaps bolt://127.0.0.1:7687 --as-of 2026-11-25
       mentornet query stale_mentorships bolt://127.0.0.1:7687 -p cutoff=2025-06-01
     """
@@ -106,6 +109,12 @@ def query(name, uri, *, list_, params, as_of, policy, fmt, credentials):
 
         emit(pd.DataFrame(rows, columns=["name", "description", "parameters"]), fmt,
              sys.stdout)
+        return
+    if show and name:
+        found = statement(name)
+        if found.kind != "read":
+            raise DataError(Problem("query", f"{name!r} is a statement used by load, not a query"))
+        sys.stdout.write(found.text)
         return
     if not name or not uri:
         raise click.UsageError("give a query NAME and a NEO4J_URI, or --list")

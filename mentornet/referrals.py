@@ -26,6 +26,7 @@ import scipy.sparse as sp
 
 from . import analysis
 from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, TRAINEE_ROLES, Dataset, Policy
+from .snapshot import DatasetSnapshot, dataset_snapshot
 
 REFER_COLUMNS = ["mentee_id", "area", "rank", "candidate_id", "hops", "score", "path",
                  "candidate_name", "shares", "ties"]
@@ -92,7 +93,13 @@ def _codes(values: pd.Series) -> np.ndarray:
 
 
 def build_network(ds: Dataset, *, policy: Policy, as_of: dt.date) -> Network:
-    """Everything :func:`rank_candidates` needs, computed once per dataset, policy and date."""
+    """Everything :func:`rank_candidates` needs (a thin wrapper of :func:`network_of`)."""
+    return dataset_snapshot(ds, policy=policy, as_of=as_of).network
+
+
+def network_of(snap: DatasetSnapshot) -> Network:
+    """Everything :func:`rank_candidates` needs, from a snapshot's active mentorships and load."""
+    ds, policy, as_of = snap.dataset, snap.policy, snap.as_of
     people = ds.people
     n = len(people)
     ids = people["id"].to_numpy(dtype=object)
@@ -109,8 +116,7 @@ def build_network(ds: Dataset, *, policy: Policy, as_of: dt.date) -> Network:
     adjacency.data[:] = 1
     adjacency.sort_indices()
 
-    active = analysis.active_mentorships(ds, policy=policy, as_of=as_of)
-    load = analysis.mentor_load(ds, active, policy=policy)
+    active, load = snap.active, snap.load
     remaining = load["remaining"].to_numpy()
     eligible = (people["role"].isin(MENTOR_ROLES).to_numpy() & people["accepting"].to_numpy() & (remaining > 0))
     m_idx = index.get_indexer(active["mentor_id"])
@@ -400,12 +406,18 @@ def find_referrals(ds: Dataset, *, policy: Policy, as_of: dt.date, mentee: str |
                    area: str | None = None, gaps: pd.DataFrame | None = None) -> pd.DataFrame:
     """Top ``policy.top_k`` referrals per gap with paths (DESIGN.md section 3)."""
     check_filters(ds, mentee=mentee, area=area)
-    if gaps is None:
-        gaps = analysis.find_gaps(ds, policy=policy, as_of=as_of)
-    gaps = filter_gaps(gaps, mentee=mentee, area=area)
-    net = build_network(ds, policy=policy, as_of=as_of)
-    rows = rank_candidates(net, gaps, policy=policy, limit=policy.top_k)
-    names = pd.Series(ds.people["name"].to_numpy(), index=ds.people["id"].to_numpy())
+    snap = dataset_snapshot(ds, policy=policy, as_of=as_of)
+    return ranked_referrals(snap, limit=policy.top_k, mentee=mentee, area=area, gaps=gaps)
+
+
+def ranked_referrals(snap: DatasetSnapshot, *, limit: int, mentee: str | None = None, area: str | None = None,
+                     with_paths: bool = True, gaps: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The best ``limit`` candidates of each of the snapshot's gaps (or of ``gaps``), of
+    ``mentee`` / ``area`` when given, with candidate names and (``with_paths``) paths."""
+    gaps = filter_gaps(snap.gaps if gaps is None else gaps, mentee=mentee, area=area)
+    rows = rank_candidates(snap.network, gaps, policy=snap.policy, limit=limit, with_paths=with_paths)
+    people = snap.dataset.people
+    names = pd.Series(people["name"].to_numpy(), index=people["id"].to_numpy())
     rows["candidate_name"] = names.reindex(rows["candidate_id"]).to_numpy()
     return rows
 
@@ -462,10 +474,9 @@ def paths_for(net: Network, mentee_ids, candidate_ids, hops) -> tuple[list[str],
 
 def match_pools(ds: Dataset, *, policy: Policy, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame, Network]:
     """Gaps, and the best ``match_pool`` candidates of each (without paths)."""
-    gaps = analysis.find_gaps(ds, policy=policy, as_of=as_of)
-    net = build_network(ds, policy=policy, as_of=as_of)
-    pools = rank_candidates(net, gaps, policy=policy, limit=policy.match_pool, with_paths=False)
-    return gaps, pools, net
+    snap = dataset_snapshot(ds, policy=policy, as_of=as_of)
+    pools = rank_candidates(snap.network, snap.gaps, policy=policy, limit=policy.match_pool, with_paths=False)
+    return snap.gaps, pools, snap.network
 
 
 def check_filters(ds: Dataset, *, mentee: str | None, area: str | None) -> None:

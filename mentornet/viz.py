@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import secrets
 from dataclasses import dataclass
 import importlib.util
 from pathlib import Path
@@ -34,6 +32,8 @@ import pandas as pd
 
 from . import analysis
 from .errors import DataError, Problem
+from .files import write_atomically
+from .templates import template
 from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, ROLES, Dataset, Policy
 
 DEFAULT_MAX_NODES = 5000
@@ -93,15 +93,6 @@ class NetworkPage:
     referral_paths: int
 
 
-def _dataset_of(backend) -> Dataset:
-    dataset = getattr(backend, "dataset", None)
-    if not isinstance(dataset, Dataset):
-        raise DataError(Problem(getattr(backend, "name", "backend"),
-                                "viz needs the people and relationships tables, which this backend does "
-                                "not provide yet; export the data to a dataset directory"))
-    return dataset
-
-
 def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None = None,
                 department: str | None = None, referrals: bool = True,
                 max_nodes: int = DEFAULT_MAX_NODES) -> ViewInputs:
@@ -111,27 +102,25 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
     mentoring row (any state) to a member, and the people on members' referral paths;
     ``mentee``: that person, their mentors (any state) and their referral paths.
 
-    Gaps and referrals come from ``backend.gaps`` and ``backend.refer``, which every backend
-    answers. People and relationships are read from ``backend.dataset`` (a
-    :class:`~mentornet.model.Dataset`, columns as in :mod:`mentornet.model`); a Neo4j backend
-    serves this view by exposing a ``dataset`` holding at least the people of the view and the
-    relationship rows among them (a view is at most ``max_nodes`` people, so pulling it into
-    Python is cheap), with ``capacity`` and ``identity.*`` columns as read from files.
+    Everything comes through the backend interface (:class:`mentornet.backends.base.Backend`),
+    so a Neo4j URI draws the network held in the database: the people and relationship rows
+    (``people``, ``relationship_rows``), gaps, referrals and mentor load, all under one snapshot
+    of the rules.
     """
     if mentee is not None and department is not None:
         raise DataError(Problem("--mentee", "give either --mentee or --department, not both"))
-    ds = _dataset_of(backend)
-    people = ds.people
+    snap = backend.snapshot(policy=policy, as_of=as_of)
+    people = backend.people()
     if mentee is None and department is None:
         _check_size(len(people), max_nodes, "the whole network")
-    gaps = backend.gaps(policy=policy, as_of=as_of)[["mentee_id", "area"]]
-    relations = relation_rows(ds, policy=policy, as_of=as_of)
+    gaps = backend.gaps(snap)[["mentee_id", "area"]]
+    relations = relation_rows(backend.relationship_rows(), policy=policy, as_of=as_of)
     mentoring = relations[relations["kind"].isin(("active", "stale", "ended"))]
 
     if mentee is not None:
         if not people["id"].eq(mentee).any():
             raise DataError(Problem("--mentee", f"no person with id {mentee!r} in the dataset"))
-        refs = backend.refer(policy=policy, as_of=as_of, mentee=mentee) if referrals else _no_referrals()
+        refs = backend.refer(snap, mentee=mentee) if referrals else _no_referrals()
         focus = {mentee}
         drawn = focus | set(mentoring.loc[mentoring["target"].eq(mentee), "source"]) | _path_ids(refs)
         subject = f"mentee {_name_of(people, mentee)} ({mentee})"
@@ -142,23 +131,25 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
             raise DataError(Problem("--department", f"no one in department {department!r}; "
                                                    f"departments: {_department_list(people)}"))
         focus = set(people.loc[members, "id"])
-        refs = backend.refer(policy=policy, as_of=as_of) if referrals else _no_referrals()
+        refs = backend.refer(snap) if referrals else _no_referrals()
         refs = refs[refs["mentee_id"].isin(focus)]
         linked = mentoring["source"].isin(focus) | mentoring["target"].isin(focus)
         drawn = (focus | set(mentoring.loc[linked, "source"]) | set(mentoring.loc[linked, "target"])
                  | _path_ids(refs))
         subject = f"department {_common_spelling(people.loc[members, 'department'])}"
     else:
-        refs = backend.refer(policy=policy, as_of=as_of) if referrals else _no_referrals()
+        refs = backend.refer(snap) if referrals else _no_referrals()
         focus = drawn = set(people["id"])
         subject = "all people"
     _check_size(len(drawn), max_nodes, subject)
 
     shown = people[people["id"].isin(drawn)]
-    active = analysis.active_mentorships(ds, policy=policy, as_of=as_of)
-    load = analysis.mentor_load(ds, active, policy=policy)
-    shown = shown.assign(load=load["load"].reindex(shown["id"]).to_numpy(),
-                         capacity=load["capacity"].reindex(shown["id"]).to_numpy())
+    load = backend.mentor_load(snap)  # those without a row have no mentee and the capacity they were given
+    capacity = shown["capacity"].fillna(policy.default_capacity).astype("int64")
+    shown = shown.assign(
+        load=load["load"].reindex(shown["id"]).fillna(0).astype("int64").to_numpy(),
+        capacity=load["capacity"].reindex(shown["id"]).fillna(pd.Series(capacity.to_numpy(), index=shown["id"]))
+        .astype("int64").to_numpy())
     inside = relations["source"].isin(drawn) & relations["target"].isin(drawn)
     return ViewInputs(
         people=shown.reset_index(drop=True),
@@ -208,7 +199,7 @@ def _path_ids(refs: pd.DataFrame) -> set:
     return set(refs["path"].str.split(">").explode().dropna()) if len(refs) else set()
 
 
-def relation_rows(ds: Dataset, *, policy: Policy, as_of: dt.date) -> pd.DataFrame:
+def relation_rows(rels: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> pd.DataFrame:
     """Relationship rows reduced to facts: one per acquaintance (pair, type), one per mentorship.
 
     Columns ``source, target, kind, focus, last_met``. A mentorship's kind is ``active``,
@@ -216,7 +207,6 @@ def relation_rows(ds: Dataset, *, policy: Policy, as_of: dt.date) -> pd.DataFram
     pair has rows in several states the best state is kept, with the union of its foci and
     its latest ``last_met``. Acquaintance pairs are undirected (source < target).
     """
-    rels = ds.relationships
     is_mentoring = rels["type"].eq(MENTORS).to_numpy()
     ment = rels[is_mentoring]
     state = np.where(analysis.active_mask(ment, policy=policy, as_of=as_of), "active",
@@ -350,7 +340,7 @@ def render_network(backend_or_dataset, *, policy: Policy, as_of: dt.date, mentee
         inputs = pseudonymize_view(inputs, pseudonymizer, mentee=mentee)
     data = page_data(inputs, policy=policy, as_of=as_of, show_identity=show_identity,
                      highlight_ranks=policy.top_k if mentee is not None else 1)
-    html = _template().render(
+    html = template("network.html.j2").render(
         subject=inputs.subject, as_of=as_of.isoformat(), data_json=json_for_script(data),
         vis_js=_vis_asset("vis-network.min.js"), vis_css=_vis_asset("vis-network.css"),
         roles=[(role, ROLE_COLOURS[role]) for role in ROLES],
@@ -491,25 +481,9 @@ def _vis_asset(name: str) -> str:
     return Markup(text)
 
 
-def _template():
-    from jinja2 import Environment, PackageLoader, StrictUndefined
-
-    env = Environment(loader=PackageLoader("mentornet", "templates"), autoescape=True,
-                      undefined=StrictUndefined, keep_trailing_newline=True)
-    return env.get_template("network.html.j2")
-
-
 def write_html(path, html: str) -> Path:
-    """Write ``html`` as UTF-8 to ``path`` atomically (a temporary file beside it, then renamed)."""
+    """Write ``html`` as UTF-8 to ``path`` atomically (:func:`mentornet.files.write_atomically`)."""
     path = Path(path)
     if not path.parent.is_dir():
         raise DataError(Problem(str(path), "the directory to write into does not exist"))
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8", newline="\n") as fh:
-            fh.write(html)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, html.encode("utf-8"))

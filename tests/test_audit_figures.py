@@ -6,7 +6,7 @@ import json
 import pytest
 
 from mentornet import Policy
-from mentornet.report import audit_figures, audit_tables
+from mentornet.audit import audit_figures, audit_tables
 
 from helpers import AS_OF, dataset
 
@@ -266,21 +266,21 @@ def test_no_mentees_and_no_identity_columns(tmp_path):
 
 def test_audit_uses_a_backend_that_supplies_its_own_tables(tmp_path):
     from mentornet.backends.networkx import NetworkXBackend
-    from mentornet.report import audit
+    from mentornet.audit import audit
 
     ds = dataset(tmp_path, PEOPLE, RELS)
     embedded = audit(NetworkXBackend(ds), policy=Policy(), as_of=AS_OF)
 
-    class TablesBackend:  # what the Neo4j backend provides: tables, not figures
+    class TablesBackend(NetworkXBackend):  # what the Neo4j backend provides: tables, not figures
         calls = 0
 
-        def audit_tables(self, *, policy, as_of):
+        def audit_tables(self, snap):
             TablesBackend.calls += 1
-            tables = audit_tables(ds, policy=policy, as_of=as_of)
+            tables = audit_tables(ds, policy=snap.policy, as_of=snap.as_of)
             # row order is the backend's business: the figures must not depend on it
             return type(tables)(tables.identity_attributes[::-1], tables.mentees[::-1], tables.mentors[::-1],
                                 tables.conflicts[::-1], tables.stale[::-1], tables.no_candidate[::-1])
 
-    other = audit(TablesBackend(), policy=Policy(), as_of=AS_OF)
+    other = audit(TablesBackend(ds), policy=Policy(), as_of=AS_OF)
     assert json.dumps(other) == json.dumps(embedded)  # same figures in the same key order
     assert TablesBackend.calls == 1

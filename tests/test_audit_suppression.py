@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mentornet import Policy
-from mentornet.report import audit_figures, audit_tables, suppressed_cells
+from mentornet.audit import audit_figures, audit_tables, suppressed_cells
 
 from helpers import AS_OF, dataset
 

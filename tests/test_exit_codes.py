@@ -17,7 +17,7 @@ def source(tmp_path):
     return str(write_dataset(tmp_path, [{"id": "r1", "role": "resident"}], []))
 
 
-def broken(self, **kwargs):
+def broken(self, *args, **kwargs):
     raise RuntimeError("something the authors did not foresee")
 
 

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from mentornet.backends.neo4j import _Pipeline
+from mentornet.backends.neo4j.load import _Pipeline
 
 
 class Recorder:

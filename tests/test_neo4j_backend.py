@@ -173,7 +173,7 @@ def test_names(backend):
 @pytest.fixture()
 def small_batches(monkeypatch):
     """Batches of 7 rows, so even the example is written in many batches through the pipeline."""
-    import mentornet.backends.neo4j as neo4j_backend
+    import mentornet.backends.neo4j.load as neo4j_backend
 
     monkeypatch.setattr(neo4j_backend, "BATCH_ROWS", 7)
 
@@ -189,7 +189,7 @@ def test_load_twice_converges(server, backend, small_batches):
 
 @pytest.mark.parametrize("batch_rows", [7, 10_000])
 def test_merge_path_writes_what_the_create_path_writes(server, backend, generated, monkeypatch, batch_rows):
-    import mentornet.backends.neo4j as neo4j_backend
+    import mentornet.backends.neo4j.load as neo4j_backend
 
     monkeypatch.setattr(neo4j_backend, "BATCH_ROWS", batch_rows)
     # Into an empty database the load CREATEs; with people present it MERGEs. Both must give

@@ -1,4 +1,5 @@
-"""Backends answer the same questions about one dataset.
+"""Backends answer the same questions about one dataset, through one interface
+(:class:`mentornet.backends.base.Backend`).
 
 ``open_backend(source)`` picks the embedded NetworkX backend for a dataset directory and the
 Neo4j backend for a ``neo4j://``/``bolt://`` URI. Both return identical DataFrames.

@@ -2,9 +2,10 @@
 
 People and relationships stay in pandas; the acquaintance network is kept as a compressed
 adjacency (scipy CSR) built from the same edge list as :meth:`NetworkXBackend.graph`, the
-NetworkX graph for notebooks and the HTML view. The hot loops (reach within ``max_hops``,
-ranking, paths) run on the compressed arrays because a Python-level traversal of a
-million-edge NetworkX graph is an order of magnitude slower.
+NetworkX graph for notebooks. The hot loops (reach within ``max_hops``, ranking, paths) run
+on the compressed arrays because a Python-level traversal of a million-edge NetworkX graph is
+an order of magnitude slower. Every derived fact lives on the
+:class:`~mentornet.snapshot.DatasetSnapshot`, computed once per command.
 """
 from __future__ import annotations
 
@@ -14,14 +15,17 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .. import analysis
+from .. import audit, referrals
+from ..errors import Problem
+from ..model import Dataset, Policy
+from ..snapshot import DatasetSnapshot
+from .base import Backend
 
 if TYPE_CHECKING:
     import networkx as nx
-from ..model import Dataset, Policy
 
 
-class NetworkXBackend:
+class NetworkXBackend(Backend):
     """Answers every analysis question from a :class:`~mentornet.model.Dataset` in memory."""
 
     name = "networkx"
@@ -29,53 +33,57 @@ class NetworkXBackend:
     def __init__(self, dataset: Dataset):
         self.dataset = dataset
 
+    @property
+    def label(self) -> str:
+        return self.dataset.source or "the dataset"
+
+    @property
+    def warning_label(self) -> str:
+        return self.dataset.source or "people"
+
+    def make_snapshot(self, *, policy: Policy, as_of: dt.date) -> DatasetSnapshot:
+        return DatasetSnapshot(policy=policy, as_of=as_of, dataset=self.dataset)
+
     def close(self) -> None:
-        """Nothing to release; present so both backends can be used the same way."""
+        """Nothing to release."""
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def _active(self, policy: Policy, as_of: dt.date) -> pd.DataFrame:
-        """Active mentorships, kept for the last (policy, date) asked: commands ask twice."""
-        cached = getattr(self, "_active_cache", None)
-        if cached is None or cached[0] != (policy, as_of):
-            cached = ((policy, as_of), analysis.active_mentorships(self.dataset, policy=policy, as_of=as_of))
-            self._active_cache = cached
-        return cached[1]
-
-    def warnings(self, *, policy: Policy, as_of: dt.date):
-        return list(self.dataset.warnings) + analysis.dataset_warnings(
-            self.dataset, policy=policy, as_of=as_of, active=self._active(policy, as_of))
-
-    def gaps(self, *, policy: Policy, as_of: dt.date) -> pd.DataFrame:
-        return analysis.find_gaps(self.dataset, policy=policy, as_of=as_of, active=self._active(policy, as_of))
+    def identity_attributes(self) -> list[str]:
+        return self.dataset.identity_attributes
 
     def names(self, ids) -> dict[str, str]:
-        """Display names for the given ids."""
         people = self.dataset.people
         wanted = people[people["id"].isin(list(ids))]
         return dict(zip(wanted["id"], wanted["name"]))
 
-    def refer(self, *, policy: Policy, as_of: dt.date, mentee=None, area=None) -> pd.DataFrame:
-        """Top-k referrals per gap with paths (see :mod:`mentornet.referrals`)."""
-        from .. import referrals
+    def read_warnings(self) -> list[Problem]:
+        return list(self.dataset.warnings)
 
-        return referrals.find_referrals(self.dataset, policy=policy, as_of=as_of, mentee=mentee, area=area)
+    def warning_facts(self, snap: DatasetSnapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
+        load = snap.load
+        over = load.loc[load["remaining"] < 0, ["id", "load", "capacity"]].rename(columns={"id": "mentor_id"})
+        return over, snap.conflicts
 
-    def match(self, *, policy: Policy, as_of: dt.date):
-        """(assignment rows, open gaps with reasons) for the committee."""
-        from .. import matching, referrals
+    def find_gaps(self, snap: DatasetSnapshot) -> pd.DataFrame:
+        return snap.gaps
 
-        gaps, pools, net = referrals.match_pools(self.dataset, policy=policy, as_of=as_of)
-        remaining = pd.Series(net.remaining, index=net.ids)
-        chosen = matching.solve_match(pools, remaining)
-        open_ = matching.open_gaps(gaps, pools, chosen, remaining)
-        chosen = chosen[["mentee_id", "area", "candidate_id", "hops"]].reset_index(drop=True)
-        chosen["path"] = referrals.paths_for(net, chosen["mentee_id"], chosen["candidate_id"], chosen["hops"])[0]
-        return analysis.sort_rows(chosen, ["mentee_id", "area"])[matching.MATCH_COLUMNS], open_
+    def ranked_candidates(self, snap: DatasetSnapshot, *, limit: int, mentee: str | None = None,
+                          area: str | None = None, with_paths: bool = True) -> pd.DataFrame:
+        return referrals.ranked_referrals(snap, limit=limit, mentee=mentee, area=area, with_paths=with_paths)
+
+    def referral_paths(self, snap: DatasetSnapshot, mentee_ids, candidate_ids, hops) -> tuple[list[str], list[str]]:
+        return referrals.paths_for(snap.network, mentee_ids, candidate_ids, hops)
+
+    def mentor_load(self, snap: DatasetSnapshot) -> pd.DataFrame:
+        return snap.load
+
+    def audit_tables(self, snap: DatasetSnapshot) -> audit.AuditTables:
+        return audit.tables_of(snap)
+
+    def people(self) -> pd.DataFrame:
+        return self.dataset.people
+
+    def relationship_rows(self) -> pd.DataFrame:
+        return self.dataset.relationships
 
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
@@ -95,4 +103,3 @@ def to_networkx(ds: Dataset) -> nx.MultiDiGraph:
         (row["source"], row["target"], row["row"], row) for row in rels.to_dict("records")
     )
     return graph
-

@@ -1,0 +1,426 @@
+"""The diversity-office audit (DESIGN.md section 3 "Audit", section 5): its contract and figures.
+
+The audit is built in two layers so that every backend gives identical figures:
+
+1. **Tables** (:class:`AuditTables`): a few per-entity tables that a backend must supply.
+   :func:`tables_of` computes them for the embedded backend from a dataset snapshot; the
+   Neo4j backend computes the same tables inside the database. Each backend hands them over
+   as :meth:`mentornet.backends.base.Backend.audit_tables`.
+2. **Figures** (:func:`audit_figures`): pure Python that composes every figure from the
+   tables, shared by all backends. Counting, grouping, sorting and small-cell suppression all
+   happen here, never in a backend.
+
+Rendering the figures (JSON, Markdown, HTML with charts, XLSX, CSV, terminal) is
+:mod:`mentornet.report`, above the backends; this module is pure and sits below them.
+Nothing here reads datasets from disk, prints or imports click.
+
+Small-cell suppression
+----------------------
+Group figures (``groups``, ``concordance`` by mentee group; ``load_by_identity`` by mentor
+group) are protected by one rule, applied to each key separately. The cells of a key are
+its values (identity values compared in lower case, departments case-insensitively); people
+with no value for the key form one more, never-published "not disclosed" cell.
+
+* **Primary**: a value cell with fewer than ``min_group_size`` people is suppressed
+  (``{"suppressed": true}``). The not-disclosed cell is never printed; it is not an identity
+  group and is not protected on its own, but it counts as a hidden cell below.
+* **Complementary**: the headline totals (all mentees, mentees without a mentor, gaps,
+  coverage, mosaic; all mentors and their loads) are published, so the hidden cells of a key
+  can be added up by subtraction. While a key has any suppressed value cell, its hidden cells
+  (suppressed values plus the non-empty not-disclosed cell) must (a) be at least two,
+  (b) hold at least ``min_group_size`` people together, and (c) hold more people than
+  there are hidden value cells (otherwise a reader who knows each hidden cell has at
+  least one person could tell them all). Until they do, the smallest published cell of the key
+  (ties: lowest value in plain string order) is suppressed as well. If no published cell is left,
+  the whole key is suppressed. So when exactly one value cell is small and everyone disclosed,
+  the next-smallest value cell is suppressed too, and a "not disclosed" count is never printed.
+* Inside a published group cell, counts are not suppressed further (the contract's unit is the
+  group). To avoid small intersections of identities, a group cell reports coverage only for
+  ``research``, ``career`` and, for an identity key, that key's own attribute.
+* Mentor identity groups (``load_by_identity``) use the same rule with people = mentors (every
+  person in ``mentors``), undisclosed mentors forming the not-disclosed cell.
+* ``--compare`` shows changes in headline figures only, never in group cells: the difference
+  of two snapshots' group cells could single out the one person who joined or left.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import analysis, referrals
+from .model import IDENTITY_PREFIX, MENTORS, Dataset, Policy
+from .snapshot import DatasetSnapshot, dataset_snapshot
+
+MOSAIC_BUCKETS = ("0", "1", "2", "3+")
+BUSIEST_FRACTION = 0.10
+
+
+# =========================================================================== tables
+
+
+@dataclass(frozen=True)
+class AuditTables:
+    """What a backend must supply for an audit; row order does not matter.
+
+    ``identity_attributes``
+        every identity attribute name (lower case, without the ``identity.`` prefix).
+    ``mentees``
+        one row per mentee (DESIGN.md section 3): ``id``; ``department`` (trimmed, as given,
+        ``""`` when absent); ``role`` (lower case); one ``identity.<attr>`` column per attribute
+        holding the lower-cased value (``""`` = not disclosed); ``active_mentors`` (int: number of
+        distinct active mentors); ``needs`` and ``gaps`` (tuples of areas ``research``,
+        ``career``, ``identity:<attr>``); ``concordant`` (tuple of attributes on which the mentee
+        has an active mentor, any focus, with the mentee's own disclosed value).
+    ``mentors``
+        one row per person who is mentor-eligible or has load > 0: ``id``, ``load`` (distinct
+        active mentees), ``capacity`` (given or the policy default) and the ``identity.<attr>``
+        columns as for mentees.
+    ``conflicts``
+        ``mentor_id, mentee_id`` of each active mentorship in a leadership conflict.
+    ``stale``
+        ``mentor_id, mentee_id, last_met, status`` for each pair with a ``MENTORS`` row that is
+        not active and no active row: ``last_met`` the latest one among those rows (``""`` when
+        none has one); ``status`` ``"active"`` when any of those rows has status active (it
+        lapsed: not met within ``stale_after_days``), else ``"ended"``.
+    ``no_candidate``
+        ``mentee_id, area`` of each gap that has no candidate at all (section 3 "Candidate").
+    """
+
+    identity_attributes: tuple[str, ...]
+    mentees: pd.DataFrame
+    mentors: pd.DataFrame
+    conflicts: pd.DataFrame
+    stale: pd.DataFrame
+    no_candidate: pd.DataFrame
+
+
+def audit_tables(ds: Dataset, *, policy: Policy, as_of: dt.date) -> AuditTables:
+    """The audit tables of a dataset (a thin wrapper of :func:`tables_of`)."""
+    return tables_of(dataset_snapshot(ds, policy=policy, as_of=as_of))
+
+
+def tables_of(snap: DatasetSnapshot) -> AuditTables:
+    """The audit tables of the embedded backend, from the snapshot's derived facts."""
+    ds, active, gaps = snap.dataset, snap.active, snap.gaps
+    attrs = tuple(ds.identity_attributes)
+    identity_cols = [IDENTITY_PREFIX + a for a in attrs]
+    people = ds.people
+
+    mentees = people.loc[people["mentee"].to_numpy(), ["id", "department", "role", *identity_cols]]
+    mentees = mentees.reset_index(drop=True)
+    for col in identity_cols:
+        mentees[col] = mentees[col].str.lower()
+    ids = mentees["id"]
+    counts = active.groupby("mentee_id")["mentor_id"].nunique()
+    mentees["active_mentors"] = counts.reindex(ids).fillna(0).astype(int).to_numpy()
+    mentees["needs"] = _tuples_by_mentee(snap.needs, "area", ids)
+    mentees["gaps"] = _tuples_by_mentee(gaps, "area", ids)
+    covered = snap.covered
+    concordant = covered[covered["area"].str.startswith("identity:")].drop_duplicates()
+    concordant = concordant.assign(attr=concordant["area"].str.slice(len("identity:")))
+    mentees["concordant"] = _tuples_by_mentee(concordant, "attr", ids)
+
+    load = snap.load
+    keep = analysis.mentor_eligible(ds) | (load["load"].to_numpy() > 0)
+    mentors = load.loc[keep, ["id", "load", "capacity"]].reset_index(drop=True)
+    identity = people.loc[keep, identity_cols].reset_index(drop=True)
+    for col in identity_cols:
+        mentors[col] = identity[col].str.lower().to_numpy()
+
+    return AuditTables(
+        identity_attributes=attrs, mentees=mentees, mentors=mentors, conflicts=snap.conflicts,
+        stale=stale_pairs(ds, policy=snap.policy, as_of=snap.as_of, active=active),
+        no_candidate=gaps_without_candidate(snap, gaps[["mentee_id", "area"]]),
+    )
+
+
+def _tuples_by_mentee(rows: pd.DataFrame, column: str, ids: pd.Series) -> list[tuple]:
+    """For each id, the sorted distinct values of ``column`` in its rows."""
+    pairs = rows[["mentee_id", column]].drop_duplicates().sort_values(["mentee_id", column], kind="mergesort")
+    found: dict[str, list] = {}
+    for mentee, value in zip(pairs["mentee_id"].to_numpy(), pairs[column].to_numpy()):
+        found.setdefault(mentee, []).append(value)
+    return [tuple(found.get(i, ())) for i in ids]
+
+
+def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Pairs with a non-active ``MENTORS`` row and no active one (see :class:`AuditTables`)."""
+    if active is None:
+        active = analysis.active_mentorships(ds, policy=policy, as_of=as_of)
+    rels = ds.relationships
+    rows = rels[rels["type"].to_numpy() == MENTORS]
+    rows = rows[~analysis.active_mask(rows, policy=policy, as_of=as_of)]
+    rows = rows.rename(columns={"source": "mentor_id", "target": "mentee_id"})
+    active_keys = set(zip(active["mentor_id"], active["mentee_id"]))
+    no_active_row = [(m, t) not in active_keys for m, t in zip(rows["mentor_id"], rows["mentee_id"])]
+    rows = rows[np.asarray(no_active_row, dtype=bool)]
+    columns = ["mentor_id", "mentee_id", "last_met", "status"]
+    if rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
+    out = (rows.assign(lapsed=rows["status"].eq("active"))
+           .groupby(["mentor_id", "mentee_id"], sort=True).agg(last_met=("last_met", "max"), lapsed=("lapsed", "any")))
+    out["status"] = np.where(out["lapsed"].to_numpy(), "active", "ended")
+    return out.reset_index()[columns]
+
+
+def gaps_without_candidate(snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
+    """The gaps (``mentee_id, area``) for which no candidate is in reach."""
+    if gaps.empty:
+        return gaps[["mentee_id", "area"]].reset_index(drop=True)
+    found = referrals.rank_candidates(snap.network, gaps, policy=snap.policy, limit=1, with_paths=False)
+    reached = set(zip(found["mentee_id"], found["area"]))
+    keep = [(m, a) not in reached for m, a in zip(gaps["mentee_id"], gaps["area"])]
+    return gaps.loc[np.asarray(keep, dtype=bool), ["mentee_id", "area"]].reset_index(drop=True)
+
+
+def audit(backend, snap=None, *, policy: Policy | None = None, as_of: dt.date | None = None) -> dict:
+    """The audit figures of an open backend (a :class:`mentornet.backends.base.Backend`), under
+    the snapshot ``snap`` or the rules ``policy`` and ``as_of``."""
+    snap = backend.snapshot(snap, policy=policy, as_of=as_of)
+    return audit_figures(backend.audit_tables(snap), policy=snap.policy, as_of=snap.as_of)
+
+
+# =========================================================================== figures
+
+
+def audit_figures(tables: AuditTables, *, policy: Policy, as_of: dt.date) -> dict:
+    """Every audit figure, composed from the tables (JSON-ready, stable key order).
+
+    Keys of DESIGN.md section 3 (``as_of``, ``mentees``, ``mentees_without_mentor``,
+    ``coverage``, ``mosaic``, ``groups``, ``mentors``, ``over_capacity``, ``conflicts``,
+    ``stale``) plus: ``min_group_size``; ``gaps`` (number of gaps); ``concordance``
+    (attribute -> mentee value -> ``{mentees, with_mentor, concordant, rate}``: how many of
+    the group have an active mentor sharing that value, suppressed like ``groups``);
+    ``load_distribution`` (load -> number of mentors, every load from 0 to the largest);
+    ``busiest_share`` (the busiest 10% of ``mentors``, rounded up, and the share of all
+    mentorships they carry); ``load_by_identity`` (attribute -> mentor value ->
+    ``{mentors, load, mean_load, at_or_over_capacity}``, suppressed by mentor count);
+    ``no_candidate`` (gaps with no candidate in reach, in total and by area).
+    Identity attributes are taken in plain string order; group values are sorted
+    case-insensitively. Rates are fractions rounded to 4 places (``null`` when undefined).
+    """
+    k = policy.min_group_size
+    attrs = sorted(tables.identity_attributes)
+    mentees = _lower_identity(tables.mentees, attrs)
+    areas = _areas(mentees, attrs)
+    mentors = _lower_identity(tables.mentors, attrs).sort_values("id", kind="mergesort", ignore_index=True)
+    return {
+        "as_of": as_of.isoformat(),
+        "min_group_size": k,
+        "mentees": int(len(mentees)),
+        "mentees_without_mentor": int((mentees["active_mentors"] == 0).sum()),
+        "gaps": int(mentees["gaps"].map(len).sum()),
+        "coverage": _coverage(mentees, areas),
+        "mosaic": _mosaic(mentees),
+        "groups": _groups(mentees, attrs, k),
+        "concordance": _concordance(mentees, attrs, k),
+        "mentors": [{"id": str(i), "load": int(l), "capacity": int(c)}
+                    for i, l, c in zip(mentors["id"], mentors["load"], mentors["capacity"])],
+        "over_capacity": sorted(str(i) for i in mentors.loc[mentors["load"] > mentors["capacity"], "id"]),
+        "load_distribution": _load_distribution(mentors),
+        "busiest_share": _busiest_share(mentors),
+        "load_by_identity": _load_by_identity(mentors, attrs, k),
+        "conflicts": [{"mentor_id": str(m), "mentee_id": str(t)} for m, t in
+                      sorted(zip(tables.conflicts["mentor_id"], tables.conflicts["mentee_id"]))],
+        "stale": [{"mentor_id": str(m), "mentee_id": str(t), "last_met": d or None, "status": str(s)}
+                  for m, t, d, s in sorted(zip(tables.stale["mentor_id"], tables.stale["mentee_id"],
+                                               tables.stale["last_met"], tables.stale["status"]))],
+        "no_candidate": _no_candidate(mentees, tables.no_candidate, areas),
+    }
+
+
+def _lower_identity(frame: pd.DataFrame, attrs: list[str]) -> pd.DataFrame:
+    """A copy with identity values in lower case, whatever case a backend returned them in."""
+    return frame.assign(**{IDENTITY_PREFIX + a: frame[IDENTITY_PREFIX + a].fillna("").astype(str).str.lower()
+                           for a in attrs})
+
+
+def _areas(mentees: pd.DataFrame, attrs: list[str]) -> list[str]:
+    """research, career, then each identity area some mentee needs."""
+    needed = {a for needs in mentees["needs"] for a in needs}
+    return ["research", "career"] + [f"identity:{a}" for a in attrs if f"identity:{a}" in needed]
+
+
+def rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _coverage(mentees: pd.DataFrame, areas: list[str]) -> dict:
+    needing = {a: 0 for a in areas}
+    gaps = {a: 0 for a in areas}
+    for needs in mentees["needs"]:
+        for a in needs:
+            needing[a] = needing.get(a, 0) + 1
+    for open_ in mentees["gaps"]:
+        for a in open_:
+            gaps[a] = gaps.get(a, 0) + 1
+    return {a: {"needing": needing[a], "covered": needing[a] - gaps[a]} for a in areas}
+
+
+def _mosaic(mentees: pd.DataFrame) -> dict:
+    buckets = np.minimum(mentees["active_mentors"].to_numpy(dtype=int), 3)
+    return {label: int((buckets == i).sum()) for i, label in enumerate(MOSAIC_BUCKETS)}
+
+
+def suppressed_cells(sizes: dict[str, int], undisclosed: int, k: int) -> set[str]:
+    """The values of one key whose cells must be hidden (rule in the module docstring)."""
+    hidden = {v for v, n in sizes.items() if n < k}
+
+    def safe() -> bool:
+        if not hidden:
+            return True
+        parts = [sizes[v] for v in hidden] + ([undisclosed] if undisclosed > 0 else [])
+        return len(parts) >= 2 and sum(parts) >= k and sum(parts) > len(hidden)
+
+    while not safe():
+        shown = [v for v in sizes if v not in hidden]
+        if not shown:
+            break
+        hidden.add(min(shown, key=lambda v: (sizes[v], v)))
+    return hidden
+
+
+def _group_values(mentees: pd.DataFrame, key: str) -> pd.Series:
+    """Each mentee's value for a group key ("" = none); departments in one spelling."""
+    if key != "department":
+        return mentees[key].astype(str)
+    folded = mentees["department"].str.lower()
+    spelling = (pd.DataFrame({"fold": folded, "dept": mentees["department"]})
+                .value_counts().reset_index(name="n")
+                .sort_values(["fold", "n", "dept"], ascending=[True, False, True], kind="mergesort")
+                .drop_duplicates("fold").set_index("fold")["dept"])
+    return folded.map(spelling).fillna("")
+
+
+def _sort_values(values) -> list[str]:
+    return sorted(values, key=lambda v: (v.lower(), v))
+
+
+def _partition(values: pd.Series, k: int) -> tuple[list[str], set[str], dict[str, np.ndarray]]:
+    """(ordered values, suppressed values, row mask per value) for one key."""
+    disclosed = values.ne("").to_numpy()
+    order = _sort_values(values[disclosed].unique())
+    masks = {v: (values == v).to_numpy() for v in order}
+    sizes = {v: int(m.sum()) for v, m in masks.items()}
+    return order, suppressed_cells(sizes, int((~disclosed).sum()), k), masks
+
+
+def _cells(rows: pd.DataFrame, values: pd.Series, k: int, figures) -> dict:
+    """One cell per value of a key: ``figures(rows of that value)``, or suppressed."""
+    order, hidden, masks = _partition(values, k)
+    return {v: {"suppressed": True} if v in hidden else figures(rows[masks[v]]) for v in order}
+
+
+def _groups(mentees: pd.DataFrame, attrs: list[str], k: int) -> dict:
+    out = {}
+    for key in ["department", "role"] + [IDENTITY_PREFIX + a for a in attrs]:
+        own = ["research", "career"] + ([f"identity:{key[len(IDENTITY_PREFIX):]}"]
+                                        if key.startswith(IDENTITY_PREFIX) else [])
+        out[key] = _cells(mentees, _group_values(mentees, key), k, lambda rows, own=own: _group_cell(rows, own))
+    return out
+
+
+def _group_cell(rows: pd.DataFrame, areas: list[str]) -> dict:
+    return {
+        "mentees": int(len(rows)),
+        "without_mentor": int((rows["active_mentors"] == 0).sum()),
+        "gaps": int(rows["gaps"].map(len).sum()),
+        "coverage": _coverage(rows, areas),
+        "mosaic": _mosaic(rows),
+    }
+
+
+def _concordance(mentees: pd.DataFrame, attrs: list[str], k: int) -> dict:
+    def figures(rows, attr):
+        concordant = int(rows["concordant"].map(lambda c: attr in c).sum())
+        return {"mentees": int(len(rows)), "with_mentor": int((rows["active_mentors"] > 0).sum()),
+                "concordant": concordant, "rate": rate(concordant, len(rows))}
+
+    return {attr: _cells(mentees, mentees[IDENTITY_PREFIX + attr].astype(str), k,
+                         lambda rows, attr=attr: figures(rows, attr))
+            for attr in attrs}
+
+
+def _load_distribution(mentors: pd.DataFrame) -> dict:
+    loads = mentors["load"].to_numpy(dtype=int)
+    top = int(loads.max()) if len(loads) else 0
+    counts = np.bincount(loads, minlength=top + 1) if len(loads) else np.zeros(1, dtype=int)
+    return {str(i): int(n) for i, n in enumerate(counts)}
+
+
+def _busiest_share(mentors: pd.DataFrame) -> dict:
+    """The busiest 10% of mentors (rounded up) and the share of all mentorships they carry."""
+    loads = np.sort(mentors["load"].to_numpy(dtype=int))[::-1]
+    busiest = math.ceil(BUSIEST_FRACTION * len(loads))
+    total, carried = int(loads.sum()), int(loads[:busiest].sum())
+    return {"mentors": int(len(loads)), "busiest": busiest, "mentorships": total,
+            "busiest_mentorships": carried, "share": rate(carried, total)}
+
+
+def _load_by_identity(mentors: pd.DataFrame, attrs: list[str], k: int) -> dict:
+    def figures(rows):
+        load = int(rows["load"].sum())
+        return {"mentors": int(len(rows)), "load": load, "mean_load": rate(load, len(rows)),
+                "at_or_over_capacity": int((rows["load"] >= rows["capacity"]).sum())}
+
+    return {attr: _cells(mentors, mentors[IDENTITY_PREFIX + attr].astype(str), k, figures) for attr in attrs}
+
+
+def _no_candidate(mentees: pd.DataFrame, missing: pd.DataFrame, areas: list[str]) -> dict:
+    coverage = _coverage(mentees, areas)
+    counts = missing.drop_duplicates(["mentee_id", "area"])["area"].value_counts()
+    by_area = {a: {"gaps": c["needing"] - c["covered"], "without_candidate": int(counts.get(a, 0))}
+               for a, c in coverage.items()}
+    return {"gaps": sum(c["gaps"] for c in by_area.values()),
+            "without_candidate": sum(c["without_candidate"] for c in by_area.values()),
+            "by_area": by_area}
+
+
+# =========================================================================== comparison
+
+
+def headline(figures: dict) -> dict[str, float | int | None]:
+    """The headline figures of one audit, flat and named, for comparing two snapshots."""
+    out = {
+        "mentees": figures["mentees"],
+        "mentees_without_mentor": figures["mentees_without_mentor"],
+        "gaps": figures["gaps"],
+    }
+    for area, c in figures["coverage"].items():
+        out[f"coverage.{area}.needing"] = c["needing"]
+        out[f"coverage.{area}.covered"] = c["covered"]
+        out[f"coverage.{area}.rate"] = rate(c["covered"], c["needing"])
+    for bucket, n in figures["mosaic"].items():
+        out[f"mosaic.{bucket}"] = n
+    busiest = figures["busiest_share"]
+    out.update({
+        "mentors": len(figures["mentors"]),
+        "mentorships": busiest["mentorships"],
+        "over_capacity": len(figures["over_capacity"]),
+        "busiest_share": busiest["share"],
+        "conflicts": len(figures["conflicts"]),
+        "stale": len(figures["stale"]),
+        "gaps_without_candidate": figures["no_candidate"]["without_candidate"],
+    })
+    return out
+
+
+def compare(new: dict, old: dict) -> dict:
+    """``new`` with a ``compare`` key: each headline figure's old value, new value and change.
+
+    A figure missing from one snapshot (an identity need nobody had) counts as 0 there; a
+    rate that is undefined in either snapshot has no change (``null``).
+    """
+    a, b = headline(old), headline(new)
+    names = list(b) + [n for n in a if n not in b]
+    rows = {}
+    for name in names:
+        zero = None if name.endswith(".rate") else 0
+        before, after = a.get(name, zero), b.get(name, zero)
+        change = None if before is None or after is None else round(after - before, 4)
+        rows[name] = {"old": before, "new": after, "change": change}
+    return {**new, "compare": {"as_of": old["as_of"], "figures": rows}}

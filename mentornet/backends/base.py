@@ -1,0 +1,168 @@
+"""The one interface both backends answer, and what is composed on it once.
+
+A backend answers a few primitive questions about the dataset it holds, each under the rules
+of a :class:`~mentornet.snapshot.Snapshot` it made itself (:meth:`Backend.snapshot`): the
+gaps, the ranked candidates of each gap, referral paths, mentor load, the audit tables, the
+people and relationship rows. Everything a command builds from those (the warnings, ``refer``,
+``match``, the checks of ``--mentee``/``--area``) is written here, once, for both.
+
+Every public question takes either a snapshot or the ``policy=``/``as_of=`` keywords (a thin
+wrapper: the backend keeps the last snapshot it made, so asking twice under the same rules
+computes the derived facts once).
+"""
+from __future__ import annotations
+
+import abc
+import datetime as dt
+
+import pandas as pd
+
+from .. import matching
+from ..analysis import rule_warnings, sort_rows
+from ..audit import AuditTables
+from ..errors import DataError, Problem
+from ..model import BASE_AREAS, Policy
+from ..snapshot import Snapshot
+
+
+class Backend(abc.ABC):
+    """An open dataset: the embedded one in memory, or one inside a Neo4j database."""
+
+    name: str
+    _last: Snapshot | None = None
+
+    # -- what each backend implements -------------------------------------------------------
+
+    @property
+    @abc.abstractmethod
+    def label(self) -> str:
+        """How messages name the source (a dataset directory, a URI)."""
+
+    @abc.abstractmethod
+    def make_snapshot(self, *, policy: Policy, as_of: dt.date) -> Snapshot:
+        """A new snapshot of this backend's dataset under the rules (see :meth:`snapshot`)."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release what the backend holds (a driver); nothing for the embedded one."""
+
+    @abc.abstractmethod
+    def identity_attributes(self) -> list[str]:
+        """Identity attribute names (lower case, without the ``identity.`` prefix)."""
+
+    @abc.abstractmethod
+    def names(self, ids) -> dict[str, str]:
+        """Display names of those of ``ids`` who are people of the dataset."""
+
+    @abc.abstractmethod
+    def read_warnings(self) -> list[Problem]:
+        """Warnings found when the files were read (none once they are in a database)."""
+
+    @abc.abstractmethod
+    def warning_facts(self, snap: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(over-capacity mentors ``mentor_id, load, capacity``, leadership conflicts
+        ``mentor_id, mentee_id``), in the order the warnings list them."""
+
+    @abc.abstractmethod
+    def find_gaps(self, snap: Snapshot) -> pd.DataFrame:
+        """Every need without coverage (columns of :data:`mentornet.analysis.GAP_COLUMNS`), sorted."""
+
+    @abc.abstractmethod
+    def ranked_candidates(self, snap: Snapshot, *, limit: int, mentee: str | None = None,
+                          area: str | None = None, with_paths: bool = True) -> pd.DataFrame:
+        """The best ``limit`` candidates of every gap (of ``mentee`` / ``area``, lower case, when
+        given), columns of :data:`mentornet.referrals.REFER_COLUMNS` sorted by mentee, area, rank;
+        ``path``/``ties`` empty unless ``with_paths``."""
+
+    @abc.abstractmethod
+    def referral_paths(self, snap: Snapshot, mentee_ids, candidate_ids, hops) -> tuple[list[str], list[str]]:
+        """Referral paths and tie descriptions (``>``-joined) of (mentee, candidate) pairs ``hops`` apart."""
+
+    @abc.abstractmethod
+    def mentor_load(self, snap: Snapshot) -> pd.DataFrame:
+        """``id, load, capacity, remaining`` of (at least) every mentor-eligible person or anyone
+        with a mentee, indexed by id."""
+
+    @abc.abstractmethod
+    def audit_tables(self, snap: Snapshot) -> AuditTables:
+        """The tables :func:`mentornet.audit.audit_figures` composes."""
+
+    @abc.abstractmethod
+    def people(self) -> pd.DataFrame:
+        """Every person as :attr:`mentornet.model.Dataset.people` holds them."""
+
+    @abc.abstractmethod
+    def relationship_rows(self) -> pd.DataFrame:
+        """Every relationship row: ``source, target, type, focus, status, since, last_met``
+        as :attr:`mentornet.model.Dataset.relationships` holds them."""
+
+    def run_query(self, name: str, params: dict) -> pd.DataFrame:
+        """A named query of ``cypher/`` (only a database runs them)."""
+        raise DataError(Problem("query", f"named queries run inside Neo4j; {self.label} is not a Neo4j URI"))
+
+    # -- composed once ------------------------------------------------------------------------
+
+    def snapshot(self, snap: Snapshot | None = None, *, policy: Policy | None = None,
+                 as_of: dt.date | None = None) -> Snapshot:
+        """``snap`` itself, or the snapshot of the rules ``policy`` and ``as_of`` (the last one
+        made when the rules are the same, so its derived facts are reused)."""
+        if snap is not None:
+            return snap
+        if policy is None or as_of is None:
+            raise TypeError("give a snapshot, or both policy= and as_of=")
+        if self._last is None or not self._last.same_rules(policy, as_of):
+            self._last = self.make_snapshot(policy=policy, as_of=as_of)
+        return self._last
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def warnings(self, snap: Snapshot | None = None, **rules) -> list[Problem]:
+        """The files' warnings, then over-capacity mentors and leadership conflicts on the date."""
+        over, conflicts = self.warning_facts(self.snapshot(snap, **rules))
+        return self.read_warnings() + rule_warnings(self.warning_label, over, conflicts)
+
+    @property
+    def warning_label(self) -> str:
+        return self.label
+
+    def gaps(self, snap: Snapshot | None = None, **rules) -> pd.DataFrame:
+        return self.find_gaps(self.snapshot(snap, **rules))
+
+    def remaining(self, snap: Snapshot | None = None, **rules) -> pd.Series:
+        """Remaining capacity by id (of those :meth:`mentor_load` lists)."""
+        load = self.mentor_load(self.snapshot(snap, **rules))
+        return pd.Series(load["remaining"].to_numpy(), index=load["id"].to_numpy(), dtype="int64")
+
+    def check_filters(self, *, mentee: str | None, area: str | None) -> None:
+        """An unknown mentee id or a malformed area is a usage error, not an empty answer."""
+        if mentee is not None and not self.names([mentee]):
+            raise DataError(Problem("--mentee", f"no person with id {mentee!r} in {self.label}"))
+        if area is not None:
+            known = set(BASE_AREAS) | {f"identity:{a}" for a in self.identity_attributes()}
+            if area.strip().lower() not in known:
+                raise DataError(Problem("--area", f"unknown area {area!r} (expected one of {', '.join(sorted(known))})"))
+
+    def refer(self, snap: Snapshot | None = None, *, mentee: str | None = None, area: str | None = None,
+              **rules) -> pd.DataFrame:
+        """Top ``top_k`` referrals per gap with paths (DESIGN.md section 3)."""
+        snap = self.snapshot(snap, **rules)
+        self.check_filters(mentee=mentee, area=area)
+        return self.ranked_candidates(snap, limit=snap.policy.top_k, mentee=mentee,
+                                      area=None if area is None else area.strip().lower())
+
+    def match(self, snap: Snapshot | None = None, **rules) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(assignment rows, open gaps with reasons): the best ``match_pool`` candidates of each
+        gap, the flow solved by :func:`mentornet.matching.solve_match`, then the chosen paths."""
+        snap = self.snapshot(snap, **rules)
+        gaps = self.find_gaps(snap)
+        pools = self.ranked_candidates(snap, limit=snap.policy.match_pool, with_paths=False)
+        remaining = self.remaining(snap)
+        chosen = matching.solve_match(pools, remaining)
+        open_ = matching.open_gaps(gaps, pools, chosen, remaining)
+        chosen = chosen[["mentee_id", "area", "candidate_id", "hops"]].reset_index(drop=True)
+        chosen["path"] = self.referral_paths(snap, chosen["mentee_id"], chosen["candidate_id"], chosen["hops"])[0]
+        return sort_rows(chosen, ["mentee_id", "area"])[matching.MATCH_COLUMNS], open_

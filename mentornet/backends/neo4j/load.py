@@ -1,0 +1,318 @@
+"""Loading a dataset into Neo4j: rows encoded as the column lists the write statements take,
+and the pipeline that writes batches on several sessions while the next are prepared."""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Callable, Iterator
+
+import neo4j.exceptions as nx_exc
+import numpy as np
+import pandas as pd
+
+from ...errors import BackendUnavailable
+from ...io import PEOPLE_LIST_COLUMNS
+from ...model import IDENTITY_PREFIX, REL_TYPES, Dataset
+from .connection import UNAVAILABLE, unavailable_message
+from .statements import statement
+
+if TYPE_CHECKING:
+    from .queries import Neo4jBackend
+
+BATCH_ROWS = 10_000
+DELETE_BATCH = 10_000
+
+
+# --------------------------------------------------------------------------- rows to write
+
+
+#: Person columns stored under their own name; identity and unknown columns go in ``extra``.
+STORED_PERSON_COLUMNS = ("id", "name", "department", "institution", "career_stage", "role", "mentee",
+                         *PEOPLE_LIST_COLUMNS, "accepting", "capacity")
+#: What the analysis queries compare, computed at load time (see the module docstring).
+DERIVED_PERSON_COLUMNS = ("id_codepoints", "research_lower", "career_lower")
+
+
+def person_columns(people: pd.DataFrame) -> dict[str, list]:
+    """One batch of people as the column lists the people statements take: each of
+    :data:`STORED_PERSON_COLUMNS` and :data:`DERIVED_PERSON_COLUMNS` (``None`` where nothing is
+    stored: an empty list, an empty capacity), and ``extra``, one map per person of the
+    identity columns (undisclosed values left out) and any unknown columns."""
+    convert = {"capacity": lambda v: None if pd.isna(v) else int(v), "mentee": bool, "accepting": bool,
+               **{col: lambda v: list(v) or None for col in PEOPLE_LIST_COLUMNS}}
+    params = {col: _column(people, col, convert.get(col, _plain)) for col in STORED_PERSON_COLUMNS}
+    params["id_codepoints"] = [[ord(ch) for ch in i] for i in params["id"]]
+    for col, source in (("research_lower", "research_interests"), ("career_lower", "career_interests")):
+        params[col] = [sorted({t.lower() for t in v or ()}) for v in params[source]]
+    others = [c for c in people.columns if c not in (*STORED_PERSON_COLUMNS, *DERIVED_PERSON_COLUMNS)]
+    params["extra"] = _extra(people, others,
+                             lambda col: (lambda v: v or None) if col.startswith(IDENTITY_PREFIX) else _plain)
+    return params
+
+
+#: Relationship columns stored under their own name (anything else is stored as text, see ``extra``).
+STORED_REL_COLUMNS = ("duplicate", "focus", "status", "formal", "since", "last_met")
+
+
+def relationship_columns(rels: pd.DataFrame, nodes: dict[str, str], *, split_plain: bool) -> dict[str, list]:
+    """One batch of ``Dataset.relationships`` (all of one type, with a ``duplicate`` column, see
+    :func:`duplicate_numbers`) as the column lists the relationship statements take:
+    ``node_a``/``node_b`` (the element ids ``nodes`` maps source and target to), each of
+    :data:`STORED_REL_COLUMNS` and ``extra``, one map of the unknown columns per row. Columns,
+    not one map per row: much less to encode here and to unpack in the server.
+
+    ``None`` where nothing is stored: an empty list or date, the first row of a pair, no
+    unknown value, and on ``COLLEAGUE``, ``COAUTHOR`` and ``KNOWS`` a status or formal flag at
+    its default (``active``, false; only mentorships are read by status). With
+    ``split_plain``, the rows left with nothing to store (most acquaintance ties) go apart as
+    ``plain_a`` and ``plain_b``: the create statements write them with a bare ``CREATE``, which
+    costs the server about half as much as one that sets properties. Without it those two lists
+    are empty.
+    """
+    tie = rels["type"].ne("MENTORS").to_numpy()
+    formal = rels["formal"].to_numpy(dtype=object)
+    values = {
+        "duplicate": rels["duplicate"].to_numpy(),
+        "focus": rels["focus"].to_numpy(),
+        "status": rels["status"].where(~(tie & rels["status"].eq("active").to_numpy())).to_numpy(),
+        "formal": np.where(tie & (formal == False), None, formal),  # noqa: E712 (elementwise)
+        "since": rels["since"].to_numpy(),
+        "last_met": rels["last_met"].to_numpy(),
+    }
+    unknown = [c for c in rels.columns if c not in (*STORED_REL_COLUMNS, "source", "target", "type", "row")]
+    extra = np.array([m or None for m in _extra(rels, unknown, lambda col: _plain)] or [None] * len(rels),
+                     dtype=object)
+    plain = np.zeros(len(rels), dtype=bool)
+    if split_plain:
+        plain = ((values["duplicate"] == 0) & (rels["focus"].str.len().to_numpy() == 0)
+                 & pd.isna(values["status"]) & pd.isna(values["formal"])
+                 & (values["since"] == "") & (values["last_met"] == "") & pd.isna(extra))
+    node_a = np.array([nodes[i] for i in rels["source"]], dtype=object)
+    node_b = np.array([nodes[i] for i in rels["target"]], dtype=object)
+    kept = ~plain
+    return {
+        "plain_a": node_a[plain].tolist(),
+        "plain_b": node_b[plain].tolist(),
+        "node_a": node_a[kept].tolist(),
+        "node_b": node_b[kept].tolist(),
+        "duplicate": [int(v) or None for v in values["duplicate"][kept].tolist()],
+        "focus": [list(v) or None for v in values["focus"][kept]],
+        "status": [v if isinstance(v, str) else None for v in values["status"][kept].tolist()],
+        "formal": [None if pd.isna(v) else bool(v) for v in values["formal"][kept].tolist()],
+        "since": [v or None for v in values["since"][kept].tolist()],
+        "last_met": [v or None for v in values["last_met"][kept].tolist()],
+        "extra": extra[kept].tolist(),
+    }
+
+
+def duplicate_numbers(rels: pd.DataFrame) -> pd.Series:
+    """For each relationship row, how many earlier rows have the same source, target and type
+    (0 for the first): with those three, the key that makes loading idempotent."""
+    return rels.groupby(["type", "source", "target"], sort=False).cumcount()
+
+
+def _column(frame: pd.DataFrame, col: str, convert: Callable) -> list:
+    """``convert`` applied to each value of ``col``; all ``None`` when the frame lacks it."""
+    return [convert(v) for v in frame[col]] if col in frame.columns else [None] * len(frame)
+
+
+def _extra(frame: pd.DataFrame, columns: list[str], converter: Callable[[str], Callable]) -> list[dict]:
+    """One map per row of ``columns`` (each converted by ``converter(column)``, ``None`` values
+    left out); an empty list when there are no such columns."""
+    if not columns:
+        return []
+    values = [_column(frame, col, converter(col)) for col in columns]
+    return [{k: v for k, v in zip(columns, row) if v is not None} for row in zip(*values)]
+
+
+def _plain(value):
+    if value is None or (not isinstance(value, (str, list, tuple)) and pd.isna(value)):
+        return None
+    if isinstance(value, tuple):
+        return list(value)
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
+
+
+def batches(rows: list, size: int = BATCH_ROWS) -> Iterator[list]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+
+# --------------------------------------------------------------------------- the load
+
+
+def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
+                 progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
+    """Write a validated dataset into ``db`` idempotently; returns the rows written per kind.
+
+    Schema first, then people, then relationships, in batches of :data:`BATCH_ROWS`.
+    ``replace`` first deletes what an earlier load wrote. ``progress(kind, done, total)``
+    is called after each batch. A connection lost midway raises
+    :class:`BackendUnavailable`; running the load again converges.
+
+    How it stays fast (see the README, "Neo4j"): a database holding no people when the
+    load begins (a first load, or after ``replace``) is written with ``CREATE``
+    (``cypher/create_*.cypher``), since nothing can match; otherwise
+    (``cypher/load_*.cypher``) people are merged on their id and relationships found by
+    their two people, type and duplicate number, which is what makes an interrupted load
+    converge when run again. The people statements return each
+    person's element id and the relationship statements find people by it; at the end,
+    each element id is checked to still be its person's (:func:`_check_people`), so a person
+    deleted or re-created meanwhile is an error, not a silently wrong edge; after a load
+    over people already there, more relationships than rows is one too
+    (:func:`_check_no_more_relationships`). :attr:`Neo4jBackend.parallel` threads write batches at once
+    (no two hold the same row; Neo4j takes the locks for new relationships in a fixed
+    order, and any deadlock is retried by the driver) while this one prepares the next
+    rows; the people are all written before the first relationship.
+    """
+    progress = progress or (lambda kind, done, total: None)
+    written = {"people": 0, "relationships": 0}
+    try:
+        for name in ("schema_person_id", "schema_person_mentee", "schema_person_department"):
+            db._auto(statement(name).text)
+        if replace:
+            delete_loaded(db)
+        verb = "create" if db.counts()["people"] == 0 else "load"
+        people = ds.people
+        nodes: dict[str, str] = {}  # person id -> element id, from the people statements
+        with _Pipeline(db._write, workers=db.parallel) as pipe:  # batches are prepared while others are written
+            text = statement(f"{verb}_people").text
+            for start in range(0, len(people), BATCH_ROWS):
+                pipe.submit(text, person_columns(people.iloc[start:start + BATCH_ROWS]),
+                            lambda params, result: _people_written(len(params["id"]), result, nodes, written,
+                                                                   progress, len(people)))
+            rels = ds.relationships.assign(duplicate=duplicate_numbers(ds.relationships))  # while people are written
+            pipe.drain()
+            for rtype in REL_TYPES:
+                text = statement(f"{verb}_{rtype.lower()}").text
+                of_type = rels[rels["type"] == rtype]
+                for start in range(0, len(of_type), BATCH_ROWS):
+                    batch = relationship_columns(of_type.iloc[start:start + BATCH_ROWS], nodes,
+                                                 split_plain=verb == "create")
+                    pipe.submit(text, batch, lambda params, result: _relationships_written(
+                        len(params["node_a"]) + len(params["plain_a"]), result, written, progress,
+                        len(rels), db.uri))
+        _check_people(db, nodes)
+        if verb == "load":
+            _check_no_more_relationships(db, len(rels))
+        db._write(statement("load_dataset_info").text, attrs=ds.identity_attributes, source=ds.source)
+    except BackendUnavailable:
+        raise
+    except UNAVAILABLE as exc:
+        raise BackendUnavailable(f"{unavailable_message(db.uri, exc)} {_how_far(written)}") from None
+    except nx_exc.ConstraintError:
+        raise BackendUnavailable(f"{db.uri}: another client wrote people into the database during this load "
+                                 f"{_how_far(written)}") from None
+    return written
+
+def _check_people(db: Neo4jBackend, nodes: dict[str, str]) -> None:
+    """Raise :class:`BackendUnavailable` unless every element id the relationships were
+    written by still belongs to its person. Checked once here rather than at each
+    relationship end (two million property reads at 100,000 people): a person deleted
+    meanwhile already shows as a batch writing too few relationships; this catches one
+    whose element id another client's new node has taken."""
+    found = db._read(statement("load_check_people").text, ids=list(nodes), nodes=list(nodes.values()))
+    if found[0]["found"] < len(nodes):
+        raise BackendUnavailable(
+            f"{db.uri}: people were deleted or re-created by another client during this load, so some "
+            f"relationships may join the wrong people; run the load again with --replace")
+
+def _check_no_more_relationships(db: Neo4jBackend, expected: int) -> None:
+    """After a load over people already there: raise :class:`BackendUnavailable` if the
+    database holds more relationships between people than ``relationships.csv`` has rows.
+    They come from an earlier load of other files, from a version of mentornet that keyed
+    relationships differently, or from another load running at the same time (the
+    statements look a relationship up, then create it, without MERGE's lock)."""
+    found = db.counts()["relationships"]
+    if found > expected:
+        raise BackendUnavailable(
+            f"{db.uri}: the database holds {found:,} relationships between people, {found - expected:,} more "
+            f"than the files (left by a load of other files or of an earlier mentornet version, or written "
+            f"by another load at the same time); run the load again with --replace")
+
+def delete_loaded(db: Neo4jBackend) -> None:
+    """Delete every :Person (with its relationships) and the dataset record, in batches."""
+    for name in ("delete_relationships", "delete_people"):
+        text = statement(name).text
+        while db._write(text, batch=DELETE_BATCH)[0]["deleted"]:
+            pass
+
+
+class _Pipeline:
+    """Statements run on ``workers`` threads (each its own session and transaction) while the
+    caller prepares the next.
+
+    ``submit(text, params, done)`` queues ``write(text, **params)``; ``done(params, result)`` is
+    called on the caller's thread, in submission order, once it has finished. At most ``depth``
+    statements (default ``workers + 1``) are queued or running, so prepared batches do not pile
+    up in memory. The first error (of a write or of ``done``) is raised from
+    ``submit``/``drain``/the end of the ``with`` block; from then on nothing more is sent
+    (statements already running finish first).
+    """
+
+    def __init__(self, write: Callable[..., list[dict]], depth: int | None = None, workers: int = 1):
+        self._write = write
+        self._depth = depth or workers + 1
+        self._pending: list = []
+        self._stop = threading.Event()
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mentornet-load")
+
+    def submit(self, text: str, params: dict, done: Callable[[dict, list[dict]], None]) -> None:
+        while len(self._pending) >= self._depth:
+            self._finish_one()
+        self._pending.append((self._pool.submit(self._run, text, params), params, done))
+
+    def drain(self) -> None:
+        while self._pending:
+            self._finish_one()
+
+    def _run(self, text: str, params: dict):
+        if self._stop.is_set():
+            return None  # something failed: that error is what the caller sees
+        try:
+            return self._write(text, **params)
+        except BaseException:
+            self._stop.set()
+            raise
+
+    def _finish_one(self) -> None:
+        future, params, done = self._pending.pop(0)
+        try:
+            done(params, future.result())
+        except BaseException:
+            self._stop.set()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                self.drain()
+        finally:
+            self._stop.set()  # after an error nothing queued is sent; after success nothing is queued
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _people_written(count, result, nodes, written, progress, total) -> None:
+    nodes.update(zip(result[0]["ids"], result[0]["nodes"]))
+    written["people"] += count
+    progress("people", written["people"], total)
+
+
+def _how_far(written: dict[str, int]) -> str:
+    return (f"(after {written['people']} people and {written['relationships']} relationships; "
+            "run the load again: it converges)")
+
+
+def _relationships_written(count, result, written, progress, total, uri) -> None:
+    if result[0]["written"] < count:
+        raise BackendUnavailable(f"{uri}: people were deleted or re-created by another client during this load "
+                                 f"{_how_far(written)}")
+    written["relationships"] += count
+    progress("relationships", written["relationships"], total)
+

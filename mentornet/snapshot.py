@@ -1,0 +1,86 @@
+"""The rules in force on a date, applied to one dataset: what every command derives first.
+
+A :class:`Snapshot` is a policy and an ``as_of`` date; each backend makes its own kind with
+:meth:`mentornet.backends.base.Backend.snapshot` and hands it to every question of one
+command, so what follows from the rules (active mentorships, load, needs, gaps, the referral
+network) is computed once and shared, not recomputed by each layer.
+
+:class:`DatasetSnapshot` is the embedded backend's: a :class:`~mentornet.model.Dataset` and
+the derived facts as cached properties. A snapshot of a smaller dataset (one "without" some
+people, for a departure stress test) is the same class built on the reduced dataset.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from . import analysis
+from .model import Dataset, Policy, stale_cutoff
+
+if TYPE_CHECKING:
+    from .referrals import Network
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """The rules in force on a date: ``policy`` and ``as_of``."""
+
+    policy: Policy
+    as_of: dt.date
+
+    @property
+    def cutoff(self) -> str:
+        """The earliest ``last_met`` (ISO text) that still counts as active."""
+        return stale_cutoff(self.as_of, self.policy)
+
+    def same_rules(self, policy: Policy, as_of: dt.date) -> bool:
+        return self.policy == policy and self.as_of == as_of
+
+
+@dataclass(frozen=True, eq=False)
+class DatasetSnapshot(Snapshot):
+    """A dataset under the rules, with every derived fact computed once, when first asked."""
+
+    dataset: Dataset = None  # type: ignore[assignment]  (always given; a default only for field order)
+
+    @cached_property
+    def active(self) -> pd.DataFrame:
+        """Active mentorships (:func:`mentornet.analysis.active_mentorships`)."""
+        return analysis.active_mentorships(self.dataset, policy=self.policy, as_of=self.as_of)
+
+    @cached_property
+    def load(self) -> pd.DataFrame:
+        """Load, capacity and remaining capacity of every person, indexed by id."""
+        return analysis.mentor_load(self.dataset, self.active, policy=self.policy)
+
+    @cached_property
+    def needs(self) -> pd.DataFrame:
+        return analysis.mentee_needs(self.dataset, policy=self.policy)
+
+    @cached_property
+    def covered(self) -> pd.DataFrame:
+        return analysis.covered_needs(self.dataset, self.active)
+
+    @cached_property
+    def gaps(self) -> pd.DataFrame:
+        return analysis.gaps_from(self.dataset, self.needs, self.covered, self.active)
+
+    @cached_property
+    def conflicts(self) -> pd.DataFrame:
+        """Active mentorships in a leadership conflict (``mentor_id, mentee_id``)."""
+        return analysis.leadership_conflicts(self.dataset, self.active)
+
+    @cached_property
+    def network(self) -> Network:
+        """The arrays the referral questions run on (:func:`mentornet.referrals.network_of`)."""
+        from .referrals import network_of
+
+        return network_of(self)
+
+
+def dataset_snapshot(ds: Dataset, *, policy: Policy, as_of: dt.date) -> DatasetSnapshot:
+    return DatasetSnapshot(policy=policy, as_of=as_of, dataset=ds)

@@ -1,0 +1,271 @@
+"""The parity suite: both backends give the same answers, run on the example, generated
+datasets and hand-built edge cases. Each test takes ``loaded``, parameterised over the backends
+(the embedded one, and a real Neo4j 5.26 from tests/neo4j for the ``neo4j`` parameter), and
+compares what that backend answers with what the embedded backend or the library functions
+give for the same dataset."""
+import datetime as dt
+import json
+import random
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mentornet import find_gaps
+from mentornet._reference import reference_referrals
+from mentornet.audit import audit, audit_figures, audit_tables
+from mentornet.backends.networkx import NetworkXBackend
+from mentornet.errors import DataError
+from mentornet.generate import generate_dataset
+from mentornet.io import read_dataset
+from mentornet.model import Policy
+from mentornet.referrals import find_referrals
+from mentornet.viz import build_network_html
+
+from helpers import random_dataset, write_dataset
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "radiology"
+AS_OF = dt.date(2026, 11, 25)
+POLICIES = {"default": Policy(), "two-hops-top5": Policy(max_hops=2, top_k=5)}
+BACKENDS = ["networkx", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+@pytest.fixture(scope="module")
+def datasets(tmp_path_factory):
+    found = {"radiology": read_dataset(EXAMPLE)}
+    for seed in (5, 23):
+        directory = tmp_path_factory.mktemp(f"gen{seed}") / "ds"
+        generate_dataset(directory, people=300, seed=seed)
+        found[f"generated-{seed}"] = read_dataset(directory)
+    return found
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def loaded(request):
+    """``loaded(ds)``: a backend holding ``ds``: a new embedded one, or the test database with
+    ``ds`` loaded into it (unless it is the one already there)."""
+    if request.param == "networkx":
+        yield NetworkXBackend
+        return
+    from mentornet.backends.neo4j import Neo4jBackend
+
+    server = request.getfixturevalue("neo4j_clean")
+    with Neo4jBackend.connect(server.uri, user=server.user, password=server.password,
+                              database=server.database) as backend:
+        current = {}
+
+        def load(ds):
+            if current.get("source") != ds.source:
+                backend.load(ds, replace=True)
+                current["source"] = ds.source
+            return backend
+
+        yield load
+
+
+def assert_same(left: pd.DataFrame, right: pd.DataFrame):
+    pd.testing.assert_frame_equal(left.reset_index(drop=True), right.reset_index(drop=True))
+
+
+def assert_same_values(left: pd.DataFrame, right: pd.DataFrame):
+    assert list(left.columns) == list(right.columns)
+    assert left.astype(str).values.tolist() == right.astype(str).values.tolist()
+
+
+# --------------------------------------------------------------------------- parity
+
+
+@pytest.mark.parametrize("policy_name", POLICIES)
+@pytest.mark.parametrize("name", ["radiology", "generated-5", "generated-23"])
+def test_refer_parity(loaded, datasets, name, policy_name):
+    ds, policy = datasets[name], POLICIES[policy_name]
+    backend, embedded = loaded(ds), NetworkXBackend(ds)
+    got = backend.refer(policy=policy, as_of=AS_OF)
+    assert len(got) > 0
+    assert_same(got, embedded.refer(policy=policy, as_of=AS_OF))
+    mentee = got["mentee_id"].iloc[len(got) // 2]
+    assert_same(backend.refer(policy=policy, as_of=AS_OF, mentee=mentee),
+                embedded.refer(policy=policy, as_of=AS_OF, mentee=mentee))
+    for area in sorted(set(got["area"])) + [" Career "]:
+        assert_same(backend.refer(policy=policy, as_of=AS_OF, area=area),
+                    embedded.refer(policy=policy, as_of=AS_OF, area=area))
+
+
+@pytest.mark.parametrize("policy_name", POLICIES)
+@pytest.mark.parametrize("name", ["radiology", "generated-5", "generated-23"])
+def test_match_parity(loaded, datasets, name, policy_name):
+    ds, policy = datasets[name], POLICIES[policy_name]
+    backend, embedded = loaded(ds), NetworkXBackend(ds)
+    rows, open_gaps = backend.match(policy=policy, as_of=AS_OF)
+    expected_rows, expected_open = embedded.match(policy=policy, as_of=AS_OF)
+    assert len(rows) > 0
+    assert_same(rows, expected_rows)
+    assert_same_values(open_gaps, expected_open)
+
+
+@pytest.mark.parametrize("policy_name", POLICIES)
+@pytest.mark.parametrize("name", ["radiology", "generated-5", "generated-23"])
+def test_audit_parity(loaded, datasets, name, policy_name):
+    ds, policy = datasets[name], POLICIES[policy_name]
+    backend = loaded(ds)
+    got = audit(backend, policy=policy, as_of=AS_OF)
+    expected = audit(NetworkXBackend(ds), policy=policy, as_of=AS_OF)
+    assert json.dumps(got) == json.dumps(expected)
+
+
+def test_audit_parity_with_concordance_and_an_earlier_date(loaded, datasets):
+    ds = datasets["generated-5"]
+    policy = Policy(stale_after_days=120, min_group_size=3,
+                    concordance={a: frozenset({"female", "yes"}) for a in ds.identity_attributes})
+    backend = loaded(ds)
+    for as_of in (AS_OF, dt.date(2024, 3, 1)):
+        got = audit(backend, policy=policy, as_of=as_of)
+        assert json.dumps(got) == json.dumps(audit(NetworkXBackend(ds), policy=policy, as_of=as_of))
+        assert_same(backend.refer(policy=policy, as_of=as_of),
+                    NetworkXBackend(ds).refer(policy=policy, as_of=as_of))
+
+
+# --------------------------------------------------------------------------- hand-built edge cases
+
+# m reaches the candidates c-\uff5a and c-\U0001d518 in one hop, equally suited and with the same
+# room left; it reaches far only through x-\uff5a or x-\U0001d518. Plain (code point) string order
+# puts \uff5a first; UTF-16 order, which Neo4j uses for strings, would put \U0001d518 first.
+TIE_PEOPLE = [
+    {"id": "m", "role": "resident", "research_interests": "ai;MSK", "career_interests": "teaching"},
+    {"id": "c-\U0001d518", "role": "faculty", "research_interests": "AI", "capacity": "2"},
+    {"id": "c-\uff5a", "role": "faculty", "research_interests": "ai", "capacity": "2"},
+    {"id": "x-\U0001d518", "role": "resident"},
+    {"id": "x-\uff5a", "role": "resident"},
+    {"id": "far", "role": "alumni", "research_interests": "msk;ai", "career_interests": "Teaching"},
+    {"id": "boss", "role": "faculty", "research_interests": "ai", "leadership": "chair", "department": "Rad"},
+]
+TIE_RELS = [
+    {"source": "m", "target": "c-\U0001d518", "type": "KNOWS"},
+    {"source": "m", "target": "c-\uff5a", "type": "COLLEAGUE"},
+    {"source": "x-\U0001d518", "target": "m", "type": "COAUTHOR"},
+    {"source": "x-\uff5a", "target": "m", "type": "MENTORS", "status": "ended"},
+    {"source": "x-\U0001d518", "target": "far", "type": "KNOWS"},
+    {"source": "far", "target": "x-\uff5a", "type": "MENTORS", "last_met": "2020-01-01"},
+]
+
+
+def test_ties_broken_by_code_point_order(loaded, tmp_path):
+    ds = read_dataset(write_dataset(tmp_path / "ties", TIE_PEOPLE, TIE_RELS))
+    backend = loaded(ds)
+    rows = backend.refer(policy=Policy(top_k=1), as_of=AS_OF)
+    rows_m = rows[rows["mentee_id"] == "m"]
+    research = rows_m[rows_m["area"] == "research"].iloc[0]
+    assert (research["candidate_id"], research["hops"], research["path"]) == ("c-\uff5a", 1, "m>c-\uff5a")
+    career = rows_m[rows_m["area"] == "career"].iloc[0]
+    assert (career["candidate_id"], career["hops"], career["score"]) == ("far", 2, 1.0)
+    assert (career["path"], career["ties"]) == ("m>x-\uff5a>far", "former mentor>former mentor")
+    assert career["shares"] == "teaching" and career["candidate_name"] == "far"
+    assert_same(rows, NetworkXBackend(ds).refer(policy=Policy(top_k=1), as_of=AS_OF))
+    assert_same(backend.refer(policy=Policy(), as_of=AS_OF), NetworkXBackend(ds).refer(policy=Policy(), as_of=AS_OF))
+
+
+def test_unknown_mentee_or_area_is_the_embedded_error(loaded, datasets):
+    ds = datasets["radiology"]
+    backend, embedded = loaded(ds), NetworkXBackend(ds)
+    with pytest.raises(DataError) as info:
+        backend.refer(policy=Policy(), as_of=AS_OF, mentee="nobody")
+    assert "no person with id 'nobody'" in str(info.value) and "--mentee" in str(info.value)
+    with pytest.raises(DataError) as got:
+        backend.refer(policy=Policy(), as_of=AS_OF, area="identity:height")
+    with pytest.raises(DataError) as expected:
+        embedded.refer(policy=Policy(), as_of=AS_OF, area="identity:height")
+    assert str(got.value) == str(expected.value)
+
+
+def test_a_mentee_without_gaps_has_no_referrals(loaded, datasets):
+    ds = datasets["radiology"]
+    backend = loaded(ds)
+    gaps = set(backend.gaps(policy=Policy(), as_of=AS_OF)["mentee_id"])
+    covered = sorted(set(ds.people["id"]) - gaps)[0]
+    rows = backend.refer(policy=Policy(), as_of=AS_OF, mentee=covered)
+    assert rows.empty
+    assert_same(rows, NetworkXBackend(ds).refer(policy=Policy(), as_of=AS_OF, mentee=covered))
+
+
+def test_nobody_in_reach(loaded, tmp_path):
+    people = [{"id": "m", "role": "resident", "research_interests": "ai"},
+              {"id": "full", "role": "faculty", "research_interests": "ai", "capacity": "0"},
+              {"id": "closed", "role": "faculty", "research_interests": "ai", "accepting": "no"}]
+    rels = [{"source": "m", "target": "full", "type": "KNOWS"}, {"source": "m", "target": "closed", "type": "KNOWS"}]
+    ds = read_dataset(write_dataset(tmp_path / "alone", people, rels))
+    backend, embedded = loaded(ds), NetworkXBackend(ds)
+    assert_same(backend.refer(policy=Policy(), as_of=AS_OF), embedded.refer(policy=Policy(), as_of=AS_OF))
+    (rows, open_gaps), (expected_rows, expected_open) = (backend.match(policy=Policy(), as_of=AS_OF),
+                                                          embedded.match(policy=Policy(), as_of=AS_OF))
+    assert rows.empty
+    assert_same(rows, expected_rows)
+    assert_same_values(open_gaps, expected_open)
+    assert json.dumps(audit(backend, policy=Policy(), as_of=AS_OF)) == \
+        json.dumps(audit(embedded, policy=Policy(), as_of=AS_OF))
+
+
+@pytest.mark.parametrize("seed", [3, 11, 29])
+def test_long_sparse_paths_parity(loaded, seed):
+    """Sparse networks and up to five hops: many layers between mentee and candidate, several
+    shortest paths to choose from, and hops the candidate search reaches only at its last layer."""
+    ds = random_dataset(random.Random(seed), 40, 48)
+    backend, embedded = loaded(ds), NetworkXBackend(ds)
+    for policy in (Policy(max_hops=5, top_k=6), Policy(max_hops=4, top_k=2, match_pool=4)):
+        got = backend.refer(policy=policy, as_of=AS_OF)
+        assert_same(got, embedded.refer(policy=policy, as_of=AS_OF))
+        (rows, open_gaps), (expected_rows, expected_open) = (backend.match(policy=policy, as_of=AS_OF),
+                                                              embedded.match(policy=policy, as_of=AS_OF))
+        assert_same(rows, expected_rows)
+        assert_same_values(open_gaps, expected_open)
+
+
+# --------------------------------------------------------------------------- against the library functions
+
+
+@pytest.mark.parametrize("name", ["radiology", "generated-5", "generated-23"])
+def test_gaps_refer_and_audit_equal_the_library_functions(loaded, datasets, name):
+    """What a backend answers equals the plain functions on the dataset (the straightforward
+    one-search-per-mentee referrals included), so the suite never only compares a backend with itself."""
+    ds, policy = datasets[name], Policy()
+    backend = loaded(ds)
+    assert_same_values(backend.gaps(policy=policy, as_of=AS_OF), find_gaps(ds, policy=policy, as_of=AS_OF))
+    got = backend.refer(policy=policy, as_of=AS_OF)
+    assert_same(got, find_referrals(ds, policy=policy, as_of=AS_OF))
+    cols = ["mentee_id", "area", "rank", "candidate_id", "hops", "score", "path"]
+    assert_same_values(got[cols].astype(str), reference_referrals(ds, policy=policy, as_of=AS_OF)[cols].astype(str))
+    expected = audit_figures(audit_tables(ds, policy=policy, as_of=AS_OF), policy=policy, as_of=AS_OF)
+    assert json.dumps(audit(backend, policy=policy, as_of=AS_OF)) == json.dumps(expected)
+    rule_warnings = backend.warnings(policy=policy, as_of=AS_OF)[len(backend.read_warnings()):]
+    embedded = NetworkXBackend(ds)
+    expected_warnings = embedded.warnings(policy=policy, as_of=AS_OF)[len(embedded.read_warnings()):]
+    assert sorted(w.message for w in rule_warnings) == sorted(w.message for w in expected_warnings)
+
+
+def page_network(html: str) -> dict:
+    """The network a viz page draws, by person id: the people (without their positions, which
+    depend on the order people are listed in), the connections and the referral paths."""
+    data = json.loads(re.search(r'<script type="application/json" id="mentornet-data">(.*?)</script>',
+                                html, re.S).group(1))
+    ids = [n["id"] for n in data["nodes"]]
+    nodes = {n["id"]: {k: v for k, v in n.items() if k not in ("x", "y", "suggested")} for n in data["nodes"]}
+    for n in data["nodes"]:
+        refs = [data["referrals"][r] for r in n["suggested"]]
+        nodes[n["id"]]["suggested"] = sorted((ids[r["mentee"]], r["area"], r["rank"]) for r in refs)
+    edges = sorted(json.dumps([ids[a], ids[b], kind, sorted([f[0], ids[f[1]], ids[f[2]], f[3], f[4]] for f in facts)])
+                   for a, b, kind, facts in data["edges"])
+    referrals = sorted(json.dumps({**r, "mentee": ids[r["mentee"]], "path": [ids[i] for i in r["path"]]})
+                       for r in data["referrals"])
+    rest = {k: v for k, v in data.items() if k not in ("nodes", "edges", "referrals")}
+    return {"nodes": nodes, "edges": edges, "referrals": referrals, "rest": rest}
+
+
+@pytest.mark.parametrize("view", [{}, {"department": "radiology"}, {"mentee": "res-petrov"},
+                                  {"show_identity": True, "referrals": False}])
+def test_viz_draws_the_same_network(loaded, datasets, view):
+    ds = datasets["radiology"]
+    backend = loaded(ds)
+    got = page_network(build_network_html(backend, policy=Policy(), as_of=AS_OF, **view))
+    expected = page_network(build_network_html(ds, policy=Policy(), as_of=AS_OF, **view))
+    assert got == expected
+    assert len(got["nodes"]) > 5 and len(got["edges"]) > 5

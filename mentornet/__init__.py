@@ -12,12 +12,25 @@ Everything returns pandas DataFrames.
 """
 __version__ = "0.1.0"
 
-from .analysis import active_mentorships, find_gaps, mentee_needs  # noqa: E402
-from .errors import BackendUnavailable, DataError, Problem  # noqa: E402
-from .io import read_dataset, read_policy  # noqa: E402
-from .model import Dataset, Policy  # noqa: E402
+# The library is imported on first use (PEP 562), so that ``import mentornet`` is instant and
+# the command's entry point (mentornet.launch) is in charge before pandas loads.
+_EXPORTS = {
+    "active_mentorships": "analysis", "find_gaps": "analysis", "mentee_needs": "analysis",
+    "BackendUnavailable": "errors", "DataError": "errors", "Problem": "errors",
+    "read_dataset": "io", "read_policy": "io", "Dataset": "model", "Policy": "model",
+}
+__all__ = sorted(_EXPORTS) + ["__version__"]
 
-__all__ = [
-    "BackendUnavailable", "DataError", "Dataset", "Policy", "Problem", "active_mentorships",
-    "find_gaps", "mentee_needs", "read_dataset", "read_policy", "__version__",
-]
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'mentornet' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -12,7 +12,7 @@ import click
 
 from . import __version__
 from . import privacy
-from .clitools import MentornetGroup, analysis_options, open_source, pseudonymize_options, report_warnings
+from .clitools import MentornetGroup, analysis_options, open_source, pseudonymize_options, report_warnings, say
 from .errors import DataError, Problem
 from .output import emit
 from .text import referral_table
@@ -43,7 +43,7 @@ def validate(source, *, as_of, policy, fmt, credentials):
     with open_source(source, credentials) as backend:
         found = backend.warnings(policy=policy, as_of=as_of)
     report_warnings(found)
-    click.echo(f"{source}: no errors ({len(found)} warning(s))", err=True)
+    say(f"{source}: no errors ({len(found)} warning(s))")
 
 
 @main.command()
@@ -123,9 +123,9 @@ def match(source, *, as_of, policy, fmt, credentials, pz):
         if not open_gaps.empty:
             emit(open_gaps, "table", out)
     else:
-        click.echo(summary, err=True)
+        say(summary)
         for row in open_gaps.itertuples(index=False):
-            click.echo(f"open: {row.mentee_id} {row.area}: {row.reason}", err=True)
+            say(f"open: {row.mentee_id} {row.area}: {row.reason}")
 
 
 @main.command()
@@ -148,7 +148,7 @@ def generate(directory, n_people, seed, force):
     if existing and not force:
         raise DataError(Problem(str(existing[0]), "already exists; use --force to overwrite"))
     summary = generate_dataset(target, people=n_people, seed=seed)
-    click.echo(f"wrote {target}: {summary}", err=True)
+    say(f"wrote {target}: {summary}")
 
 
 # Commands that live in their own modules are registered here.

@@ -9,8 +9,8 @@ import click
 
 from . import privacy
 from .files import write_atomically
-from .output import printable
-from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings
+from .output import is_terminal, printable
+from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings, say
 
 
 def _optional_date(ctx, param, value):
@@ -64,7 +64,7 @@ def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credenti
     if output is not None:
         data = report.render(figures, target_format)
         write_atomically(output, data)
-        click.echo(f"wrote {output}", err=True)
+        say(f"wrote {output}")
         return
     text = report.render(figures, fmt).decode("utf-8")
-    sys.stdout.write(printable(text, keep="\n") if fmt == "table" else text)
+    sys.stdout.write(printable(text, keep="\n") if fmt == "table" or is_terminal(sys.stdout) else text)

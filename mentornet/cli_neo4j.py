@@ -8,7 +8,7 @@ import time
 
 import click
 
-from .clitools import analysis_options, neo4j_password, report_warnings
+from .clitools import analysis_options, neo4j_password, report_warnings, say
 from .errors import DataError, Problem
 from .output import emit
 
@@ -28,7 +28,7 @@ def _connect(uri: str, credentials: dict):
 
 
 def _progress(kind: str, done: int, total: int) -> None:
-    click.echo(f"loading {kind}: {done:,} of {total:,}", err=True)
+    say(f"loading {kind}: {done:,} of {total:,}")
 
 
 @click.command()
@@ -59,8 +59,8 @@ def load(directory, uri, *, replace, user, database):
     with _connect(uri, {"user": user, "database": database}) as backend:
         written = backend.load(dataset, replace=replace, progress=_progress)
     seconds = max(time.perf_counter() - started, 1e-9)
-    click.echo(f"loaded {written['people']:,} people and {written['relationships']:,} relationships "
-               f"into {uri} in {seconds:.1f} s", err=True)
+    say(f"loaded {written['people']:,} people and {written['relationships']:,} relationships "
+        f"into {uri} in {seconds:.1f} s")
 
 
 def _parse_parameter(text: str) -> tuple[str, object]:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings
+from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings, say
 from .errors import DataError, Problem
 from .viz import DEFAULT_MAX_NODES, render_network, write_html
 
@@ -48,5 +48,5 @@ def viz(source, *, output, mentee, department, show_identity, referrals, max_nod
                               show_identity=show_identity, referrals=referrals, max_nodes=max_nodes,
                               pseudonymizer=pz)
     write_html(target, page.html)
-    click.echo(f"wrote {output}: {page.people} people, {page.connections} connections, "
-               f"{page.gaps} gaps, {page.referral_paths} referral paths", err=True)
+    say(f"wrote {output}: {page.people} people, {page.connections} connections, "
+        f"{page.gaps} gaps, {page.referral_paths} referral paths")

@@ -15,7 +15,8 @@ import click
 
 from .errors import BackendUnavailable, DataError, Problem
 from .io import read_policy
-from .output import FORMATS
+from .launch import interrupted
+from .output import FORMATS, printable
 
 EXIT_INTERNAL, EXIT_INPUT, EXIT_DATABASE = 1, 2, 3
 
@@ -30,46 +31,46 @@ class MentornetGroup(click.Group):
             report_problems(exc.problems)
             ctx.exit(EXIT_INPUT)
         except BackendUnavailable as exc:
-            click.echo(f"mentornet: database unavailable: {exc}", err=True)
+            say(f"mentornet: database unavailable: {exc}")
             ctx.exit(EXIT_DATABASE)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except BrokenPipeError:  # e.g. `mentornet refer ... | head`: the reader has gone
-            sys.stderr.close()
-            os._exit(0)
-        except KeyboardInterrupt:
-            click.echo("mentornet: interrupted", err=True)
-            ctx.exit(130)
+        except KeyboardInterrupt:  # here, or click would say "Aborted!" with exit 1
+            interrupted()
         except Exception as exc:  # noqa: BLE001 - last resort: no traceback for users
             if os.environ.get("MENTORNET_DEBUG"):
                 raise
-            click.echo(f"mentornet: internal error: {type(exc).__name__}: {exc} "
-                       "(set MENTORNET_DEBUG=1 for details)", err=True)
+            say(f"mentornet: internal error: {type(exc).__name__}: {exc} (set MENTORNET_DEBUG=1 for details)")
             ctx.exit(EXIT_INTERNAL)
+
+
+def say(message: str) -> None:
+    """One line on stderr, made :func:`printable`: every message that may quote the data comes here."""
+    click.echo(printable(message), err=True)
 
 
 def report_problems(problems: list[Problem], limit: int = 200) -> None:
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     for p in (errors + warnings)[:limit]:
-        click.echo(f"{'error' if p.severity == 'error' else 'warning'}: {p}", err=True)
+        say(f"{'error' if p.severity == 'error' else 'warning'}: {p}")
     if len(problems) > limit:
-        click.echo(f"... and {len(problems) - limit} more", err=True)
+        say(f"... and {len(problems) - limit} more")
     if errors:
-        click.echo(f"mentornet: {len(errors)} error(s) in the input; nothing was written", err=True)
+        say(f"mentornet: {len(errors)} error(s) in the input; nothing was written")
 
 
 def report_warnings(problems, *, pseudonymized: bool = False) -> None:
     """Warnings on stderr; under ``--pseudonymize`` only their number, since they name people."""
     if pseudonymized:
         if problems:
-            click.echo(f"{len(problems)} warning(s) not shown because they name people (--pseudonymize); "
-                       "run `mentornet validate` to read them", err=True)
+            say(f"{len(problems)} warning(s) not shown because they name people (--pseudonymize); "
+                "run `mentornet validate` to read them")
         return
     for p in list(problems)[:200]:
-        click.echo(f"warning: {p}", err=True)
+        say(f"warning: {p}")
     if len(problems) > 200:
-        click.echo(f"... and {len(problems) - 200} more warnings", err=True)
+        say(f"... and {len(problems) - 200} more warnings")
 
 
 def parse_date(ctx, param, value):

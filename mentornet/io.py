@@ -112,6 +112,9 @@ def _read_csv(raw: bytes, name: str) -> pd.DataFrame:
             skip_blank_lines=True, engine="c",
         )
     except pd.errors.ParserError as exc:
+        if "read(nbytes) on source failed" in str(exc):
+            # the text is in memory, so only Ctrl-C fails a read; pandas drops the KeyboardInterrupt
+            raise KeyboardInterrupt from None
         raise DataError(Problem(name, _parser_message(exc), row=_parser_row(exc))) from None
     except (csv.Error, ValueError) as exc:
         raise DataError(Problem(name, f"cannot parse CSV: {exc}")) from None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import math
-import re
+import unicodedata
 from typing import IO, Callable
 
 import numpy as np
@@ -25,18 +25,30 @@ def neutralise(value):
     return value
 
 
-# C0 and C1 control characters (escape sequences could move the cursor, clear or retitle the
-# terminal) are shown as \x.. escapes in tables; CSV and JSON keep the data exact.
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def printable(text: str, keep: str = "") -> str:
-    """``text`` with control characters (other than those in ``keep``) written as ``\\xNN``."""
-    return CONTROL.sub(lambda m: m.group() if m.group() in keep else f"\\x{ord(m.group()):02x}", text)
+    """``text`` safe to show on a terminal: every character that is not printable is escaped.
+
+    The one sanitiser for terminal output (tables, warnings, errors, summaries). Control
+    characters (escape sequences could move the cursor, clear or retitle the terminal), format
+    characters (bidi overrides such as U+202E reorder what follows; zero-width characters hide),
+    line and paragraph separators, surrogates, private-use and unassigned code points become
+    ``\\xNN``, ``\\uNNNN`` or ``\\UNNNNNNNN`` (escaped, not dropped, so a reader sees
+    something is there); spaces and the characters in ``keep`` stay. CSV and JSON keep the
+    data exact, except when written to a terminal (:func:`emit`).
+    """
+    if text.isprintable():  # the common case, checked in C
+        return text
+    return "".join(ch if ch.isprintable() or ch in keep or unicodedata.category(ch) == "Zs" else _escape(ch)
+                   for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 class PrintableStream:
-    """A text stream that escapes control characters other than newlines (for terminal output)."""
+    """A text stream that makes what it is given :func:`printable`, newlines kept (for terminal output)."""
 
     def __init__(self, stream: IO[str]):
         self._stream = stream
@@ -46,6 +58,13 @@ class PrintableStream:
 
     def __getattr__(self, name):
         return getattr(self._stream, name)
+
+
+def is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # no isatty, or closed
+        return False
 
 
 def _plain(value):
@@ -120,7 +139,13 @@ def write_table(frame: pd.DataFrame, stream: IO[str]) -> None:
 
 def emit(frame: pd.DataFrame, fmt: str, stream: IO[str],
          table: Callable[[pd.DataFrame, IO[str]], None] | None = None) -> None:
-    """Write ``frame`` in ``fmt``; ``table`` overrides the plain table for human output."""
+    """Write ``frame`` in ``fmt``; ``table`` overrides the plain table for human output.
+
+    Whatever reaches a terminal is made :func:`printable`, CSV and JSON included (a pipe or
+    file gets them exact).
+    """
+    if fmt != "table" and is_terminal(stream):
+        stream = PrintableStream(stream)
     if fmt == "csv":
         write_csv(frame, stream)
     elif fmt == "json":

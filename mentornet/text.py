@@ -5,7 +5,7 @@ from typing import IO, Callable
 
 import pandas as pd
 
-from .output import format_score
+from .output import format_score, printable
 
 YOUR = {"mentor": "your mentor", "mentee": "your mentee", "coauthor": "your co-author",
         "colleague": "your colleague", "knows": "someone you know", "former mentor": "your former mentor",
@@ -43,8 +43,8 @@ def referral_table(names: Callable[[str], str]):
             stream.write("No referrals: no gap has a candidate within reach.\n")
             return
         for (mentee, area), rows in frame.groupby(["mentee_id", "area"], sort=False):
-            stream.write(f"{names(mentee)} ({mentee}) needs {area_phrase(area)}:\n")
-            for row in rows.itertuples(index=False):
-                stream.write(f"  {row.rank}. {referral_sentence(row, names)} "
+            stream.write(printable(f"{names(mentee)} ({mentee}) needs {area_phrase(area)}:") + "\n")
+            for row in rows.itertuples(index=False):  # each line made printable whole: data newlines too
+                stream.write(f"  {row.rank}. {printable(referral_sentence(row, names))} "
                              f"[{row.hops} hop{'s' if row.hops != 1 else ''}, score {format_score(row.score)}]\n")
     return write

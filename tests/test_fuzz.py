@@ -4,7 +4,9 @@ A small valid dataset is mutated at the byte level (flips, truncation, insertion
 and at the cell level (random Unicode, quotes, delimiters, line breaks, huge and empty
 values), and so is an Excel workbook. ``read_dataset`` must return a dataset or raise
 :class:`DataError`; ``gaps`` must exit 0 or 2 without a traceback. Datasets that stay valid
-but odd (strange free text and ids, extra ties) go through every exporting command. Each example has a time limit (a signal alarm), so a hang
+but odd (strange free text and ids, extra ties) go through every exporting command, and data
+carrying terminal controls through every command that writes to a terminal (nothing a terminal
+acts on may reach stdout tables or stderr). Each example has a time limit (a signal alarm), so a hang
 fails. Warnings are errors in the test suite, so a pandas warning counts as a crash too.
 
 Examples are derandomised so CI is stable; set ``MENTORNET_FUZZ_EXAMPLES=5000`` (and
@@ -26,8 +28,10 @@ from hypothesis import strategies as st
 
 from mentornet import DataError, read_dataset
 from mentornet.cli import main
+from mentornet.output import printable
 
 from helpers import in_new_directory
+from test_injection import unsafe_characters
 
 EXAMPLES = int(os.environ.get("MENTORNET_FUZZ_EXAMPLES", "120"))
 TIME_LIMIT = 10  # seconds per example
@@ -340,3 +344,54 @@ def test_every_command_on_odd_but_valid_data(files, command, generous):
                                           *(["--policy", str(policy)] if generous else [])])
     assert result.exit_code in (0, 2), (command, result.output[-2000:], result.exception)
     assert "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- the terminal
+
+TERMINAL_NASTY = ["\x1b[2J", "\x1b]0;pwned\x07", "\u202eevil", "\u2066x\u2069", "zero\u200bwidth", "\x9b31m",
+                  "line\nbreak", "car\rriage", "\u2028", "\ufeff", "\U000e0041", "\udcff", "\x00", "\x7f"]
+TERMINAL_TEXT = st.one_of(st.sampled_from(TERMINAL_NASTY),
+                          st.lists(st.sampled_from(TERMINAL_NASTY + ["a", " ", "é", "山"]), min_size=1,
+                                   max_size=6).map("".join),
+                          st.text(max_size=12))
+TERMINAL_COMMANDS = [["validate"], ["gaps", "--format", "table"], ["refer", "--format", "table"],
+                     ["match", "--format", "table"], ["match", "--format", "csv"], ["audit", "--format", "table"],
+                     ["viz", "--department", "nowhere", "-o", "v.html"]]
+
+
+@st.composite
+def terminal_controls_in_the_data(draw) -> Files:
+    """Valid-looking data whose names, departments, ids, identity header and a duplicate row carry controls."""
+    people, rels = [row[:] for row in PEOPLE], [row[:] for row in RELS]
+    people[draw(st.integers(1, len(people) - 1))][1] = draw(TERMINAL_TEXT)  # a name
+    people[draw(st.integers(1, len(people) - 1))][3] = draw(TERMINAL_TEXT)  # a department
+    for _ in range(draw(st.integers(0, 3))):
+        people[draw(st.integers(1, len(people) - 1))][draw(st.sampled_from(FREE_PEOPLE_COLUMNS))] = \
+            draw(TERMINAL_TEXT)
+    if draw(st.booleans()):  # an id, renamed everywhere (fac-c is in the duplicate row below)
+        old, new = draw(st.sampled_from(["fac-c", "res-a", "fac-d"])), "id" + draw(TERMINAL_TEXT).replace(">", "")
+        for row in people[1:] + rels[1:]:
+            row[:2] = [new if v == old else v for v in row[:2]]
+    if draw(st.booleans()):
+        people[0][7] = "identity." + draw(TERMINAL_TEXT)
+    rels.append(rels[1][:])  # a duplicate row: a warning that names both ids
+    return Files({"people.csv": to_csv(people), "relationships.csv": to_csv(rels)})
+
+
+@settings(FUZZ, max_examples=max(30, EXAMPLES // 3))
+@given(terminal_controls_in_the_data(), st.sampled_from(TERMINAL_COMMANDS))
+def test_nothing_a_terminal_acts_on_reaches_it(files, command):
+    with dataset_dir(files.files) as d, time_limit(30), in_new_directory():
+        result = CliRunner().invoke(main, [command[0], d, "--as-of", "2026-11-25", *command[1:]])
+    assert result.exit_code in (0, 2), (command, result.output[-2000:], result.exception)
+    assert unsafe_characters(result.stderr) == set(), result.stderr[-2000:]
+    if "table" in command:
+        assert unsafe_characters(result.stdout) == set(), result.stdout[-2000:]
+
+
+@FUZZ
+@given(st.text())
+def test_printable_escapes_and_keeps_the_rest(text):
+    shown = printable(text)
+    assert unsafe_characters(shown) == set() and "\n" not in shown
+    assert (shown == text) == (unsafe_characters(text) == set() and "\n" not in text)

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from click.testing import CliRunner
 
 from mentornet import DataError, read_dataset
 from mentornet.cli import main
+from mentornet.output import printable
 
 from helpers import write_dataset, xlsx_text_cells
 
@@ -244,3 +246,92 @@ def test_pages_carry_a_policy_that_forbids_network_requests(source, audit_files,
     for html in (out.read_text(encoding="utf-8"), (audit_files / "report.html").read_text(encoding="utf-8")):
         policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html).group(1)
         assert "default-src 'none'" in policy and "connect-src" not in policy and "http" not in policy
+
+
+# --------------------------------------------------------------------------- the terminal sanitiser
+
+# retitles the window, clears the screen, reverses what follows (bidi override), hides a
+# character (zero-width space), breaks the line (line separator), an 8-bit CSI and a tag character
+HOSTILE = "A\x1b]0;pwned\x07\x1b[2J\u202eevil\u200b\u2028x\x9b1m\U000e0041z"
+HOSTILE_SHOWN = "A\\x1b]0;pwned\\x07\\x1b[2J\\u202eevil\\u200b\\u2028x\\x9b1m\\U000e0041z"
+
+
+def unsafe_characters(text: str) -> set[str]:
+    """What a terminal could act on (or hide): anything Python does not call printable, but newlines and spaces."""
+    return {ch for ch in text if not ch.isprintable() and ch != "\n" and unicodedata.category(ch) != "Zs"}
+
+
+def test_printable_escapes_control_format_and_separator_characters():
+    assert printable(HOSTILE) == HOSTILE_SHOWN
+    assert printable("Dr.\u00a0Kim, Ana\u3000Ruiz, Zoë, 山田, \u05e9\u05dc\u05d5\u05dd") == \
+        "Dr.\u00a0Kim, Ana\u3000Ruiz, Zoë, 山田, \u05e9\u05dc\u05d5\u05dd"  # spaces and right-to-left text stay
+    assert printable("a\nb\tc\r") == "a\\x0ab\\x09c\\x0d" and printable("a\nb", keep="\n") == "a\nb"
+    assert printable("\ud800\ue000\U0010ffff") == "\\ud800\\ue000\\U0010ffff"  # surrogate, private use, unassigned
+
+
+def stderr_of(*args) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stderr
+
+
+def _duplicate_row(tmp_path):
+    people = [{"id": HOSTILE, "role": "resident"}, {"id": "mentor" + HOSTILE, "role": "faculty"}]
+    rels = [{"source": "mentor" + HOSTILE, "target": HOSTILE, "type": "MENTORS"}] * 2
+    return ["validate", write_dataset(tmp_path / "ds", people, rels)]
+
+
+def _open_gap(tmp_path):
+    people = [{"id": HOSTILE, "role": "resident", "research_interests": "ai"}]
+    return ["match", write_dataset(tmp_path / "ds", people, []), "--as-of", AS_OF, "--format", "csv"]
+
+
+def _department_list(tmp_path):
+    people = [{"id": "r1", "role": "resident", "department": HOSTILE}]
+    return ["viz", write_dataset(tmp_path / "ds", people, []), "--department", "Nowhere", "-o", tmp_path / "v.html"]
+
+
+def _header_name(tmp_path):
+    directory = write_dataset(tmp_path / "ds", [{"id": "r1", "role": "resident"}], [])
+    (directory / "people.csv").write_text(f"id,role,identity.{HOSTILE},identity.{HOSTILE}\nr1,resident,a,b\n",
+                                          encoding="utf-8")
+    return ["validate", directory]
+
+
+@pytest.mark.parametrize("case", [_duplicate_row, _open_gap, _department_list, _header_name],
+                         ids=["duplicate-row-warning", "match-open-gap", "department-list", "header-name"])
+def test_stderr_shows_what_the_data_carries_as_escapes(tmp_path, case):
+    """Warnings, open gaps and errors quote the data through the same sanitiser as the tables."""
+    status, stderr = stderr_of(*case(tmp_path))
+    assert status in (0, 2)
+    assert unsafe_characters(stderr) == set(), stderr
+    assert HOSTILE_SHOWN.lower() in stderr.lower()  # escaped, not dropped (a header is lower-cased)
+
+
+def test_terminal_table_escapes_bidi_invisible_and_line_breaks(tmp_path):
+    people = [{"id": "r1", "name": "Ana " + HOSTILE, "role": "resident", "research_interests": "ai",
+               "career_interests": "x"},
+              {"id": "f1", "name": "Dr\nFake line", "role": "faculty", "research_interests": "ai;x" + HOSTILE},
+              {"id": "f2", "name": "Bo", "role": "faculty", "career_interests": "x"}]
+    rels = [{"source": "f2", "target": "r1", "type": "MENTORS", "focus": "career"},
+            {"source": "f2", "target": "f1", "type": "COAUTHOR"}]
+    source = write_dataset(tmp_path / "ds", people, rels)
+    for command in ("gaps", "refer", "match"):
+        text = run(command, source, "--as-of", AS_OF, "--format", "table")
+        assert unsafe_characters(text) == set(), (command, text)
+    referrals = run("refer", source, "--as-of", AS_OF, "--format", "table")
+    assert "Ana " + HOSTILE_SHOWN in referrals and "Dr\\x0aFake line" in referrals
+    assert not any(line.startswith("Fake line") for line in referrals.splitlines())
+    summary = run("audit", source, "--as-of", AS_OF, "--format", "table", "--policy", policy(tmp_path))
+    assert unsafe_characters(summary) == set()
+
+
+def test_every_message_on_stderr_goes_through_the_sanitiser():
+    """Only clitools.say writes to stderr (besides the password prompt, and launch's one fixed line)."""
+    package = Path(__file__).resolve().parent.parent / "mentornet"
+    allowed = {"click.echo(printable(message), err=True)",
+               'return click.prompt("Neo4j password", hide_input=True, err=True)'}
+    found = [f"{path.name}:{n}: {line.strip()}" for path in sorted(package.rglob("*.py")) if path.name != "launch.py"
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"err=True|sys\.(__)?stderr", line) and line.strip() not in allowed]
+    assert found == []

@@ -77,3 +77,46 @@ def test_audit_report_shows_hostile_ids_as_text(browser_page, tmp_path, source):
     cells = page.evaluate("Array.from(document.querySelectorAll('td')).map(td => td.textContent)")
     assert "=cmd|'/C calc'!A0" in cells and armed("<svg onload=alert(1)//") in cells
     assert "'}) DETACH DELETE n //" in cells
+
+
+PROPERTY_NAMES = ["__proto__", "constructor", "toString"]
+
+
+def property_named_dataset(directory):
+    """336 people (a large view: department names drawn) in departments named like Object's properties.
+
+    Ids, topics and departments are ``__proto__``, ``constructor`` and ``toString``; every third
+    person is a resident with a career mentor, whose co-author offers research mentoring.
+    """
+    people, rels = [], []
+    for dept in PROPERTY_NAMES + ["Radiology"]:
+        ids = [dept] + [f"{dept}-{k}" for k in range(1, 84)]  # the first person's id is the bare name
+        for k, pid in enumerate(ids):
+            role = "resident" if k % 3 == 0 else "faculty"
+            people.append({"id": pid, "name": f"Dr {dept} {k}", "role": role, "department": dept,
+                           "research_interests": "__proto__;constructor" if role == "faculty" else "__proto__"})
+            if role == "resident":
+                rels.append({"source": ids[k + 1], "target": pid, "type": "MENTORS", "focus": "career"})
+                rels.append({"source": ids[k + 1], "target": ids[k + 2], "type": "COAUTHOR"})
+    return write_dataset(directory, people, rels)
+
+
+def test_viz_names_like_object_properties_are_plain_data(browser_page, tmp_path):
+    source = property_named_dataset(tmp_path / "ds")
+    out = tmp_path / "network.html"
+    write(tmp_path, "viz", source, "-o", out)
+    page = browser_page(out, wait_for=READY)
+    assert page.console_errors == [] and page.blocked_requests == []
+    assert page.evaluate("mentornet.data.physics") is False  # the large view, which labels departments
+    # nothing the page did wrote into the prototypes every object inherits from
+    assert page.evaluate("Object.keys(Object.prototype)") == []
+    assert page.evaluate("Object.keys(Object).concat(Object.keys(Function.prototype))") == []
+    assert page.evaluate("({}).n === undefined && ({}).left === undefined")
+    assert sorted(page.evaluate("mentornet.departmentLabels")) == sorted(PROPERTY_NAMES + ["Radiology"])
+    for name in PROPERTY_NAMES:
+        index = page.evaluate("id => mentornet.data.nodes.findIndex(n => n.id === id)", name)
+        box = page.evaluate("i => mentornet.personBox(i).textContent", index)
+        assert f"Department: {name}" in box, box
+    assert page.evaluate("mentornet.data.referrals.length") > 0
+    shown = page.evaluate("mentornet.edges.get().filter(e => e.id.startsWith('r')).length")
+    assert shown > 0  # referral segments drawn (their index is keyed by text too)

@@ -1,0 +1,77 @@
+"""The ``mentornet`` command's entry point: in charge before anything slow is imported.
+
+Two rules hold however early or late they are tested (SECURITY.md, section 10):
+
+- Ctrl-C ends the command with exit status 130 and one line, ``mentornet: interrupted``, never
+  a traceback, even while Python is still importing pandas;
+- a reader that goes away (``mentornet validate bad 2>&1 | head -1``) does not change the exit
+  status: what is written after it has gone is discarded, and the command ends with the status
+  it would have had if the reader had stayed.
+
+This module imports only the standard library, and the package's ``__init__`` imports the
+library lazily, so nothing slow runs before :func:`run` takes over.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from typing import NoReturn
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command ended by Ctrl-C
+
+
+def run() -> None:
+    """``mentornet ...``: the Click command line, with the two rules above."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is not None:
+            setattr(sys, name, ReaderMayLeave(getattr(sys, name)))
+    try:
+        from .cli import main
+
+        main(prog_name="mentornet")
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the goodbye short
+        interrupted()
+
+
+def interrupted() -> NoReturn:
+    """Say so in one line and exit 130 (also used by the command group, which Click would make exit 1)."""
+    sys.stderr.write("mentornet: interrupted\n")
+    sys.stderr.flush()
+    raise SystemExit(EXIT_INTERRUPTED)
+
+
+class ReaderMayLeave:
+    """``sys.stdout`` or ``sys.stderr`` whose reader may close the pipe.
+
+    The first write or flush that finds the reader gone points the file descriptor at
+    ``/dev/null``, so everything after it (including what is still buffered) is discarded
+    without an error, and the command carries on to its own exit status.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._discard()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._discard()
+
+    def _discard(self) -> None:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, self._stream.fileno())
+        finally:
+            os.close(null)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)

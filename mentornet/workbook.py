@@ -13,7 +13,8 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet._reader import WorkSheetParser
 
@@ -35,11 +36,9 @@ class Sheet:
 def sheet_names(raw: bytes) -> list[str]:
     """Titles of every sheet (hidden ones included); [] when the file is no readable workbook."""
     try:
-        workbook = _open(raw)
-        try:
-            return [ws.title for ws in workbook.worksheets]
-        finally:
-            workbook.close()
+        book = _open(raw)
+        book.archive.close()
+        return [sheet.title for sheet in book.sheets]
     except Exception:  # noqa: BLE001 - damaged workbooks raise assorted errors; the reader reports them
         return []
 
@@ -52,26 +51,55 @@ def read_sheet(raw: bytes, name: str, *, want: str, normal, max_columns: int) ->
     """
     _check_unpacked_size(raw, name)
     try:
-        workbook = _open(raw)
+        book = _open(raw)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises assorted errors on damaged workbooks
         raise DataError(Problem(name, f"not a readable Excel .xlsx file ({type(exc).__name__})")) from None
     try:
-        ws, notes = _choose_sheet(workbook, name, want, normal)
+        sheet, notes = _choose_sheet(book.sheets, name, want, normal)
         try:
-            rows, merged = _stream(workbook, ws, name, max_columns)
+            rows, merged = _stream(book, sheet, name, max_columns)
         except DataError:
             raise
         except Exception as exc:  # noqa: BLE001
             raise DataError(Problem(name, f"not a readable Excel .xlsx file ({type(exc).__name__})")) from None
-        return Sheet(ws.title, rows, merged, notes)
+        return Sheet(sheet.title, rows, merged, notes)
     finally:
-        workbook.close()
+        book.archive.close()
 
 
-def _open(raw: bytes):
+@dataclass
+class _Entry:
+    title: str
+    state: str
+    part: str  # the sheet's XML inside the archive
+
+
+@dataclass
+class _Book:
+    archive: zipfile.ZipFile
+    strings: list
+    workbook: object
+    sheets: list[_Entry]
+
+
+def _open(raw: bytes) -> _Book:
+    """The workbook's parts, without touching any sheet (openpyxl's read-only workbook scans every
+    sheet whose size is not declared up front, which costs a full parse per sheet)."""
     with warnings.catch_warnings():  # openpyxl's notes on styles or extensions mean nothing to users
         warnings.simplefilter("ignore")
-        return load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        reader = ExcelReader(io.BytesIO(raw), read_only=True, data_only=True)
+        try:
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)  # which number formats are dates
+            sheets = [_Entry(sheet.name, sheet.state or "visible", rel.target)
+                      for sheet, rel in reader.parser.find_sheets()
+                      if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+        except BaseException:
+            reader.archive.close()
+            raise
+    return _Book(reader.archive, reader.shared_strings, reader.wb, sheets)
 
 
 def _check_unpacked_size(raw: bytes, name: str) -> None:
@@ -85,16 +113,15 @@ def _check_unpacked_size(raw: bytes, name: str) -> None:
                                       "save only the people or relationships table in it"))
 
 
-def _choose_sheet(workbook, name, want, normal):
-    sheets = workbook.worksheets
+def _choose_sheet(sheets, name, want, normal):
     named = [ws for ws in sheets if normal(ws.title) == want]
     if named:
         ws = named[0]
-        if ws.sheet_state != "visible":
+        if ws.state != "visible":
             raise DataError(Problem(name, f"the sheet {ws.title!r} is hidden; unhide it (right-click a sheet tab, "
                                           "Unhide) or delete it"))
         return ws, []
-    visible = [ws for ws in sheets if ws.sheet_state == "visible"]
+    visible = [ws for ws in sheets if ws.state == "visible"]
     if not visible:
         raise DataError(Problem(name, "the workbook has no visible sheet"))
     ws = visible[0]
@@ -108,9 +135,10 @@ def _choose_sheet(workbook, name, want, normal):
     return ws, notes
 
 
-def _stream(workbook, ws, name, max_columns):
-    parser = WorkSheetParser(ws._get_source(), ws._shared_strings, data_only=True, epoch=workbook.epoch,
-                             date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+def _stream(book, sheet, name, max_columns):
+    wb = book.workbook
+    parser = WorkSheetParser(book.archive.open(sheet.part), book.strings, data_only=True, epoch=wb.epoch,
+                             date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
     rows: dict[int, dict[int, str]] = {}
     try:
         for number, cells in parser.parse():

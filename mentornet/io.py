@@ -23,6 +23,7 @@ from .model import (
     FOCI,
     IDENTITY_PREFIX,
     INT_POLICY_FIELDS,
+    INT_POLICY_MAXIMUM,
     MENTEE_BY_DEFAULT,
     REL_TYPES,
     ROLES,
@@ -819,9 +820,13 @@ def policy_from_mapping(data: dict, name: str = "policy") -> Policy:
     values = {}
     for key, value in data.items():
         if key in INT_POLICY_FIELDS:
-            if isinstance(value, bool) or not isinstance(value, int) or value < INT_POLICY_FIELDS[key]:
-                problems.append(Problem(name, f"{key} must be a whole number >= {INT_POLICY_FIELDS[key]}, "
-                                              f"got {value!r}", column=key))
+            low, high = INT_POLICY_FIELDS[key], INT_POLICY_MAXIMUM[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                problems.append(Problem(name, f"{key} must be a whole number >= {low}, got {_short(repr(value))}",
+                                        column=key))
+            elif value > high:
+                problems.append(Problem(name, f"{key} = {_short(repr(value))} is out of range: at most {high:,}",
+                                        column=key))
             else:
                 values[key] = value
         elif key == "concordance":
@@ -835,10 +840,7 @@ def policy_from_mapping(data: dict, name: str = "policy") -> Policy:
                     problems.append(Problem(name, f"concordance.{attr} must be a list of strings, got {listed!r}",
                                             column=f"concordance.{attr}"))
                     continue
-                attr_key = attr.strip().lower()
-                if attr_key.startswith(IDENTITY_PREFIX):
-                    attr_key = attr_key[len(IDENTITY_PREFIX):]
-                table[attr_key] = frozenset(v.strip().lower() for v in listed)
+                table[attribute_name(attr)] = frozenset(v.strip().lower() for v in listed)
             values["concordance"] = MappingProxyType(table)
         else:
             known = ", ".join(sorted(INT_POLICY_FIELDS) + ["concordance"])

@@ -63,18 +63,43 @@ def load(directory, uri, *, replace, user, database):
         f"into {uri} in {seconds:.1f} s")
 
 
+MAX_PARAMETER = 1_000_000  # characters in one -p value
+MAX_PARAMETER_DEPTH = 32  # nesting of a -p key:=json value
+
+
 def _parse_parameter(text: str) -> tuple[str, object]:
     """``key=text`` gives a string; ``key:=json`` a number, list, map, true/false or null."""
     key, sep, value = text.partition("=")
     if not sep or not key.rstrip(":").strip():
         raise DataError(Problem("-p", f"expected key=value or key:=json, got {text!r}"))
+    if len(value) > MAX_PARAMETER:
+        raise DataError(Problem("-p", f"{key.rstrip(':').strip()[:60]!r}: the value has {len(value):,} characters "
+                                      f"(at most {MAX_PARAMETER:,})"))
     if key.endswith(":"):
         key = key[:-1]
         try:
-            return key.strip(), json.loads(value)
+            parsed = json.loads(value)
+        except RecursionError:
+            parsed = None
         except ValueError:
-            raise DataError(Problem("-p", f"{key.strip()}:= needs a JSON value, got {value!r}")) from None
+            raise DataError(Problem("-p", f"{key.strip()}:= needs a JSON value, got {value[:60]!r}")) from None
+        if parsed is None and value.strip() != "null" or _depth(parsed) > MAX_PARAMETER_DEPTH:
+            raise DataError(Problem("-p", f"{key.strip()}:= is nested more than {MAX_PARAMETER_DEPTH} levels deep"))
+        return key.strip(), parsed
     return key.strip(), value
+
+
+def _depth(value) -> int:
+    """How deeply lists and maps nest in ``value`` (iterative: a parsed value may be deep)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, level)
+            if level <= MAX_PARAMETER_DEPTH:
+                stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 @click.command()

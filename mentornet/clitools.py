@@ -19,6 +19,7 @@ from .launch import interrupted
 from .output import FORMATS, printable
 
 EXIT_INTERNAL, EXIT_INPUT, EXIT_DATABASE = 1, 2, 3
+EARLIEST_AS_OF, LATEST_AS_OF = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 class MentornetGroup(click.Group):
@@ -77,9 +78,12 @@ def parse_date(ctx, param, value):
     if value is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)") from None
+    if not EARLIEST_AS_OF <= date <= LATEST_AS_OF:  # dates a century before it must still be dates
+        raise click.BadParameter(f"{value} is out of range (use a date from {EARLIEST_AS_OF} to {LATEST_AS_OF})")
+    return date
 
 
 def default_format() -> str:

@@ -6,22 +6,24 @@ with all of them. Rows are numbered as a spreadsheet shows them (header = row 1)
 from __future__ import annotations
 
 import csv
+import difflib
 import datetime as dt
 import io as _io
 import re
-import warnings
-import zipfile
+import unicodedata
 from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
+from . import workbook
 from .errors import DataError, Problem
 from .model import (
     FOCI,
     IDENTITY_PREFIX,
     INT_POLICY_FIELDS,
+    INT_POLICY_MAXIMUM,
     MENTEE_BY_DEFAULT,
     REL_TYPES,
     ROLES,
@@ -49,6 +51,13 @@ CAPACITY_RE = re.compile(r"^\+?[0-9]+(\.0*)?$")
 MAX_COLUMNS = 1_000  # far more than any real table; keeps a mangled file from stalling the reader
 MAX_CAPACITY = 1_000_000  # far above any real mentor; keeps the number a machine integer
 PATH_SEPARATOR = ">"  # referral paths are ids joined by it (DESIGN.md section 3)
+MAX_PREAMBLE = 20  # rows searched for the header below a title or notes rows
+REQUIRED = {PEOPLE: PEOPLE_REQUIRED, RELATIONSHIPS: REL_REQUIRED}
+SEPARATORS_RE = re.compile(r"[\s_\-]+")
+LIST_SEPARATOR_RE = re.compile(r"[;,]")
+IDENTITY_HEADER_RE = re.compile(r"^identity(?:\s*[.:]|[\s_\-])\s*(.*)$", re.DOTALL)
+NEAR_MISS = 0.8  # difflib ratio above which an unknown column is taken for a typo of a known one
+INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cn"})  # control, format, separators, unassigned
 MAX_REPORTED = 200  # problems listed in a message; the count of the rest is still given
 
 
@@ -56,17 +65,44 @@ MAX_REPORTED = 200  # problems listed in a message; the count of the rest is sti
 
 
 def find_table(directory: Path, stem: str) -> Path:
-    """The CSV or Excel file for ``stem`` in ``directory`` (CSV preferred when both exist)."""
+    """The file holding table ``stem``: ``stem.csv``, else ``stem.xlsx``, else the one workbook
+    in ``directory`` with a sheet named ``stem`` (a single export holding both tables)."""
     csv_path, xlsx_path = directory / f"{stem}.csv", directory / f"{stem}.xlsx"
     if csv_path.exists():
         return csv_path
     if xlsx_path.exists():
         return xlsx_path
-    raise DataError(Problem(str(csv_path), f"missing file: expected {stem}.csv or {stem}.xlsx"))
+    holders = [path for path in sorted(directory.glob("*.xlsx"))
+               if not path.name.startswith(("~$", ".")) and path.is_file()
+               and stem in {normal_name(title) for title in workbook.sheet_names(_read_bytes(path))}]
+    if len(holders) == 1:
+        return holders[0]
+    if len(holders) > 1:
+        raise DataError(Problem(str(directory), f"several workbooks hold a sheet named {stem!r} "
+                                                f"({', '.join(p.name for p in holders)}); keep only one"))
+    raise DataError(Problem(str(csv_path), f"missing file: expected {stem}.csv or {stem}.xlsx "
+                                           f"(or one workbook with a sheet named {stem!r})"))
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """Read one CSV or Excel table as text cells, header names trimmed and lower-cased."""
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def read_table(path: Path, stem: str | None = None) -> pd.DataFrame:
+    """Read one CSV or Excel table as text cells, header names normalised (:func:`normal_name`).
+
+    The frame's index is each row's number as a spreadsheet shows it; rows whose cells are all
+    empty are left out. With ``stem`` (``people`` or ``relationships``) the header is found
+    below a title row, and a workbook's sheet of that name is read.
+    """
+    return _read_table(path, stem)[0]
+
+
+def _read_table(path: Path, stem: str | None) -> tuple[pd.DataFrame, str, list[Problem]]:
+    """(frame, the name messages give the file, warnings about what the reader chose)."""
     name = str(path)
     if path.is_dir():
         raise DataError(Problem(name, "is a directory, expected a file"))
@@ -76,63 +112,123 @@ def read_table(path: Path) -> pd.DataFrame:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataError(Problem(name, f"cannot read file: {exc.strerror or exc}")) from None
+    required = REQUIRED.get(stem, ())
     if path.suffix.lower() == ".xlsx":
-        frame = _read_excel(raw, name)
-    else:
-        frame = _read_csv(raw, name)
-    return _normalise_header(frame, name)
+        return _read_excel(raw, path, stem, required)
+    frame, notes = _read_csv(raw, name, required)
+    return frame, name, notes
 
 
-def _read_csv(raw: bytes, name: str) -> pd.DataFrame:
+def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Problem]]:
     if _looks_utf16(raw):
         raise DataError(Problem(name, "this file is UTF-16 encoded (as some spreadsheets save 'Unicode text'); "
                                       "save it as CSV UTF-8", row=1))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        row = raw.count(b"\n", 0, exc.start) + 1
+        row = _one_line_end(raw[:exc.start].decode("utf-8", "replace")).count("\n") + 1
         raise DataError(
             Problem(name, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
                           "save the file as UTF-8", row=row)
         ) from None
+    text = _one_line_end(text)
     if "\x00" in text:
         row = text.count("\n", 0, text.index("\x00")) + 1
         raise DataError(Problem(name, "contains a NUL byte: this looks like a binary file, not CSV", row=row))
     if not text.strip():
         raise DataError(Problem(name, "file is empty: expected a header row", row=1))
-    width = _header_width(text)
+    start, header_row, sep = _find_csv_header(text, required)
+    body = text[start:]
+    width = _header_width(body, sep)
     if width > MAX_COLUMNS:  # pandas would take seconds per 100,000 columns
         raise DataError(Problem(name, f"the header has {width:,} cells; a table has at most {MAX_COLUMNS:,} "
-                                      "columns (is this the right file?)", row=1))
+                                      "columns (is this the right file?)", row=header_row))
     try:
         # header=None: every line, the header included, is parsed alike, so a row with
-        # more cells than the header is an error instead of silently becoming an index
+        # more cells than the header is an error instead of silently becoming an index;
+        # blank lines are kept so that every row keeps the number a spreadsheet shows
         frame = pd.read_csv(
-            _io.StringIO(text), dtype=object, header=None, keep_default_na=False, na_filter=False,
-            skip_blank_lines=True, engine="c",
+            _io.StringIO(body), sep=sep, dtype=object, header=None, keep_default_na=False, na_filter=False,
+            skip_blank_lines=False, engine="c",
         )
     except pd.errors.ParserError as exc:
         if "read(nbytes) on source failed" in str(exc):
             # the text is in memory, so only Ctrl-C fails a read; pandas drops the KeyboardInterrupt
             raise KeyboardInterrupt from None
-        raise DataError(Problem(name, _parser_message(exc), row=_parser_row(exc))) from None
+        row = _parser_row(exc)
+        raise DataError(Problem(name, _parser_message(exc), row=None if row is None else row + header_row - 1)) \
+            from None
     except (csv.Error, ValueError) as exc:
         raise DataError(Problem(name, f"cannot parse CSV: {exc}")) from None
     header = frame.iloc[0].fillna("")
-    frame = frame.iloc[1:].reset_index(drop=True)
+    frame = frame.iloc[1:]
     frame.columns = list(header)
-    _check_ragged(text, frame, name)
-    return frame  # no cell is missing: na_filter is off and _check_ragged refused short rows
+    frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(frame))
+    blank = _blank_rows(frame)
+    _check_ragged(body, frame, blank, name, sep)
+    notes = _preamble_note(text[:start], header_row, name)
+    # no cell is missing: na_filter is off and _check_ragged refused short rows
+    return _normalise_header(frame[~blank], name, header_row), notes
 
 
-def _header_width(text: str) -> int:
-    """Cells in the first non-blank record (read alone, so a huge header costs no more than its length)."""
+def _one_line_end(text: str) -> str:
+    """CRLF and lone CR (old Mac exports) as LF, so every reader below counts the same rows."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _find_csv_header(text: str, required) -> tuple[int, int, str]:
+    """(offset, row number, delimiter) of the header: the first of the first few rows that holds
+    every ``required`` column when split on ``,`` (or else on ``;``); without one, the first
+    non-blank row, split on ``,``."""
+    first = None
+    offset = 0
+    for number, line in enumerate(text.split("\n", MAX_PREAMBLE)[:MAX_PREAMBLE], start=1):
+        if line.count('"') % 2:  # a cell running over several lines: no title row looks like this
+            break
+        if line.strip():
+            if first is None:
+                first = (offset, number, ",")
+            if not required:
+                break
+            for sep in (",", ";"):
+                try:
+                    names = {normal_name(cell) for cell in next(csv.reader([line], delimiter=sep), [])}
+                except csv.Error:  # a cell longer than the csv module allows: no header
+                    names = set()
+                if all(column in names for column in required):
+                    return offset, number, sep
+        offset += len(line) + 1
+    return first if first is not None else (0, 1, ",")
+
+
+def _preamble_note(preamble: str, header_row: int, name: str) -> list[Problem]:
+    """A warning naming the non-blank rows above the header, which are not read."""
+    lines = [re.sub(r"[,;\s]+$", "", line).strip() for line in preamble.split("\n")[:header_row - 1]]
+    skipped = [(n, line) for n, line in enumerate(lines, start=1) if line.strip(",; ")]
+    if not skipped:
+        return []
+    rows = ", ".join(str(n) for n, _ in skipped)
+    return [Problem(name, f"row(s) {rows} above the header (row {header_row}) are not data and were skipped: "
+                          f"{_short(skipped[0][1])!r}", row=skipped[0][0], severity="warning")]
+
+
+def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is empty or spaces (trailing blank rows of a sheet are normal)."""
+    if frame.empty:
+        return np.zeros(len(frame), dtype=bool)
+    filled = np.zeros(len(frame), dtype=bool)
+    for col in range(frame.shape[1]):
+        filled |= _strip(frame.iloc[:, col].fillna("").astype(str)).ne("").to_numpy()
+    return ~filled
+
+
+def _header_width(text: str, sep: str = ",") -> int:
+    """Cells in the first record (read alone, so a huge header costs no more than its length)."""
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))
     try:
-        for record in csv.reader(_io.StringIO(text, newline="")):
-            if record:
-                return len(record)
+        for record in csv.reader(_io.StringIO(text, newline=""), delimiter=sep):
+            return len(record)
     except csv.Error:
         return 0  # let the parser report it, with its row
     finally:
@@ -167,82 +263,146 @@ def _parser_message(exc: Exception) -> str:
     return f"cannot parse CSV: {text.strip()}"
 
 
-def _check_ragged(text: str, frame: pd.DataFrame, name: str) -> None:
-    """Rows with fewer cells than the header (pandas would quietly fill them with '')."""
+def _check_ragged(text: str, frame: pd.DataFrame, blank: np.ndarray, name: str, sep: str) -> None:
+    """Rows with fewer cells than the header (pandas would quietly fill them with '').
+
+    ``text`` starts at the header; blank lines count as records, as they do for pandas."""
     if frame.empty:
         return
-    counts = _cells_per_record(text)
-    short = np.flatnonzero(counts[1:] < len(frame.columns))
+    counts = _cells_per_record(text, sep)[1:]
+    if len(counts) != len(frame):  # cannot happen: both readers keep every record
+        raise DataError(Problem(name, "cannot parse CSV: rows could not be counted"))
+    short = np.flatnonzero((counts < len(frame.columns)) & ~blank)
     if len(short):
         raise DataError([
-            Problem(name, f"row has {int(counts[1:][i])} cells, fewer than the header's {len(frame.columns)}",
-                    row=int(i) + 2)
+            Problem(name, f"row has {int(counts[i])} cells, fewer than the header's {len(frame.columns)}",
+                    row=int(frame.index[i]))
             for i in short[:MAX_REPORTED]
         ])
 
 
-def _cells_per_record(text: str) -> np.ndarray:
-    """Number of cells in each non-blank record (vectorised when the text has no quotes)."""
+def _cells_per_record(text: str, sep: str = ",") -> np.ndarray:
+    """Number of cells in each record, blank lines included as 0 (vectorised when the text has
+    no quotes). ``text`` has LF line ends only."""
     if '"' in text:
         limit = csv.field_size_limit()
         csv.field_size_limit(max(limit, len(text) + 1))  # a quoted cell may be as long as the file
-        try:  # newline="": a lone CR ends a record, as it does for pandas
-            return np.array([len(r) for r in csv.reader(_io.StringIO(text, newline="")) if r], dtype=np.int64)
+        try:
+            return np.array([len(r) for r in csv.reader(_io.StringIO(text, newline=""), delimiter=sep)],
+                            dtype=np.int64)
         finally:
             csv.field_size_limit(limit)
-    data = np.frombuffer(text.replace("\r\n", "\n").encode("utf-8"), dtype=np.uint8)
+    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     newline = np.flatnonzero(data == ord("\n"))
     ends = np.append(newline, len(data))
     starts = np.concatenate([[0], newline + 1])
-    commas = np.flatnonzero(data == ord(","))
+    if len(data) and data[-1] == ord("\n"):  # the line end of the last record opens no new one
+        ends, starts = ends[:-1], starts[:-1]
+    commas = np.flatnonzero(data == ord(sep))
     blank = (ends - starts) == 0
     counts = np.searchsorted(commas, ends) - np.searchsorted(commas, starts) + 1
-    return counts[~blank]
+    counts[blank] = 0
+    return counts
 
 
-def _read_excel(raw: bytes, name: str) -> pd.DataFrame:
-    try:
-        with warnings.catch_warnings():  # openpyxl's notes on styles or extensions mean nothing to users
-            warnings.simplefilter("ignore")
-            frame = pd.read_excel(_io.BytesIO(raw), dtype=object, engine="openpyxl")
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
-        raise DataError(Problem(name, f"not a readable Excel .xlsx file ({type(exc).__name__})")) from None
-    except Exception as exc:  # openpyxl raises assorted errors on damaged workbooks
-        raise DataError(Problem(name, f"not a readable Excel .xlsx file ({type(exc).__name__})")) from None
-    return frame.map(_excel_cell) if not frame.empty else frame.astype(str)
+def _read_excel(raw: bytes, path: Path, stem: str | None, required) -> tuple[pd.DataFrame, str, list[Problem]]:
+    name = str(path)
+    sheet = workbook.read_sheet(raw, name, want=stem or "", normal=normal_name, max_columns=MAX_COLUMNS)
+    if stem and normal_name(path.stem) != stem:  # one workbook holding both tables: say which sheet
+        name = f"{name}, sheet {sheet.title}"
+    notes = [Problem(name, note, severity="warning") for note in sheet.notes]
+    rows = sheet.rows
+    if not rows:
+        raise DataError(Problem(name, "the sheet is empty: expected a header row", row=1))
+    header_row = _find_sheet_header(rows, required)
+    header = rows[header_row]
+    width = max(header)
+    _check_merged(sheet.merged, rows, header_row, name)
+    problems = []
+    data = []
+    numbers = []
+    for number in sorted(r for r in rows if r > header_row):
+        cells = rows[number]
+        beyond = [c for c in cells if c > width]
+        if beyond:
+            problems.append(Problem(name, f"cell {workbook.get_column_letter(beyond[0])}{number} holds a value but its "
+                                          "column has no header", row=number))
+        data.append([cells.get(c, "") for c in range(1, width + 1)])
+        numbers.append(number)
+    if problems:
+        raise DataError(problems[:MAX_REPORTED])
+    frame = pd.DataFrame(data, columns=[header.get(c, "") for c in range(1, width + 1)],
+                         index=pd.Index(numbers, dtype=np.int64), dtype=object)
+    preamble = "\n".join(" ".join(rows[r].values()) if r in rows else "" for r in range(1, header_row))
+    notes += _preamble_note(preamble, header_row, name)
+    return _normalise_header(frame, name, header_row), name, notes
 
 
-def _excel_cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dt.datetime, pd.Timestamp)):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _find_sheet_header(rows: dict[int, dict[int, str]], required) -> int:
+    """The first of the first few non-empty rows that holds every required column (else the first)."""
+    numbers = sorted(rows)
+    for number in numbers[:MAX_PREAMBLE] if required else ():
+        if all(column in {normal_name(v) for v in rows[number].values()} for column in required):
+            return number
+    return numbers[0]
 
 
-def _normalise_header(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+def _check_merged(merged, rows, header_row, name):
+    """Cells merged down one column take the merged value in every row that holds other data
+    (as a person reads a grouped export); any other merge within the table is refused."""
+    problems = []
+    for min_col, min_row, max_col, max_row in merged:
+        if max_row < header_row:
+            continue  # a title spanning the columns above the table
+        ref = f"{workbook.get_column_letter(min_col)}{min_row}:{workbook.get_column_letter(max_col)}{max_row}"
+        if min_col != max_col or min_row <= header_row:
+            problems.append(Problem(name, f"cells {ref} are merged; unmerge them (Home, Merge & Center, "
+                                          "Unmerge Cells) and give each cell its own value", row=min_row))
+            continue
+        value = rows.get(min_row, {}).get(min_col)
+        if value is None:
+            continue
+        for number in range(min_row + 1, max_row + 1):
+            if number in rows:  # only rows that exist: a merge cannot conjure rows out of nothing
+                rows[number].setdefault(min_col, value)
+    if problems:
+        raise DataError(problems[:MAX_REPORTED])
+
+
+def normal_name(header: object) -> str:
+    """A header cell as the column it names: case, surrounding spaces and runs of spaces, ``_``
+    or ``-`` do not matter, and ``identity`` followed by ``.``, ``:``, ``-`` or a space and a
+    name is ``identity.<name>`` (``Identity: First Gen`` is ``identity.first_gen``)."""
+    text = unicodedata.normalize("NFC", str(header)).strip().lower()
+    m = IDENTITY_HEADER_RE.match(text)
+    if m:
+        return IDENTITY_PREFIX + SEPARATORS_RE.sub("_", m.group(1)).strip("_")
+    return SEPARATORS_RE.sub("_", text)
+
+
+def _normalise_header(frame: pd.DataFrame, name: str, header_row: int = 1) -> pd.DataFrame:
     problems = []
     columns = []
+    first_cell = {}
     for i, col in enumerate(frame.columns):
-        text = str(col).strip().lower()
+        original = str(col)
+        text = normal_name(original)
         if not text or text.startswith("unnamed:"):
-            problems.append(Problem(name, f"header cell {i + 1} is empty", row=1))
+            problems.append(Problem(name, f"header cell {i + 1} is empty", row=header_row))
+        elif text in first_cell:
+            j, other = first_cell[text]
+            problems.append(Problem(name, f"column appears twice in the header: {_short(other.strip())!r} "
+                                          f"(cell {j + 1}) and {_short(original.strip())!r} (cell {i + 1}) both "
+                                          f"mean {_short(text)}; rename or remove one", row=header_row, column=_short(text)))
+        else:
+            first_cell[text] = (i, original)
         columns.append(text)
-    seen = set()
-    for col in columns:
-        if col in seen and col:
-            problems.append(Problem(name, "column appears twice in the header", row=1, column=col))
-        seen.add(col)
     if problems:
         raise DataError(problems)
     frame = frame.copy()
+    frame.attrs["header_cells"] = [str(c) for c in frame.columns]  # as written, for hints
     frame.columns = columns
+    frame.attrs["header_row"] = header_row
     return frame
 
 
@@ -258,15 +418,22 @@ def _per_value(series: pd.Series, func) -> pd.Series:
 
 
 def _strip(series: pd.Series) -> pd.Series:
-    """Trimmed text, computed once per distinct value (ids and types repeat a lot)."""
-    return _per_value(series, str.strip)
+    """Trimmed text in Unicode NFC, computed once per distinct value (ids and types repeat a lot)."""
+    return _per_value(series, _clean)
+
+
+def _clean(text: str) -> str:
+    """Trimmed and NFC-normalised: the composed and decomposed forms of a letter are one text."""
+    text = text.strip()
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _split_list(series: pd.Series, *, lower: bool = False) -> pd.Series:
-    """`;`-separated cells to tuples of trimmed, non-empty items (parsed once per distinct cell)."""
+    """Cells listing items separated by `;` or `,` to tuples of trimmed, non-empty items
+    (parsed once per distinct cell)."""
     cache = {}
     for cell in series.unique():
-        items = tuple(item.strip() for item in cell.split(";") if item.strip())
+        items = tuple(_clean(item) for item in LIST_SEPARATOR_RE.split(cell) if item.strip())
         if lower:
             items = tuple(item.lower() for item in items)
         cache[cell] = tuple(dict.fromkeys(items))
@@ -278,8 +445,9 @@ def _short(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[:limit] + f"... ({len(value):,} characters)"
 
 
-def _rows(mask: np.ndarray) -> np.ndarray:
-    return np.flatnonzero(mask) + 2
+def _rows(mask: pd.Series) -> np.ndarray:
+    """Row numbers (as a spreadsheet shows them: the frame's index) where ``mask`` is true."""
+    return mask.index.to_numpy()[mask.to_numpy(dtype=bool)]
 
 
 def _enumerated(frame, column, allowed, case, file, problems, default=None) -> pd.Series:
@@ -292,7 +460,7 @@ def _enumerated(frame, column, allowed, case, file, problems, default=None) -> p
     if default is not None:
         values = values.where(values.ne(""), default)
     bad = ~values.isin(allowed)
-    for r, value in zip(_rows(bad.to_numpy()), frame[column][bad]):
+    for r, value in zip(_rows(bad), frame[column][bad]):
         problems.append(Problem(file, f"unknown {column} {_short(value.strip())!r} "
                                       f"(expected one of {', '.join(allowed)})", row=int(r), column=column))
     return values
@@ -303,7 +471,7 @@ def _bool_column(series, default, file, column, problems):
     low = _per_value(series, str.lower)
     is_true, is_false, empty = low.isin(TRUE), low.isin(FALSE), low.eq("")
     bad = ~(is_true | is_false | empty)
-    for r, value in zip(_rows(bad.to_numpy()), series[bad]):
+    for r, value in zip(_rows(bad), series[bad]):
         problems.append(Problem(file, f"not a boolean: {_short(value)!r} (use true/false, yes/no or 1/0)",
                                 row=int(r), column=column))
     result = pd.Series(default, index=series.index, dtype=bool) if not isinstance(default, pd.Series) \
@@ -325,18 +493,72 @@ def _check_dates(series, file, column, problems):
         if not ok:
             bad_values[value] = True
     if bad_values:
-        bad = series.isin(list(bad_values)).to_numpy()
+        bad = series.isin(list(bad_values))
         for r, value in zip(_rows(bad), series[bad]):
-            problems.append(Problem(file, f"not a date: {_short(value)!r} (use YYYY-MM-DD)", row=int(r), column=column))
+            problems.append(Problem(file, f"not a date: {_short(value)!r} ({_date_hint(value)})", row=int(r),
+                                    column=column))
+
+
+def _date_hint(value: str) -> str:
+    """What to write instead: the ISO form when the date can be read one way only."""
+    m = re.match(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$", value)
+    if m:
+        first, second, year = (int(g) for g in m.groups())
+        readings = []
+        for month, day, how in ((first, second, "month/day"), (second, first, "day/month")):
+            try:
+                readings.append((dt.date(year, month, day).isoformat(), how))
+            except ValueError:
+                pass
+        if len(readings) == 1:
+            return f"use YYYY-MM-DD: write {readings[0][0]}"
+        if len(readings) == 2 and readings[0][0] != readings[1][0]:
+            return (f"use YYYY-MM-DD: {readings[0][0]} if it is {readings[0][1]}, "
+                    f"{readings[1][0]} if it is {readings[1][1]}")
+        if readings:
+            return f"use YYYY-MM-DD: write {readings[0][0]}"
+    if re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d", value):
+        return "use YYYY-MM-DD, without a time"
+    if re.match(r"^\d{5}(\.\d+)?$", value):
+        return "use YYYY-MM-DD; an Excel date number: format the column as Date"
+    return "use YYYY-MM-DD"
 
 
 def _require_columns(frame, required, file):
     missing = [c for c in required if c not in frame.columns]
     if missing:
         hint = ""
-        if len(frame.columns) == 1 and any(sep in str(frame.columns[0]) for sep in (";", "\t", "|")):
-            hint = " (the header is one cell: the file must be comma-separated)"
-        raise DataError([Problem(file, "missing required column" + hint, row=1, column=c) for c in missing])
+        cells = frame.attrs.get("header_cells", [str(c) for c in frame.columns])
+        if len(cells) == 1 and any(sep in cells[0] for sep in (";", "\t", "|")):
+            hint = " (the header is one cell: the file must be comma-separated or semicolon-separated)"
+        problems = []
+        for column in missing:
+            close = difflib.get_close_matches(column, [str(c) for c in frame.columns], n=1, cutoff=NEAR_MISS)
+            near = f" (is {close[0]!r} meant to be {column}?)" if close and not hint else ""
+            problems.append(Problem(file, "missing required column" + (hint or near), row=_header_row(frame),
+                                    column=column))
+        raise DataError(problems)
+
+
+def _header_row(frame: pd.DataFrame) -> int:
+    return frame.attrs.get("header_row", 1)
+
+
+def _unknown_columns(frame, known, file) -> list[Problem]:
+    """Warnings: one listing the columns kept as properties, one per column that looks like a typo."""
+    unknown = [c for c in frame.columns if c not in known and not c.startswith(IDENTITY_PREFIX)]
+    if not unknown:
+        return []
+    row = _header_row(frame)
+    found = [Problem(file, f"column(s) {', '.join(repr(_short(c)) for c in unknown[:20])}{' ...' if len(unknown) > 20 else ''} are not columns mentornet uses; "
+                           "kept as properties", row=row, severity="warning")]
+    for column in unknown:
+        close = difflib.get_close_matches(column, sorted(known), n=1, cutoff=NEAR_MISS)
+        if close:
+            found.append(Problem(file, f"unknown column {_short(column)!r}: did you mean {close[0]!r}? "
+                                       "(it is kept as a property, not read as that column)",
+                                 row=row, column=_short(column), severity="warning"))
+    return found
 
 
 # --------------------------------------------------------------------------- people
@@ -347,16 +569,18 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
     _require_columns(frame, PEOPLE_REQUIRED, file)
     out = pd.DataFrame(index=frame.index)
     ids = _strip(frame["id"])
-    empty = ids.eq("").to_numpy()
+    empty = ids.eq("")
     for r in _rows(empty):
         problems.append(Problem(file, "empty id", row=int(r), column="id"))
-    dup = ids.duplicated(keep="first").to_numpy() & ~empty
+    _check_invisible(ids, file, "id", problems)
+    dup = ids.duplicated(keep="first") & ~empty
     if dup.any():
-        first_row = {v: int(i) + 2 for i, v in zip(np.flatnonzero(~ids.duplicated().to_numpy()), ids[~ids.duplicated()])}
+        first = ~ids.duplicated()
+        first_row = dict(zip(ids[first], _rows(first)))
         for r, value in zip(_rows(dup), ids[dup]):
             problems.append(Problem(file, f"duplicate id {_short(value)!r} (first used on row {first_row[value]})",
                                     row=int(r), column="id"))
-    arrow = ids.str.contains(PATH_SEPARATOR, regex=False).to_numpy()
+    arrow = ids.str.contains(PATH_SEPARATOR, regex=False)
     for r, value in zip(_rows(arrow), ids[arrow]):
         problems.append(Problem(file, f"id {_short(value)!r} contains {PATH_SEPARATOR!r}, which separates the "
                                       "ids of a referral path; use another character", row=int(r), column="id"))
@@ -375,18 +599,17 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
     for col in ("research_interests", "career_interests", "leadership"):
         out[col] = _split_list(frame[col].astype(str)) if col in frame.columns else [()] * len(frame)
     out["seeks_concordance"] = (
-        _split_list(frame["seeks_concordance"].astype(str), lower=True)
-        .map(lambda t: tuple(a[len(IDENTITY_PREFIX):] if a.startswith(IDENTITY_PREFIX) else a for a in t))
+        _split_list(frame["seeks_concordance"].astype(str), lower=True).map(lambda t: tuple(map(attribute_name, t)))
         if "seeks_concordance" in frame.columns else [()] * len(frame)
     )
 
     capacity = _strip(frame["capacity"]) if "capacity" in frame.columns else pd.Series("", index=frame.index)
     valid = capacity.str.match(CAPACITY_RE) | capacity.eq("")
-    for r, value in zip(_rows((~valid).to_numpy()), capacity[~valid]):
+    for r, value in zip(_rows(~valid), capacity[~valid]):
         problems.append(Problem(file, f"capacity must be a whole number 0 or more, got {_short(value)!r}",
                                 row=int(r), column="capacity"))
     too_big = capacity.map(lambda v: bool(CAPACITY_RE.match(v)) and float(v) > MAX_CAPACITY).astype(bool)
-    for r, value in zip(_rows(too_big.to_numpy()), capacity[too_big]):
+    for r, value in zip(_rows(too_big), capacity[too_big]):
         problems.append(Problem(file, f"capacity {_short(value)!r} is too large (at most {MAX_CAPACITY:,})",
                                 row=int(r), column="capacity"))
     valid &= ~too_big
@@ -397,18 +620,48 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
     out["accepting"] = _bool_column(accepting, True, file, "accepting", problems)
 
     known = set(out.columns) | set(PEOPLE_REQUIRED)
+    problems.extend(_unknown_columns(frame, known, file))
     for col in frame.columns:
         if col in known:
             continue
         if col.startswith(IDENTITY_PREFIX):
             attr = col[len(IDENTITY_PREFIX):].strip()
             if not attr:
-                problems.append(Problem(file, "identity column needs an attribute name", row=1, column=col))
+                problems.append(Problem(file, "identity column needs an attribute name", row=_header_row(frame),
+                                        column=col))
                 continue
             out[IDENTITY_PREFIX + attr] = _strip(frame[col])
         else:
             out[col] = _strip(frame[col])
-    return out.reset_index(drop=True)
+    return out  # indexed by row number; read_dataset numbers the rows 0.. once the warnings are made
+
+
+def attribute_name(text: str) -> str:
+    """An identity attribute as ``seeks_concordance`` or a policy names it: ``First Gen``,
+    ``first_gen`` and ``identity.first-gen`` are all ``first_gen`` (as their columns are)."""
+    name = normal_name(text)
+    return name[len(IDENTITY_PREFIX):] if name.startswith(IDENTITY_PREFIX) else name
+
+
+def _check_invisible(values: pd.Series, file, column, problems) -> None:
+    """Ids holding control, format (zero-width, bidi) or unusual space characters: they print
+    like another id, so a relationship would silently go to a lookalike."""
+    found = _per_value(values, _invisible_character)
+    bad = found.ne("")
+    for r, value, char in zip(_rows(bad), values[bad], found[bad]):
+        problems.append(Problem(file, f"{column} {_short(value)!r} contains the invisible character U+{ord(char):04X} "
+                                      f"({unicodedata.name(char, 'a control character')}); retype the {column}",
+                                row=int(r), column=column))
+
+
+def _invisible_character(text: str) -> str:
+    """The first character of ``text`` that does not show (or shows as a plain space), else ''."""
+    if text.isascii() and text.isprintable():
+        return ""
+    for char in text:
+        if unicodedata.category(char) in INVISIBLE or (unicodedata.category(char) == "Zs" and char != " "):
+            return char
+    return ""
 
 
 def people_warnings(people: pd.DataFrame, file: str) -> list[Problem]:
@@ -417,13 +670,14 @@ def people_warnings(people: pd.DataFrame, file: str) -> list[Problem]:
     seeks = people["seeks_concordance"].tolist()
     ids = people["id"].tolist()
     columns = {c: people[c].tolist() for c in people.columns if c.startswith(IDENTITY_PREFIX)}
+    rows = people.index.tolist()
     for i, wanted in enumerate(seeks):
         for attr in wanted:
             values = columns.get(IDENTITY_PREFIX + attr)
             if values is None or values[i] == "":
                 found.append(Problem(
                     file, f"{ids[i]!r} seeks concordance on {attr!r} but has not disclosed it; "
-                          "that need is ignored", row=i + 2, column="seeks_concordance", severity="warning"))
+                          "that need is ignored", row=int(rows[i]), column="seeks_concordance", severity="warning"))
     return found
 
 
@@ -436,14 +690,15 @@ def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataF
     out = pd.DataFrame(index=frame.index)
     for col in ("source", "target"):
         values = _strip(frame[col])
-        empty = values.eq("").to_numpy()
+        empty = values.eq("")
         for r in _rows(empty):
             problems.append(Problem(file, f"empty {col}", row=int(r), column=col))
-        unknown = (people_ids.get_indexer(values) < 0) & ~empty
+        _check_invisible(values, file, col, problems)
+        unknown = pd.Series(people_ids.get_indexer(values) < 0, index=values.index) & ~empty
         for r, value in zip(_rows(unknown), values[unknown]):
             problems.append(Problem(file, f"unknown person {_short(value)!r}", row=int(r), column=col))
         out[col] = values
-    self_rel = (out["source"].eq(out["target"]) & out["source"].ne("")).to_numpy()
+    self_rel = out["source"].eq(out["target"]) & out["source"].ne("")
     for r in _rows(self_rel):
         problems.append(Problem(file, "a person cannot have a relationship with themselves", row=int(r),
                                 column="target"))
@@ -459,7 +714,8 @@ def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataF
         out[col] = values
     formal = _strip(frame["formal"]) if "formal" in frame.columns else pd.Series("", index=frame.index)
     out["formal"] = _bool_column(formal, False, file, "formal", problems)
-    out["row"] = np.arange(2, len(frame) + 2)
+    out["row"] = frame.index.to_numpy(dtype=np.int64)
+    problems.extend(_unknown_columns(frame, set(REL_COLUMNS), file))
     for col in frame.columns:
         if col not in out.columns:
             out[col] = _strip(frame[col])
@@ -510,31 +766,33 @@ def read_dataset(directory: str | Path) -> Dataset:
             paths[stem] = find_table(directory, stem)
         except DataError as exc:
             problems.extend(exc.problems)
-    tables = {}
+    tables, names = {}, {}
     for stem, path in paths.items():
         try:
-            tables[stem] = read_table(path)
+            tables[stem], names[stem], notes = _read_table(path, stem)
+            problems.extend(notes)
         except DataError as exc:
             problems.extend(exc.problems)
     people = rels = None
     if PEOPLE in tables:
         try:
-            people = parse_people(tables[PEOPLE], str(paths[PEOPLE]), problems)
+            people = parse_people(tables[PEOPLE], names[PEOPLE], problems)
         except DataError as exc:
             problems.extend(exc.problems)
     if RELATIONSHIPS in tables:
         ids = pd.Index(people["id"].unique()) if people is not None else None
         try:
             if ids is None:
-                _require_columns(tables[RELATIONSHIPS], REL_REQUIRED, str(paths[RELATIONSHIPS]))
+                _require_columns(tables[RELATIONSHIPS], REL_REQUIRED, names[RELATIONSHIPS])
             else:
-                rels = parse_relationships(tables[RELATIONSHIPS], str(paths[RELATIONSHIPS]), ids, problems)
+                rels = parse_relationships(tables[RELATIONSHIPS], names[RELATIONSHIPS], ids, problems)
         except DataError as exc:
             problems.extend(exc.problems)
-    if problems:
+    if any(p.severity == "error" for p in problems) or people is None or rels is None:
         raise DataError(problems)
-    warnings = people_warnings(people, str(paths[PEOPLE])) + relationship_warnings(rels, str(paths[RELATIONSHIPS]))
-    return Dataset(people=people, relationships=rels, source=str(directory), warnings=tuple(warnings))
+    found = problems + people_warnings(people, names[PEOPLE]) + relationship_warnings(rels, names[RELATIONSHIPS])
+    return Dataset(people=people.reset_index(drop=True), relationships=rels.reset_index(drop=True),
+                   source=str(directory), warnings=tuple(found))
 
 
 # --------------------------------------------------------------------------- policy
@@ -565,9 +823,13 @@ def policy_from_mapping(data: dict, name: str = "policy") -> Policy:
     values = {}
     for key, value in data.items():
         if key in INT_POLICY_FIELDS:
-            if isinstance(value, bool) or not isinstance(value, int) or value < INT_POLICY_FIELDS[key]:
-                problems.append(Problem(name, f"{key} must be a whole number >= {INT_POLICY_FIELDS[key]}, "
-                                              f"got {value!r}", column=key))
+            low, high = INT_POLICY_FIELDS[key], INT_POLICY_MAXIMUM[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                problems.append(Problem(name, f"{key} must be a whole number >= {low}, got {_short(repr(value))}",
+                                        column=key))
+            elif value > high:
+                problems.append(Problem(name, f"{key} = {_short(repr(value))} is out of range: at most {high:,}",
+                                        column=key))
             else:
                 values[key] = value
         elif key == "concordance":
@@ -581,10 +843,7 @@ def policy_from_mapping(data: dict, name: str = "policy") -> Policy:
                     problems.append(Problem(name, f"concordance.{attr} must be a list of strings, got {listed!r}",
                                             column=f"concordance.{attr}"))
                     continue
-                attr_key = attr.strip().lower()
-                if attr_key.startswith(IDENTITY_PREFIX):
-                    attr_key = attr_key[len(IDENTITY_PREFIX):]
-                table[attr_key] = frozenset(v.strip().lower() for v in listed)
+                table[attribute_name(attr)] = frozenset(v.strip().lower() for v in listed)
             values["concordance"] = MappingProxyType(table)
         else:
             known = ", ".join(sorted(INT_POLICY_FIELDS) + ["concordance"])

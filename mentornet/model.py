@@ -70,6 +70,16 @@ INT_POLICY_FIELDS = {
     "min_group_size": 1,
     "match_pool": 1,
 }
+# Largest accepted values: far beyond any real policy, and small enough that dates stay dates
+# (a cutoff of as_of minus 10^9 days is before year 1) and loops stay short.
+INT_POLICY_MAXIMUM = {
+    "stale_after_days": 36_500,  # 100 years
+    "max_hops": 100,
+    "top_k": 10_000,
+    "default_capacity": 1_000_000,
+    "min_group_size": 1_000_000,
+    "match_pool": 10_000,
+}
 
 
 @dataclass(frozen=True)

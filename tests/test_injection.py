@@ -37,7 +37,7 @@ SCRIPT = "</script><script>alert(2)</script>"
 CYPHER = "x\"}) MATCH (n) DETACH DELETE n // '"
 ESCAPE = "Dr. \x1b[2J\x1b]0;pwned\x07Cleared"
 FORMULA_NAME = "=HYPERLINK(\"http://evil.example\",\"x\")"
-TAB_ID = "calc\tx"  # values are trimmed, so a tab can only sit inside one
+TAB_ID = "calc x"  # a tab inside an id is refused (it prints like a space); the name holds one
 IDS = [MENTEE, "m2", LONER, FORMULA_ID, CYPHER_ID, PLUS_ID, MINUS_ID, AT_ID, TAB_ID]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -55,7 +55,7 @@ PEOPLE = [
      "career_interests": "-neg"},
     {"id": MINUS_ID, "name": "-2+3", "role": "alumni", "research_interests": CYPHER, "career_interests": "@teaching"},
     {"id": AT_ID, "name": "@SUM(A1:A9)", "role": "faculty", "department": "Surg", "research_interests": "ai"},
-    {"id": TAB_ID, "name": "\tTabbed", "role": "faculty", "department": "Surg", "career_interests": FORMULA_NAME},
+    {"id": TAB_ID, "name": "Tab\tbed", "role": "faculty", "department": "Surg", "career_interests": FORMULA_NAME},
 ]
 RELS = [
     {"source": FORMULA_ID, "target": MENTEE, "type": "MENTORS", "focus": "career"},
@@ -111,7 +111,7 @@ def test_json_keeps_every_value_exactly(source, command):
         if "name" in row:
             assert row["name"] == {p["id"]: p["name"] for p in PEOPLE}[row["mentee_id"]]
     if command == "refer":
-        assert {r["candidate_name"] for r in rows} & {SCRIPT, CYPHER, "-2+3", "@SUM(A1:A9)", "\tTabbed"}
+        assert {r["candidate_name"] for r in rows} & {SCRIPT, CYPHER, "-2+3", "@SUM(A1:A9)", "Tab\tbed"}
         assert any(IMG in r["shares"] or CYPHER in r["shares"] or FORMULA_NAME in r["shares"] for r in rows)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import click
 
-from . import privacy
+from . import disclosure, privacy
 from .output import printable
 from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings
 
@@ -52,13 +52,14 @@ def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credenti
         report.check_writable(output)
     with open_source(source, credentials) as backend:
         report_warnings(backend.warnings(policy=policy, as_of=as_of), pseudonymized=pz is not None)
-        figures = report.audit(backend, policy=policy, as_of=as_of)
-    if pz is not None:
-        figures = privacy.pseudonymize_audit(figures, pz)
+        figures = report.audit(backend, policy=policy, as_of=as_of, raw=old_source is not None)
     if old_source is not None:
         with open_source(old_source, credentials) as old:
-            before = report.audit(old, policy=policy, as_of=old_as_of or as_of)
+            before = report.audit(old, policy=policy, as_of=old_as_of or as_of, raw=True)
+        figures, before = disclosure.protect_pair(figures, before, policy=policy)
         figures = report.compare(figures, before)
+    if pz is not None:
+        figures = privacy.pseudonymize_audit(figures, pz)
     if output is not None:
         data = report.render(figures, target_format)
         report.write_atomically(output, data)

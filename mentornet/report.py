@@ -59,7 +59,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from . import analysis, referrals
+from . import analysis, disclosure, referrals
 from .errors import DataError, Problem
 from .model import IDENTITY_PREFIX, MENTORS, Dataset, Policy
 from .output import neutralise, write_csv, write_table
@@ -188,13 +188,19 @@ def gaps_without_candidate(ds: Dataset, gaps: pd.DataFrame, *, policy: Policy, a
     return gaps.loc[np.asarray(keep, dtype=bool), ["mentee_id", "area"]].reset_index(drop=True)
 
 
-def audit(backend, *, policy: Policy, as_of: dt.date) -> dict:
-    """The audit figures of an open backend (its own ``audit_tables`` when it has one)."""
+def audit(backend, *, policy: Policy, as_of: dt.date, raw: bool = False) -> dict:
+    """The audit figures of an open backend (its own ``audit_tables`` when it has one).
+
+    They pass the disclosure auditor before anyone sees them; ``raw`` skips it (for
+    ``--compare``, which protects two snapshots together).
+    """
     if hasattr(backend, "audit_tables"):
         tables = backend.audit_tables(policy=policy, as_of=as_of)
     else:
         tables = audit_tables(backend.dataset, policy=policy, as_of=as_of)
-    return audit_figures(tables, policy=policy, as_of=as_of)
+    # --- disclosure hook (issue 14): figures unsuppressed, then mentornet.disclosure decides
+    figures = audit_figures(tables, policy=disclosure.unsuppressed(policy), as_of=as_of)
+    return figures if raw else disclosure.protect(figures, policy=policy)[0]
 
 
 # =========================================================================== figures
@@ -429,7 +435,8 @@ def compare(new: dict, old: dict) -> dict:
     rate that is undefined in either snapshot has no change (``null``).
     """
     a, b = headline(old), headline(new)
-    names = list(b) + [n for n in a if n not in b]
+    hidden = tuple(f"coverage.{area}." for area in [*old.get("suppressed_needs", ()), *new.get("suppressed_needs", ())])
+    names = [n for n in list(b) + [n for n in a if n not in b] if not n.startswith(hidden)]
     rows = {}
     for name in names:
         zero = None if name.endswith(".rate") else 0
@@ -522,9 +529,12 @@ def _summary(f: dict) -> Section:
 def _coverage_section(f: dict) -> Section:
     rows = [[a, c["needing"], c["covered"], percent(rate(c["covered"], c["needing"]))]
             for a, c in f["coverage"].items()]
+    hidden = f.get("suppressed_needs", [])
     return Section("coverage", "Coverage by need", _frame(rows, ["need", "needing", "covered", "rate"]),
                    "A need is covered by an active mentor with that focus (research, career) or who shares "
-                   "the mentee's identity value.")
+                   "the mentee's identity value."
+                   + (f" Suppressed, since they would let a small group be worked out: {', '.join(hidden)}."
+                      if hidden else ""))
 
 
 def _mosaic_section(f: dict) -> Section:
@@ -608,15 +618,11 @@ def _load_identity_section(f: dict) -> Section:
     rows = []
     for attr, cells in f["load_by_identity"].items():
         for value, c in cells.items():
-            if c.get("suppressed"):
-                rows.append([attr, value, "suppressed", "", "", ""])
-            else:
-                rows.append([attr, value, c["mentors"], c["load"], f"{c['mean_load']:.2f}"
-                             if c["mean_load"] is not None else "", c["at_or_over_capacity"]])
-    return Section("load_by_identity", "Load by mentor identity", _frame(
-        rows, ["attribute", "value", "mentors", "mentorships", "mean load", "at or over capacity"]),
-        f"Mentor groups with fewer than {f['min_group_size']} people are suppressed the same way as mentee groups.",
-        index=2)
+            rows.append([attr, value, "suppressed" if c.get("suppressed") else c["mentors"]])
+    return Section("load_by_identity", "Mentors by identity", _frame(rows, ["attribute", "value", "mentors"]),
+                   f"Mentor groups with fewer than {f['min_group_size']} people are suppressed the same way as "
+                   "mentee groups. Load is not split by identity: with the per-mentor table it would name "
+                   "mentors' identities (SECURITY.md).", index=2)
 
 
 def _points(change: float | None) -> str:

@@ -318,12 +318,14 @@ def cell_sizes(raw: dict) -> dict[tuple, int]:
     for key, cells in raw["groups"].items():
         for v, c in cells.items():
             sizes[("mentee", key, v)] = c["mentees"]
-        sizes[("mentee", key, UNDISCLOSED)] = raw["mentees"] - sum(c["mentees"] for c in cells.values())
+        if cells:   # with no value at all, "not disclosed" is everyone: the published total
+            sizes[("mentee", key, UNDISCLOSED)] = raw["mentees"] - sum(c["mentees"] for c in cells.values())
     for attr, cells in raw["load_by_identity"].items():
         key = IDENTITY_PREFIX + attr
         for v, c in cells.items():
             sizes[("mentor", key, v)] = c["mentors"]
-        sizes[("mentor", key, UNDISCLOSED)] = len(raw["mentors"]) - sum(c["mentors"] for c in cells.values())
+        if cells:
+            sizes[("mentor", key, UNDISCLOSED)] = len(raw["mentors"]) - sum(c["mentors"] for c in cells.values())
     return sizes
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from . import privacy
+from . import policy_needs, privacy
 from .clitools import MentornetGroup, analysis_options, open_source, pseudonymize_options, report_warnings
 from .errors import DataError, Problem
 from .output import emit
@@ -46,11 +46,17 @@ def validate(source, *, as_of, policy, fmt, credentials):
     click.echo(f"{source}: no errors ({len(found)} warning(s))", err=True)
 
 
+SHOW_IDENTITY = click.option("--show-identity", is_flag=True,
+                             help="Include identity needs that come only from the policy's [concordance] table "
+                                  "(left out by default: they tell the mentee's identity).")
+
+
 @main.command()
 @click.argument("source")
+@SHOW_IDENTITY
 @analysis_options
 @pseudonymize_options
-def gaps(source, *, as_of, policy, fmt, credentials, pz):
+def gaps(source, *, show_identity, as_of, policy, fmt, credentials, pz):
     """List every mentee need without an active mentor covering it.
 
     One row per gap: mentee_id, area (research, career, identity:<attr>), then details.
@@ -62,6 +68,8 @@ def gaps(source, *, as_of, policy, fmt, credentials, pz):
     with open_source(source, credentials) as backend:
         report_warnings(backend.warnings(policy=policy, as_of=as_of), pseudonymized=pz is not None)
         rows = backend.gaps(policy=policy, as_of=as_of)
+        if not show_identity:
+            (rows,), _ = _without_policy_only(backend, [rows], policy)
     if pz is not None:
         rows = privacy.pseudonymize_frame(rows, pz, **privacy.GAPS)
     emit(rows, fmt, sys.stdout)
@@ -71,9 +79,10 @@ def gaps(source, *, as_of, policy, fmt, credentials, pz):
 @click.argument("source")
 @click.option("--mentee", help="Only this mentee (id).")
 @click.option("--area", help="Only this need: research, career or identity:<attr>.")
+@SHOW_IDENTITY
 @analysis_options
 @pseudonymize_options
-def refer(source, *, mentee, area, as_of, policy, fmt, credentials, pz):
+def refer(source, *, mentee, area, show_identity, as_of, policy, fmt, credentials, pz):
     """Suggest the top-k mentors for every gap, with the path of introductions.
 
     Candidates are ranked by hops, then shared interests (Jaccard), then room left, then id.
@@ -85,6 +94,8 @@ def refer(source, *, mentee, area, as_of, policy, fmt, credentials, pz):
     with open_source(source, credentials) as backend:
         report_warnings(backend.warnings(policy=policy, as_of=as_of), pseudonymized=pz is not None)
         rows = backend.refer(policy=policy, as_of=as_of, mentee=mentee, area=area)
+        if not show_identity:
+            (rows,), _ = _without_policy_only(backend, [rows], policy)
         if pz is not None:  # a pseudonym is its own name
             rows, names = privacy.pseudonymize_frame(rows, pz, **privacy.REFER), {}
         else:
@@ -94,9 +105,10 @@ def refer(source, *, mentee, area, as_of, policy, fmt, credentials, pz):
 
 @main.command()
 @click.argument("source")
+@SHOW_IDENTITY
 @analysis_options
 @pseudonymize_options
-def match(source, *, as_of, policy, fmt, credentials, pz):
+def match(source, *, show_identity, as_of, policy, fmt, credentials, pz):
     """Propose one new mentor per gap for the whole committee, within mentor capacity.
 
     Fills as many gaps as possible, then uses the fewest total hops (min-cost max-flow).
@@ -109,6 +121,8 @@ def match(source, *, as_of, policy, fmt, credentials, pz):
     with open_source(source, credentials) as backend:
         report_warnings(backend.warnings(policy=policy, as_of=as_of), pseudonymized=pz is not None)
         rows, open_gaps = backend.match(policy=policy, as_of=as_of)
+        if not show_identity:
+            (rows, open_gaps), _ = _without_policy_only(backend, [rows, open_gaps], policy)
     if pz is not None:
         rows = privacy.pseudonymize_frame(rows, pz, **privacy.MATCH)
         open_gaps = privacy.pseudonymize_frame(open_gaps, pz, **privacy.OPEN_GAPS)
@@ -123,6 +137,14 @@ def match(source, *, as_of, policy, fmt, credentials, pz):
         click.echo(summary, err=True)
         for row in open_gaps.itertuples(index=False):
             click.echo(f"open: {row.mentee_id} {row.area}: {row.reason}", err=True)
+
+
+def _without_policy_only(backend, frames, policy):
+    """The rows without policy-only identity needs; how many were left out goes to stderr."""
+    frames, left_out = policy_needs.hide_policy_only(backend, frames, policy=policy)
+    if left_out:
+        click.echo(policy_needs.left_out_message(left_out), err=True)
+    return frames, left_out
 
 
 @main.command()

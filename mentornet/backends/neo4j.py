@@ -421,6 +421,11 @@ class Neo4jBackend:
         rows = self._rows("names", ids=[str(i) for i in ids])
         return {r["id"]: r["name"] for r in rows}
 
+    def asked_concordance(self, ids) -> dict[str, frozenset[str]]:
+        """The attributes each given mentee asked concordance on (``seeks_concordance``)."""
+        rows = self._rows("seeks_concordance", ids=[str(i) for i in ids])
+        return {r["id"]: frozenset(str(a).lower() for a in r["seeks"]) for r in rows}
+
     def refer(self, *, policy: Policy, as_of: dt.date, mentee: str | None = None,
               area: str | None = None) -> pd.DataFrame:
         """Top-k referrals per gap with paths, ranked by ``cypher/referral_candidates.cypher``

@@ -59,6 +59,12 @@ class NetworkXBackend:
         wanted = people[people["id"].isin(list(ids))]
         return dict(zip(wanted["id"], wanted["name"]))
 
+    def asked_concordance(self, ids) -> dict[str, frozenset[str]]:
+        """The attributes each given mentee asked concordance on (``seeks_concordance``)."""
+        people = self.dataset.people
+        wanted = people[people["id"].isin(list(ids))]
+        return {i: frozenset(str(a).lower() for a in s) for i, s in zip(wanted["id"], wanted["seeks_concordance"])}
+
     def refer(self, *, policy: Policy, as_of: dt.date, mentee=None, area=None) -> pd.DataFrame:
         """Top-k referrals per gap with paths (see :mod:`mentornet.referrals`)."""
         from .. import referrals

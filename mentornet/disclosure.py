@@ -97,34 +97,67 @@ class LinearModel:
         self._rows.append((coefficients, rhs, False))
 
     def solver(self) -> Callable[[tuple], tuple[float, float]]:
-        """A function giving, for a variable name, the integer interval ``(lo, hi)`` a reader can derive."""
-        n = len(self.lower)
-        parts = {True: ([], [], [], []), False: ([], [], [], [])}
-        for coefficients, rhs, is_eq in self._rows:
-            r, c, v, b = parts[is_eq]
-            row = len(b)
-            for j, a in coefficients.items():
-                r.append(row)
-                c.append(j)
-                v.append(a)
-            b.append(rhs)
+        """A function giving, for a variable name, the integer interval ``(lo, hi)`` a reader can derive.
 
-        def matrix(is_eq):
-            r, c, v, b = parts[is_eq]
-            if not b:
-                return None, None
-            return coo_matrix((v, (r, c)), shape=(len(b), n)).tocsr(), np.asarray(b, dtype=float)
+        Published figures are constants, so the model falls apart into independent blocks
+        (mostly one per key); each question is answered on its own block only.
+        """
+        free = [lo != hi for lo, hi in zip(self.lower, self.upper)]
+        parent = list(range(len(self.lower)))
 
-        a_eq, b_eq = matrix(True)
-        a_ub, b_ub = matrix(False)
-        bounds = list(zip(self.lower, self.upper))
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for coefficients, _, _ in self._rows:
+            linked = [j for j in coefficients if free[j]]
+            for j in linked[1:]:
+                parent[root(j)] = root(linked[0])
+        blocks: dict[int, list] = {}
+        for row in self._rows:
+            linked = [j for j in row[0] if free[j]]
+            if linked:
+                blocks.setdefault(root(linked[0]), []).append(row)
+        cache: dict[int, tuple] = {}
+
+        def block(r: int) -> tuple:
+            if r not in cache:
+                columns = sorted({j for row in blocks.get(r, []) for j in row[0] if free[j]} | {r})
+                where = {j: i for i, j in enumerate(columns)}
+                parts = {True: ([], [], [], []), False: ([], [], [], [])}
+                for coefficients, rhs, is_eq in blocks.get(r, []):
+                    rr, cc, vv, bb = parts[is_eq]
+                    for j, a in coefficients.items():
+                        if free[j]:
+                            rr.append(len(bb))
+                            cc.append(where[j])
+                            vv.append(a)
+                        else:
+                            rhs -= a * self.lower[j]
+                    bb.append(rhs)
+
+                def matrix(is_eq):
+                    rr, cc, vv, bb = parts[is_eq]
+                    if not bb:
+                        return None, None
+                    shape = (len(bb), len(columns))
+                    return coo_matrix((vv, (rr, cc)), shape=shape).tocsr(), np.asarray(bb, dtype=float)
+
+                cache[r] = (where, *matrix(True), *matrix(False),
+                            [(self.lower[j], self.upper[j]) for j in columns])
+            return cache[r]
 
         def interval(name: tuple) -> tuple[float, float]:
             j = self.index[name]
+            if not free[j]:
+                return self.lower[j], self.lower[j]
+            where, a_eq, b_eq, a_ub, b_ub, bounds = block(root(j))
             ends = []
             for sign in (1.0, -1.0):
-                cost = np.zeros(n)
-                cost[j] = sign
+                cost = np.zeros(len(where))
+                cost[where[j]] = sign
                 res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
                 if res.status == 3:      # unbounded
                     ends.append(-sign * math.inf)

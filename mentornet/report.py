@@ -15,6 +15,11 @@ summary. Nothing here reads datasets from disk, prints or imports click.
 
 Small-cell suppression
 ----------------------
+What is published is decided by :mod:`mentornet.disclosure` (issue 14), hooked into
+:func:`audit`: it takes the figures unsuppressed and hides until no small cell can be
+narrowed down. The rule below is what :func:`audit_figures` applies for a given
+``min_group_size`` on its own.
+
 Group figures (``groups``, ``concordance`` by mentee group; ``load_by_identity`` by mentor
 group) are protected by one rule, applied to each key separately. The cells of a key are
 its values (identity values compared in lower case, departments case-insensitively); people

@@ -277,3 +277,19 @@ def test_refer_and_match_are_the_same_however_many_sessions_share_the_work(serve
         expected_chosen, expected_open = embedded.match(policy=Policy(), as_of=AS_OF)
         assert_same(chosen, expected_chosen)
         assert_same_values(open_, expected_open)
+
+
+def test_policy_only_identity_needs_are_left_out_the_same_way(loaded, datasets):
+    """Issue 14: both backends say who asked for concordance, so both leave out the same rows."""
+    from mentornet.policy_needs import hide_policy_only
+
+    ds = datasets["radiology"]
+    policy = Policy().with_(concordance={"gender": frozenset({"female", "nonbinary"}), "urm": frozenset({"yes"})})
+    backend, embedded = loaded(ds), NetworkXBackend(ds)
+    ids = sorted(ds.people["id"])
+    assert backend.asked_concordance(ids) == embedded.asked_concordance(ids)
+    (got,), left_out = hide_policy_only(backend, [backend.gaps(policy=policy, as_of=AS_OF)], policy=policy)
+    (expected,), expected_left_out = hide_policy_only(embedded, [embedded.gaps(policy=policy, as_of=AS_OF)],
+                                                      policy=policy)
+    assert left_out == expected_left_out > 0
+    assert_same(got, expected)

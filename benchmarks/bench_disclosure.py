@@ -37,8 +37,9 @@ def main() -> None:
         start = time.perf_counter()
         new, _ = protect(raw, policy=policy)
         auditor_s = time.perf_counter() - start
-        cells = sum(len(c) for c in raw["groups"].values()) + sum(len(c) for c in raw["load_by_identity"].values())
-        print(f"{path:40} {cells:6} {count_hidden(old):7} {count_hidden(new):6} {figures_s:10.2f} {auditor_s:10.2f}")
+        cells = (sum(len(c) for c in raw["groups"].values()) + sum(len(c) for c in raw["load_by_identity"].values())
+                 + len(raw["coverage"]))
+        print(f"{path:40} {cells:6} {count_hidden(old, raw):7} {count_hidden(new, raw):6} {figures_s:10.2f} {auditor_s:10.2f}")
 
 
 if __name__ == "__main__":

@@ -482,16 +482,12 @@ def unsuppressed(policy: Policy) -> Policy:
     return policy.with_(min_group_size=1)
 
 
-def count_hidden(figures: dict) -> int:
-    """How many cells a report hides: suppressed value cells, withdrawn values, hidden needs."""
-    n = sum(1 for cells in figures["groups"].values() for c in cells.values() if c == SUPPRESSED)
-    n += sum(1 for cells in figures.get("load_by_identity", {}).values() for c in cells.values() if c == SUPPRESSED)
-    return n + len(figures.get("suppressed_needs", ()))
-
-
-def protect_pair(raw: dict, old_raw: dict, *, policy: Policy) -> tuple[dict, dict]:
-    """Both snapshots of ``--compare`` as published: the old one protected on its own, the new
-    one also so that no change between them singles anyone out."""
-    old, old_hidden = protect(old_raw, policy=policy)
-    new, _ = protect(raw, policy=policy, old_raw=old_raw, old_hidden=old_hidden)
-    return new, old
+def count_hidden(figures: dict, raw: dict) -> int:
+    """How many of ``raw``'s cells a report hides: group cells (suppressed, or of a withdrawn
+    key) of mentees and mentors, and need headlines."""
+    n = 0
+    for section, published in (("groups", figures["groups"]), ("load_by_identity", figures["load_by_identity"])):
+        for key, cells in raw[section].items():
+            shown = published.get(key, {})
+            n += sum(1 for v in cells if shown.get(v, SUPPRESSED) == SUPPRESSED)
+    return n + sum(1 for a in raw["coverage"] if a not in figures["coverage"])

@@ -491,3 +491,11 @@ def count_hidden(figures: dict, raw: dict) -> int:
             shown = published.get(key, {})
             n += sum(1 for v in cells if shown.get(v, SUPPRESSED) == SUPPRESSED)
     return n + sum(1 for a in raw["coverage"] if a not in figures["coverage"])
+
+
+def protect_pair(raw: dict, old_raw: dict, *, policy: Policy) -> tuple[dict, dict]:
+    """Both snapshots of ``--compare`` as published: the old one protected on its own, the new
+    one also so that no change between them singles anyone out."""
+    old, old_hidden = protect(old_raw, policy=policy)
+    new, _ = protect(raw, policy=policy, old_raw=old_raw, old_hidden=old_hidden)
+    return new, old

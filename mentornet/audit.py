@@ -51,7 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import analysis, referrals
+from . import analysis, disclosure, referrals
 from .model import IDENTITY_PREFIX, MENTORS, Dataset, Policy
 from .snapshot import DatasetSnapshot, dataset_snapshot
 
@@ -177,11 +177,17 @@ def gaps_without_candidate(snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.Data
     return gaps.loc[np.asarray(keep, dtype=bool), ["mentee_id", "area"]].reset_index(drop=True)
 
 
-def audit(backend, snap=None, *, policy: Policy | None = None, as_of: dt.date | None = None) -> dict:
+def audit(backend, snap=None, *, policy: Policy | None = None, as_of: dt.date | None = None,
+          raw: bool = False) -> dict:
     """The audit figures of an open backend (a :class:`mentornet.backends.base.Backend`), under
-    the snapshot ``snap`` or the rules ``policy`` and ``as_of``."""
+    the snapshot ``snap`` or the rules ``policy`` and ``as_of``.
+
+    They pass the disclosure auditor (:mod:`mentornet.disclosure`) before anyone sees them;
+    ``raw`` skips it (for ``--compare``, which protects two snapshots together).
+    """
     snap = backend.snapshot(snap, policy=policy, as_of=as_of)
-    return audit_figures(backend.audit_tables(snap), policy=snap.policy, as_of=snap.as_of)
+    figures = audit_figures(backend.audit_tables(snap), policy=disclosure.unsuppressed(snap.policy), as_of=snap.as_of)
+    return figures if raw else disclosure.protect(figures, policy=snap.policy)[0]
 
 
 # =========================================================================== figures
@@ -416,7 +422,8 @@ def compare(new: dict, old: dict) -> dict:
     rate that is undefined in either snapshot has no change (``null``).
     """
     a, b = headline(old), headline(new)
-    names = list(b) + [n for n in a if n not in b]
+    hidden = tuple(f"coverage.{area}." for area in [*old.get("suppressed_needs", ()), *new.get("suppressed_needs", ())])
+    names = [n for n in list(b) + [n for n in a if n not in b] if not n.startswith(hidden)]
     rows = {}
     for name in names:
         zero = None if name.endswith(".rate") else 0

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from . import privacy
+from . import policy_needs, privacy
 from .clitools import MentornetGroup, analysis_options, open_source, pseudonymize_options, report_warnings, say
 from .errors import DataError, Problem
 from .output import emit
@@ -46,11 +46,17 @@ def validate(source, *, as_of, policy, fmt, credentials):
     say(f"{source}: no errors ({len(found)} warning(s))")
 
 
+SHOW_IDENTITY = click.option("--show-identity", is_flag=True,
+                             help="Include identity needs that come only from the policy's [concordance] table "
+                                  "(left out by default: they tell the mentee's identity).")
+
+
 @main.command()
 @click.argument("source")
+@SHOW_IDENTITY
 @analysis_options
 @pseudonymize_options
-def gaps(source, *, as_of, policy, fmt, credentials, pz):
+def gaps(source, *, show_identity, as_of, policy, fmt, credentials, pz):
     """List every mentee need without an active mentor covering it.
 
     One row per gap: mentee_id, area (research, career, identity:<attr>), then details.
@@ -63,6 +69,8 @@ def gaps(source, *, as_of, policy, fmt, credentials, pz):
         snap = backend.snapshot(policy=policy, as_of=as_of)
         report_warnings(backend.warnings(snap), pseudonymized=pz is not None)
         rows = backend.gaps(snap)
+        if not show_identity:
+            (rows,), _ = _without_policy_only(backend, [rows], policy)
     if pz is not None:
         rows = privacy.pseudonymize_frame(rows, pz, **privacy.GAPS)
     emit(rows, fmt, sys.stdout)
@@ -72,9 +80,10 @@ def gaps(source, *, as_of, policy, fmt, credentials, pz):
 @click.argument("source")
 @click.option("--mentee", help="Only this mentee (id).")
 @click.option("--area", help="Only this need: research, career or identity:<attr>.")
+@SHOW_IDENTITY
 @analysis_options
 @pseudonymize_options
-def refer(source, *, mentee, area, as_of, policy, fmt, credentials, pz):
+def refer(source, *, mentee, area, show_identity, as_of, policy, fmt, credentials, pz):
     """Suggest the top-k mentors for every gap, with the path of introductions.
 
     Candidates are ranked by hops, then shared interests (Jaccard), then room left, then id.
@@ -87,6 +96,8 @@ def refer(source, *, mentee, area, as_of, policy, fmt, credentials, pz):
         snap = backend.snapshot(policy=policy, as_of=as_of)
         report_warnings(backend.warnings(snap), pseudonymized=pz is not None)
         rows = backend.refer(snap, mentee=mentee, area=area)
+        if not show_identity:
+            (rows,), _ = _without_policy_only(backend, [rows], policy)
         if pz is not None:  # a pseudonym is its own name
             rows, names = privacy.pseudonymize_frame(rows, pz, **privacy.REFER), {}
         else:
@@ -96,9 +107,10 @@ def refer(source, *, mentee, area, as_of, policy, fmt, credentials, pz):
 
 @main.command()
 @click.argument("source")
+@SHOW_IDENTITY
 @analysis_options
 @pseudonymize_options
-def match(source, *, as_of, policy, fmt, credentials, pz):
+def match(source, *, show_identity, as_of, policy, fmt, credentials, pz):
     """Propose one new mentor per gap for the whole committee, within mentor capacity.
 
     Fills as many gaps as possible, then uses the fewest total hops (min-cost max-flow).
@@ -112,6 +124,8 @@ def match(source, *, as_of, policy, fmt, credentials, pz):
         snap = backend.snapshot(policy=policy, as_of=as_of)
         report_warnings(backend.warnings(snap), pseudonymized=pz is not None)
         rows, open_gaps = backend.match(snap)
+        if not show_identity:
+            (rows, open_gaps), _ = _without_policy_only(backend, [rows, open_gaps], policy)
     if pz is not None:
         rows = privacy.pseudonymize_frame(rows, pz, **privacy.MATCH)
         open_gaps = privacy.pseudonymize_frame(open_gaps, pz, **privacy.OPEN_GAPS)
@@ -126,6 +140,14 @@ def match(source, *, as_of, policy, fmt, credentials, pz):
         say(summary)
         for row in open_gaps.itertuples(index=False):
             say(f"open: {row.mentee_id} {row.area}: {row.reason}")
+
+
+def _without_policy_only(backend, frames, policy):
+    """The rows without policy-only identity needs; how many were left out goes to stderr."""
+    frames, left_out = policy_needs.hide_policy_only(backend, frames, policy=policy)
+    if left_out:
+        say(policy_needs.left_out_message(left_out))
+    return frames, left_out
 
 
 @main.command()

@@ -7,7 +7,7 @@ import datetime as dt
 
 import click
 
-from . import privacy
+from . import disclosure, privacy
 from .files import write_atomically
 from .output import is_terminal, printable
 from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings, say
@@ -54,13 +54,14 @@ def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credenti
     with open_source(source, credentials) as backend:
         snap = backend.snapshot(policy=policy, as_of=as_of)
         report_warnings(backend.warnings(snap), pseudonymized=pz is not None)
-        figures = figures_of.audit(backend, snap)
-    if pz is not None:
-        figures = privacy.pseudonymize_audit(figures, pz)
+        figures = figures_of.audit(backend, snap, raw=old_source is not None)
     if old_source is not None:
         with open_source(old_source, credentials) as old:
-            before = figures_of.audit(old, policy=policy, as_of=old_as_of or as_of)
+            before = figures_of.audit(old, policy=policy, as_of=old_as_of or as_of, raw=True)
+        figures, before = disclosure.protect_pair(figures, before, policy=policy)
         figures = figures_of.compare(figures, before)
+    if pz is not None:
+        figures = privacy.pseudonymize_audit(figures, pz)
     if output is not None:
         data = report.render(figures, target_format)
         write_atomically(output, data)

@@ -7,6 +7,7 @@ import click
 
 from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings, say
 from .errors import DataError, Problem
+from .policy_needs import left_out_message
 from .viz import DEFAULT_MAX_NODES, render_network, write_html
 
 
@@ -18,7 +19,8 @@ from .viz import DEFAULT_MAX_NODES, render_network, write_html
 @click.option("--department", metavar="NAME",
               help="Only this department (case-insensitive), with its members' mentors and referral paths.")
 @click.option("--show-identity", is_flag=True,
-              help="Include identity values in tooltips (left out of the file by default).")
+              help="Include identity values in tooltips, and identity needs that come only from the "
+                   "policy's [concordance] table (both left out of the file by default).")
 @click.option("--referrals/--no-referrals", default=True, show_default=True,
               help="Highlight the top-k referral path of every gap.")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True,
@@ -48,5 +50,7 @@ def viz(source, *, output, mentee, department, show_identity, referrals, max_nod
                               show_identity=show_identity, referrals=referrals, max_nodes=max_nodes,
                               pseudonymizer=pz)
     write_html(target, page.html)
+    if page.identity_left_out:
+        say(left_out_message(page.identity_left_out))
     say(f"wrote {output}: {page.people} people, {page.connections} connections, "
         f"{page.gaps} gaps, {page.referral_paths} referral paths")

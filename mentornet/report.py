@@ -112,9 +112,12 @@ def _summary(f: dict) -> Section:
 def _coverage_section(f: dict) -> Section:
     rows = [[a, c["needing"], c["covered"], percent(rate(c["covered"], c["needing"]))]
             for a, c in f["coverage"].items()]
+    hidden = f.get("suppressed_needs", [])
     return Section("coverage", "Coverage by need", _frame(rows, ["need", "needing", "covered", "rate"]),
                    "A need is covered by an active mentor with that focus (research, career) or who shares "
-                   "the mentee's identity value.")
+                   "the mentee's identity value."
+                   + (f" Suppressed, since they would let a small group be worked out: {', '.join(hidden)}."
+                      if hidden else ""))
 
 
 def _mosaic_section(f: dict) -> Section:
@@ -198,15 +201,11 @@ def _load_identity_section(f: dict) -> Section:
     rows = []
     for attr, cells in f["load_by_identity"].items():
         for value, c in cells.items():
-            if c.get("suppressed"):
-                rows.append([attr, value, "suppressed", "", "", ""])
-            else:
-                rows.append([attr, value, c["mentors"], c["load"], f"{c['mean_load']:.2f}"
-                             if c["mean_load"] is not None else "", c["at_or_over_capacity"]])
-    return Section("load_by_identity", "Load by mentor identity", _frame(
-        rows, ["attribute", "value", "mentors", "mentorships", "mean load", "at or over capacity"]),
-        f"Mentor groups with fewer than {f['min_group_size']} people are suppressed the same way as mentee groups.",
-        index=2)
+            rows.append([attr, value, "suppressed" if c.get("suppressed") else c["mentors"]])
+    return Section("load_by_identity", "Mentors by identity", _frame(rows, ["attribute", "value", "mentors"]),
+                   f"Mentor groups with fewer than {f['min_group_size']} people are suppressed the same way as "
+                   "mentee groups. Load is not split by identity: with the per-mentor table it would name "
+                   "mentors' identities (SECURITY.md).", index=2)
 
 
 def _points(change: float | None) -> str:

@@ -21,6 +21,7 @@ or drawn on the canvas, never parsed as HTML.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from .errors import DataError, Problem
 from .files import write_atomically
 from .templates import template
 from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, ROLES, Dataset, Policy
+from .policy_needs import hide_policy_only
 
 DEFAULT_MAX_NODES = 5000
 PHYSICS_MAX_NODES = 300      # above this the browser does not simulate: positions are final
@@ -91,6 +93,7 @@ class NetworkPage:
     connections: int
     gaps: int
     referral_paths: int
+    identity_left_out: int = 0   # policy-only identity needs left out (no show_identity)
 
 
 def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None = None,
@@ -336,6 +339,10 @@ def render_network(backend_or_dataset, *, policy: Policy, as_of: dt.date, mentee
         backend = NetworkXBackend(backend_or_dataset)
     inputs = view_inputs(backend, policy=policy, as_of=as_of, mentee=mentee, department=department,
                          referrals=referrals, max_nodes=max_nodes)
+    left_out = 0
+    if not show_identity:
+        (gaps, refs), left_out = hide_policy_only(backend, [inputs.gaps, inputs.referrals], policy=policy)
+        inputs = dataclasses.replace(inputs, gaps=gaps, referrals=refs)
     if pseudonymizer is not None:
         inputs = pseudonymize_view(inputs, pseudonymizer, mentee=mentee)
     data = page_data(inputs, policy=policy, as_of=as_of, show_identity=show_identity,
@@ -351,7 +358,7 @@ def render_network(backend_or_dataset, *, policy: Policy, as_of: dt.date, mentee
     )
     counts = data["counts"]
     return NetworkPage(html=html, people=counts["people"], connections=counts["connections"],
-                       gaps=counts["gaps"], referral_paths=counts["referrals"])
+                       gaps=counts["gaps"], referral_paths=counts["referrals"], identity_left_out=left_out)
 
 
 def pseudonymize_view(inputs: ViewInputs, pz, *, mentee: str | None = None) -> ViewInputs:

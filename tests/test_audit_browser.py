@@ -42,7 +42,9 @@ def test_report_loads_offline_with_charts(browser_page, tmp_path):
     headings = page.evaluate("Array.from(document.querySelectorAll('h2')).map(h => h.textContent)")
     assert headings[:3] == ["Summary", "Coverage by need", "Mosaic: distinct active mentors per mentee"]
     suppressed = page.evaluate("document.querySelectorAll('td.suppressed').length")
-    assert suppressed == 2 + 2 + 2 + 2  # department, role, gender groups; gender concordance
+    # department, role, gender groups; gender concordance; urm "yes" group and concordance (the
+    # lone urm non-discloser, issue 14); mentor groups first_gen and urm "yes" (one non-discloser each)
+    assert suppressed == 2 + 2 + 2 + 2 + 1 + 1 + 2
     page.screenshot(tmp_path / "report.png", full_page=True)
 
 

@@ -72,8 +72,9 @@ def test_radiology_headline_figures(radiology):
     assert f["as_of"] == AS_OF and f["mentees"] == 29 and f["mentees_without_mentor"] == 5
     assert f["coverage"] == {
         "research": {"needing": 29, "covered": 18}, "career": {"needing": 29, "covered": 20},
-        "identity:first_gen": {"needing": 2, "covered": 1}, "identity:gender": {"needing": 11, "covered": 8},
-        "identity:urm": {"needing": 8, "covered": 4}}
+        "identity:first_gen": {"needing": 2, "covered": 1}, "identity:gender": {"needing": 11, "covered": 8}}
+    # one mentee did not disclose urm: with "yes" hidden, urm's need headline would still bound them
+    assert f["suppressed_needs"] == ["identity:urm"] and "identity:urm" not in f["no_candidate"]["by_area"]
     assert f["mosaic"] == {"0": 5, "1": 17, "2": 6, "3+": 1}
     assert f["gaps"] == 28
 
@@ -90,8 +91,9 @@ def test_radiology_groups_with_complementary_suppression(radiology):
     assert g["identity.gender"]["nonbinary"] == g["identity.gender"]["male"] == SUPPRESSED
     female = g["identity.gender"]["female"]
     assert (female["mentees"], female["without_mentor"], female["gaps"]) == (15, 0, 12)
-    assert {v: (c["mentees"], c["without_mentor"], c["gaps"]) for v, c in g["identity.urm"].items()} == {
-        "no": (18, 4, 17), "yes": (10, 1, 11)}
+    # 18 + 10 of 29 disclosed urm: printing both would give away the one who did not (issue 14)
+    assert g["identity.urm"]["yes"] == SUPPRESSED
+    assert (lambda c: (c["mentees"], c["without_mentor"], c["gaps"]))(g["identity.urm"]["no"]) == (18, 4, 17)
     assert {v: (c["mentees"], c["without_mentor"], c["gaps"]) for v, c in g["identity.first_gen"].items()} == {
         "no": (20, 4, 19), "yes": (9, 1, 9)}
 
@@ -121,7 +123,7 @@ def test_terminal_summary(tmp_path):
     assert result.exit_code == 0
     out = result.stdout
     for title in ["Summary", "Coverage by need", "Mosaic", "By group", "Identity concordance by group",
-                  "Mentor load", "Load distribution", "Load by mentor identity", "Leadership conflicts",
+                  "Mentor load", "Load distribution", "Mentors by identity", "Leadership conflicts",
                   "Stale or ended mentorships", "Gaps with no candidate in reach"]:
         assert f"\n{title}" in out
     assert re.search(r"^mentees without any active mentor +5 \(17\.2%\)$", out, re.M)

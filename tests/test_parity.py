@@ -269,3 +269,19 @@ def test_viz_draws_the_same_network(loaded, datasets, view):
     expected = page_network(build_network_html(ds, policy=Policy(), as_of=AS_OF, **view))
     assert got == expected
     assert len(got["nodes"]) > 5 and len(got["edges"]) > 5
+
+
+def test_policy_only_identity_needs_are_left_out_the_same_way(loaded, datasets):
+    """Issue 14: each backend says who asked for concordance, so both leave out the same rows."""
+    from mentornet.policy_needs import hide_policy_only
+
+    ds = datasets["radiology"]
+    policy = Policy().with_(concordance={"gender": frozenset({"female", "nonbinary"}), "urm": frozenset({"yes"})})
+    backend, embedded = loaded(ds), NetworkXBackend(ds)
+    ids = sorted(ds.people["id"])
+    assert backend.asked_concordance(ids) == embedded.asked_concordance(ids)
+    (got,), left_out = hide_policy_only(backend, [backend.gaps(policy=policy, as_of=AS_OF)], policy=policy)
+    (expected,), expected_left_out = hide_policy_only(embedded, [embedded.gaps(policy=policy, as_of=AS_OF)],
+                                                      policy=policy)
+    assert left_out == expected_left_out > 0
+    assert_same_values(got, expected)

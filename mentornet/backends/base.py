@@ -55,6 +55,10 @@ class Backend(abc.ABC):
         """Display names of those of ``ids`` who are people of the dataset."""
 
     @abc.abstractmethod
+    def asked_concordance(self, ids) -> dict[str, frozenset[str]]:
+        """The attributes (lower case) each of the given mentees asked concordance on."""
+
+    @abc.abstractmethod
     def read_warnings(self) -> list[Problem]:
         """Warnings found when the files were read (none once they are in a database)."""
 

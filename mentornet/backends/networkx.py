@@ -55,6 +55,11 @@ class NetworkXBackend(Backend):
         wanted = people[people["id"].isin(list(ids))]
         return dict(zip(wanted["id"], wanted["name"]))
 
+    def asked_concordance(self, ids) -> dict[str, frozenset[str]]:
+        people = self.dataset.people
+        wanted = people[people["id"].isin(list(ids))]
+        return {i: frozenset(str(a).lower() for a in s) for i, s in zip(wanted["id"], wanted["seeks_concordance"])}
+
     def read_warnings(self) -> list[Problem]:
         return list(self.dataset.warnings)
 

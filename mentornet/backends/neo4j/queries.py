@@ -257,6 +257,10 @@ class Neo4jBackend(Backend):
         rows = self._rows("names", ids=[str(i) for i in ids])
         return {r["id"]: r["name"] for r in rows}
 
+    def asked_concordance(self, ids) -> dict[str, frozenset[str]]:
+        rows = self._rows("seeks_concordance", ids=[str(i) for i in ids])
+        return {r["id"]: frozenset(str(a).lower() for a in r["seeks"]) for r in rows}
+
     def ranked_candidates(self, snap: Neo4jSnapshot, *, limit: int, mentee: str | None = None,
                           area: str | None = None, with_paths: bool = True) -> pd.DataFrame:
         """Ranked by ``cypher/referral_candidates.cypher``, walked by ``cypher/referral_paths.cypher``."""

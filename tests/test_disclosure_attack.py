@@ -1,0 +1,460 @@
+"""An attacker who holds the audit's published outputs tries to pin down a hidden cell (issue 14).
+
+The attacker here is independent of ``mentornet.disclosure``: it reads only the JSON the
+command prints (and, for ``--compare``, the earlier snapshot's own JSON), writes down what a
+careful reader knows as linear relations, and asks an *integer* program (HiGHS through
+``scipy.optimize.milp``, stronger than the production auditor's relaxation) for the smallest
+and largest size of every hidden cell. Ground truth (which hidden cells hold fewer than
+``min_group_size`` people) comes from the rows the test wrote, never from the tool.
+"""
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from mentornet.cli import main
+
+from helpers import random_rows, write_dataset
+
+AS_OF = "2026-11-25"
+TRAINEES = {"student", "resident", "fellow"}
+MENTOR_ROLES = {"faculty", "alumni", "external"}
+MOSAIC = ("0", "1", "2", "3+")
+HIDDEN = "(not disclosed)"
+
+
+# =========================================================================== the attacker
+
+
+class Reader:
+    """Linear relations over named integer unknowns; min and max of one of them."""
+
+    def __init__(self):
+        self.names: dict[tuple, int] = {}
+        self.low: list[float] = []
+        self.high: list[float] = []
+        self.rows: list[tuple[dict[int, float], float, float]] = []
+
+    def x(self, *name, low=0.0, high=np.inf) -> int:
+        if name not in self.names:
+            self.names[name] = len(self.low)
+            self.low.append(low)
+            self.high.append(high)
+        return self.names[name]
+
+    def known(self, value, *name) -> None:
+        i = self.x(*name)
+        self.low[i] = self.high[i] = float(value)
+
+    def relation(self, terms: dict[int, float], low: float, high: float) -> None:
+        self.rows.append((terms, low, high))
+
+    def same(self, terms: dict[int, float]) -> None:        # sum of terms = 0
+        self.relation(terms, 0.0, 0.0)
+
+    def not_more(self, terms: dict[int, float]) -> None:    # sum of terms <= 0
+        self.relation(terms, -np.inf, 0.0)
+
+    def interval(self, *name) -> tuple[float, float]:
+        n = len(self.low)
+        a = np.zeros((len(self.rows), n))
+        for r, (terms, _, _) in enumerate(self.rows):
+            for j, c in terms.items():
+                a[r, j] += c
+        constraint = LinearConstraint(a, [lo for _, lo, _ in self.rows], [hi for _, _, hi in self.rows])
+        target = self.names[name]
+        ends = []
+        for sign in (1, -1):
+            c = np.zeros(n)
+            c[target] = sign
+            res = milp(c, constraints=[constraint], integrality=np.ones(n),
+                       bounds=Bounds(np.array(self.low), np.array(self.high)))
+            if res.status != 0:          # unbounded (or no solution: a figure is inconsistent)
+                assert res.status == 3, res.message
+                ends.append(-sign * math.inf)
+            else:
+                ends.append(round(sign * res.fun))
+        return ends[0], ends[1]
+
+
+def read_report(r: Reader, f: dict, policy: dict, tag: str) -> None:
+    """Everything the JSON report ``f`` states, under prefix ``tag``."""
+    attrs = [k.split(".", 1)[1] for k in f["groups"] if k.startswith("identity.")]
+    areas = ["research", "career"] + [f"identity:{a}" for a in attrs]
+    total = {"mentees": r.x(tag, "mentees"), "wm": r.x(tag, "wm"), "gaps": r.x(tag, "gaps")}
+    r.known(f["mentees"], tag, "mentees")
+    r.known(f["mentees_without_mentor"], tag, "wm")
+    r.known(f["gaps"], tag, "gaps")
+    for b in MOSAIC:
+        total["mosaic" + b] = r.x(tag, "mosaic" + b)
+        r.known(f["mosaic"][b], tag, "mosaic" + b)
+    gap_terms = {total["gaps"]: -1.0}
+    without_candidate = {r.x(tag, "wc"): -1.0}
+    r.known(f["no_candidate"]["without_candidate"], tag, "wc")
+    for a in areas:
+        need, cov, wc = r.x(tag, "need", a), r.x(tag, "cov", a), r.x(tag, "wc", a)
+        total["need " + a], total["cov " + a] = need, cov
+        if a in f["coverage"]:
+            r.known(f["coverage"][a]["needing"], tag, "need", a)
+            r.known(f["coverage"][a]["covered"], tag, "cov", a)
+        elif a not in f.get("suppressed_needs", []):
+            r.known(0, tag, "need", a)
+            r.known(0, tag, "cov", a)
+        if a in f["no_candidate"]["by_area"]:
+            r.known(f["no_candidate"]["by_area"][a]["without_candidate"], tag, "wc", a)
+        r.not_more({cov: 1, need: -1})
+        r.not_more({wc: 1, need: -1, cov: 1})
+        gap_terms[need] = 1.0
+        gap_terms[cov] = -1.0
+        without_candidate[wc] = 1.0
+    r.same(gap_terms)
+    r.same(without_candidate)
+    for key, cells in f["groups"].items():
+        attr = key.split(".", 1)[1] if key.startswith("identity.") else None
+        conc = f["concordance"].get(attr, {}) if attr else {}
+        for value in [*cells, HIDDEN]:
+            cell = cells.get(value, {"suppressed": True})
+            x = {m: r.x(tag, key, value, m) for m in total}
+            if value != HIDDEN:
+                r.low[x["mentees"]] = 1     # a listed value has someone
+            r.same({x["wm"]: 1, x["mosaic0"]: -1})
+            r.same({**{x["mosaic" + b]: 1 for b in MOSAIC}, x["mentees"]: -1})
+            cell_gaps = {x["gaps"]: -1.0}
+            for a in areas:
+                need, cov = x["need " + a], x["cov " + a]
+                if a in ("research", "career"):
+                    r.same({need: 1, x["mentees"]: -1})
+                r.not_more({need: 1, x["mentees"]: -1})
+                r.not_more({cov: 1, need: -1})
+                cell_gaps[need] = 1.0
+                cell_gaps[cov] = -1.0
+            r.same(cell_gaps)
+            if attr:
+                need, cov = x[f"need identity:{attr}"], x[f"cov identity:{attr}"]
+                if value == HIDDEN:
+                    r.known(0, tag, key, value, f"need identity:{attr}")
+                    r.known(0, tag, key, value, f"cov identity:{attr}")
+                else:
+                    concordant = r.x(tag, key, value, "concordant")
+                    r.not_more({cov: 1, concordant: -1})
+                    r.not_more({concordant: 1, x["mentees"]: -1, x["wm"]: 1})
+                    c = conc.get(value, {"suppressed": True})
+                    if not c.get("suppressed"):
+                        r.known(c["concordant"], tag, key, value, "concordant")
+                        r.known(c["mentees"], tag, key, value, "mentees")
+                    if value in policy.get(attr, ()):
+                        r.same({need: 1, x["mentees"]: -1})
+            if not cell.get("suppressed"):
+                r.known(cell["mentees"], tag, key, value, "mentees")
+                r.known(cell["without_mentor"], tag, key, value, "wm")
+                r.known(cell["gaps"], tag, key, value, "gaps")
+                for b in MOSAIC:
+                    r.known(cell["mosaic"][b], tag, key, value, "mosaic" + b)
+                for a, c in cell["coverage"].items():
+                    r.known(c["needing"], tag, key, value, "need " + a)
+                    r.known(c["covered"], tag, key, value, "cov " + a)
+        if cells:
+            for m, t in total.items():
+                r.same({**{r.x(tag, key, v, m): 1.0 for v in [*cells, HIDDEN]}, t: -1.0})
+    mentors = r.x(tag, "mentors")
+    r.known(len(f["mentors"]), tag, "mentors")
+    for attr, cells in f["load_by_identity"].items():
+        key = "mentor identity." + attr
+        for value in [*cells, HIDDEN]:
+            x = r.x(tag, key, value, "mentees")
+            cell = cells.get(value, {"suppressed": True})
+            if value != HIDDEN:
+                r.low[x] = 1
+            if not cell.get("suppressed"):
+                r.known(cell["mentors"], tag, key, value, "mentees")
+        if cells:
+            r.same({**{r.x(tag, key, v, "mentees"): 1.0 for v in [*cells, HIDDEN]}, mentors: -1.0})
+
+
+# =========================================================================== ground truth
+
+
+def true_cells(people: list[dict], mentor_ids: set[str]) -> dict[tuple, int]:
+    """``(key, value) -> people`` from the rows written (mentor keys start with ``mentor``)."""
+    sizes: Counter = Counter()
+    attrs = sorted({c.split(".", 1)[1].lower() for p in people for c in p if c.startswith("identity.")})
+    for p in people:
+        flag = (p.get("mentee") or "").strip().lower()
+        is_mentee = flag in ("true", "yes", "1") or (flag == "" and p["role"] in TRAINEES)
+        if is_mentee:
+            sizes[("department", (p.get("department") or "").strip().lower() or HIDDEN)] += 1
+            sizes[("role", p["role"])] += 1
+            for a in attrs:
+                sizes[(f"identity.{a}", (p.get(f"identity.{a}") or "").strip().lower() or HIDDEN)] += 1
+        if p["id"] in mentor_ids:
+            for a in attrs:
+                sizes[(f"mentor identity.{a}", (p.get(f"identity.{a}") or "").strip().lower() or HIDDEN)] += 1
+    return dict(sizes)
+
+
+def hidden_cells(f: dict) -> list[tuple[str, str]]:
+    """Every cell the report does not print: suppressed values and each key's not-disclosed part."""
+    out = []
+    for key, cells in f["groups"].items():
+        if cells:
+            out += [(key, v) for v, c in cells.items() if c.get("suppressed")] + [(key, HIDDEN)]
+    for attr, cells in f["load_by_identity"].items():
+        if cells:
+            out += [(f"mentor identity.{attr}", v) for v, c in cells.items() if c.get("suppressed")]
+            out.append((f"mentor identity.{attr}", HIDDEN))
+    return out
+
+
+def folded(f: dict) -> dict:
+    """The report with department values folded to lower case, as :func:`true_cells` keys them."""
+    groups = dict(f["groups"])
+    groups["department"] = {v.lower(): c for v, c in groups["department"].items()}
+    return {**f, "groups": groups}
+
+
+# =========================================================================== running the tool
+
+
+def audit_json(directory: Path, *args) -> dict:
+    result = CliRunner().invoke(main, ["audit", str(directory), "--as-of", AS_OF, "--format", "json", *map(str, args)])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def write_policy(path: Path, k: int, concordance: dict[str, list[str]]) -> Path:
+    lines = [f"min_group_size = {k}", "[concordance]"]
+    lines += [f"{a} = [{', '.join(json.dumps(v) for v in values)}]" for a, values in concordance.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def attack(f: dict, people: list[dict], k: int, concordance: dict) -> list[str]:
+    """The hidden cells of fewer than ``k`` people that the attacker bounds tighter than ``k``."""
+    f = folded(f)
+    truth = true_cells(people, {m["id"] for m in f["mentors"]})
+    r = Reader()
+    read_report(r, f, concordance, "run")
+    found = []
+    for key, value in hidden_cells(f):
+        size = truth.get((key, value), 0)
+        if 0 < size < k:
+            name = ("run", key, value, "mentees") if key.startswith("mentor") else ("run", key, value, "mentees")
+            lo, hi = r.interval(*name)
+            assert lo <= size <= hi, (key, value, lo, hi, size)
+            if hi - lo < k:
+                found.append(f"{key}={value}: {size} people, bounded to [{lo}, {hi}]")
+    return found
+
+
+def mentee(i: int, **fields) -> dict:
+    return {"id": f"m{i:03d}", "role": "resident", "department": "Radiology", **fields}
+
+
+def gender_case(directory: Path, seeks: str = "") -> list[dict]:
+    """14 female, 5 male, 1 nonbinary mentee, a few mentors; the nonbinary mentee has no concordant mentor."""
+    people = [mentee(i, **{"identity.gender": "female"}) for i in range(14)]
+    people += [mentee(14 + i, **{"identity.gender": "male"}) for i in range(5)]
+    people.append(mentee(19, **{"identity.gender": "nonbinary", "seeks_concordance": seeks}))
+    people += [{"id": f"f{i}", "role": "faculty", "department": "Radiology",
+                "identity.gender": "female" if i % 2 else "male", "research_interests": "ai"} for i in range(6)]
+    rels = [{"source": f"f{i % 6}", "target": f"m{i:03d}", "type": "MENTORS", "focus": "research"}
+            for i in range(0, 20, 2)]
+    write_dataset(directory, people, rels)
+    return people
+
+
+# =========================================================================== the cases of issue 14
+
+
+def test_identity_need_headline_with_a_policy_does_not_reveal_the_nonbinary_mentee(tmp_path):
+    people = gender_case(tmp_path / "d")
+    policy = {"gender": ["nonbinary"]}
+    f = audit_json(tmp_path / "d", "--policy", write_policy(tmp_path / "p.toml", 5, policy))
+    assert attack(f, people, 5, policy) == []
+    assert f["groups"]["identity.gender"]["nonbinary"] == {"suppressed": True}
+    # the headline that gave it away ("identity:gender needing 1, covered 0") is not printed
+    assert "identity:gender" not in f["coverage"] and "identity:gender" in f["suppressed_needs"]
+    assert "identity:gender" not in f["no_candidate"]["by_area"]
+
+
+def test_identity_need_headline_without_a_policy_does_not_isolate_who_asked(tmp_path):
+    people = gender_case(tmp_path / "d", seeks="gender")
+    f = audit_json(tmp_path / "d")
+    assert attack(f, people, 5, {}) == []
+    assert f["groups"]["identity.gender"]["nonbinary"] == {"suppressed": True}
+
+
+def test_the_lone_non_discloser_is_a_hidden_cell(tmp_path):
+    people = [mentee(i, **{"identity.urm": "yes" if i < 10 else "no"}) for i in range(20)]
+    people.append(mentee(20))       # did not disclose
+    people.append({"id": "f0", "role": "faculty", "identity.urm": "yes"})
+    write_dataset(tmp_path / "d", people, [{"source": "f0", "target": "m020", "type": "MENTORS", "focus": "career"}])
+    f = audit_json(tmp_path / "d")
+    assert attack(f, people, 5, {}) == []
+    cells = f["groups"]["identity.urm"]
+    # before issue 14 both were printed, and mentees minus 10 minus 10 gave the one person away
+    assert {"suppressed": True} in cells.values()
+
+
+def test_radiology_survives_the_attacker():
+    import csv
+    root = Path(__file__).resolve().parent.parent / "examples" / "radiology"
+    with open(root / "people.csv", encoding="utf-8", newline="") as fh:
+        people = list(csv.DictReader(fh))
+    f = audit_json(root)
+    assert attack(f, people, 5, {}) == []
+    assert f["groups"]["identity.urm"]["yes"] == {"suppressed": True}   # the lone urm non-discloser
+
+
+def test_a_tight_policy_and_a_small_department_survive_the_attacker(tmp_path):
+    people = gender_case(tmp_path / "d")
+    people += [mentee(30 + i, department="Surgery", **{"identity.gender": "nonbinary"}) for i in range(2)]
+    write_dataset(tmp_path / "d", people, [])
+    policy = {"gender": ["nonbinary", "male"]}
+    f = audit_json(tmp_path / "d", "--policy", write_policy(tmp_path / "p.toml", 4, policy))
+    assert attack(f, people, 4, policy) == []
+
+
+# =========================================================================== generated datasets
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10 ** 6), n=st.integers(8, 40), k=st.integers(2, 5),
+       policy=st.fixed_dictionaries({}, optional={"gender": st.sets(st.sampled_from(["female", "male", "nonbinary"])),
+                                                   "urm": st.sets(st.sampled_from(["yes", "no"]))}))
+def test_no_generated_dataset_and_policy_lets_the_attacker_pin_a_small_cell(tmp_path_factory, seed, n, k, policy):
+    policy = {a: sorted(v) for a, v in policy.items()}
+    people, rels = random_rows(random.Random(seed), n, 2 * n)
+    d = write_dataset(tmp_path_factory.mktemp("d"), people, rels)
+    f = audit_json(d, "--policy", write_policy(d.parent / f"{d.name}.toml", k, policy))
+    assert attack(f, people, k, policy) == []
+
+
+# =========================================================================== --compare
+
+
+def compare_attack(new: dict, old: dict, people_new: list[dict], people_old: list[dict], k: int,
+                   concordance: dict) -> list[str]:
+    """Changes between snapshots of 1 to k-1 people that the attacker bounds tighter than ``k``.
+
+    The attacker holds the ``--compare`` report and the earlier snapshot's own report.
+    """
+    new, old = folded(new), folded(old)
+    truth_new = true_cells(people_new, {m["id"] for m in new["mentors"]})
+    truth_old = true_cells(people_old, {m["id"] for m in old["mentors"]})
+    r = Reader()
+    read_report(r, new, concordance, "new")
+    read_report(r, old, concordance, "old")
+    for name, row in new["compare"]["figures"].items():    # the old headline, as printed
+        if name == "mentees":
+            assert row["old"] == old["mentees"]
+    found = []
+    keys = {key for key, _ in truth_new} | {key for key, _ in truth_old}
+    for key in sorted(keys):
+        values = {v for kk, v in truth_new if kk == key} | {v for kk, v in truth_old if kk == key}
+        for value in sorted(values):
+            change = truth_new.get((key, value), 0) - truth_old.get((key, value), 0)
+            if not 0 < abs(change) < k:
+                continue
+            names = []
+            for tag, f, truth in (("new", new, truth_new), ("old", old, truth_old)):
+                section = f["load_by_identity"].get(key.split(".", 1)[1], {}) if key.startswith("mentor") \
+                    else f["groups"].get(key, {})
+                if not section:
+                    names.append(None)          # the key is withdrawn: nothing to read
+                elif value in section or value == HIDDEN:
+                    names.append((tag, key, value, "mentees"))
+                else:
+                    names.append(0)             # not listed: nobody
+            if None in names:
+                continue
+            d = r.x("change", key, value, low=-np.inf)
+            terms = {d: 1.0}
+            for sign, name in zip((-1.0, 1.0), names):
+                if name != 0:
+                    terms[r.x(*name)] = terms.get(r.x(*name), 0.0) + sign
+            r.same(terms)
+            lo, hi = r.interval("change", key, value)
+            assert lo <= change <= hi
+            if hi - lo < k:
+                found.append(f"{key}={value}: changed by {change}, bounded to [{lo}, {hi}]")
+    return found
+
+
+def test_compare_with_one_nonbinary_newcomer(tmp_path):
+    old_people = gender_case(tmp_path / "old")
+    old_people = [p for p in old_people if p["id"] != "m019"]
+    write_dataset(tmp_path / "old", old_people, [])
+    new_people = gender_case(tmp_path / "new")
+    write_dataset(tmp_path / "new", new_people, [])
+    policy = {"gender": ["nonbinary"]}
+    p = write_policy(tmp_path / "p.toml", 5, policy)
+    new = audit_json(tmp_path / "new", "--policy", p, "--compare", tmp_path / "old")
+    old = audit_json(tmp_path / "old", "--policy", p)
+    assert compare_attack(new, old, new_people, old_people, 5, policy) == []
+    rows = new["compare"]["figures"]
+    assert not any(name.startswith("coverage.identity:gender") for name in rows)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10 ** 6), n=st.integers(10, 35), k=st.integers(2, 5),
+       newcomer=st.fixed_dictionaries({"identity.gender": st.sampled_from(["female", "male", "nonbinary", ""]),
+                                       "identity.urm": st.sampled_from(["yes", "no", ""]),
+                                       "department": st.sampled_from(["Rad", "Surg", ""]),
+                                       "seeks_concordance": st.sampled_from(["", "gender", "urm"])}),
+       policy=st.sampled_from([{}, {"gender": ["nonbinary"]}, {"urm": ["yes"]}]))
+def test_compare_pairs_differing_by_one_person(tmp_path_factory, seed, n, k, newcomer, policy):
+    people, rels = random_rows(random.Random(seed), n, 2 * n)
+    old_dir = write_dataset(tmp_path_factory.mktemp("old"), people, rels)
+    joined = people + [{"id": "newcomer", "role": "resident", **newcomer}]
+    new_dir = write_dataset(tmp_path_factory.mktemp("new"), joined, rels)
+    p = write_policy(new_dir.parent / f"{new_dir.name}.toml", k, policy)
+    new = audit_json(new_dir, "--policy", p, "--compare", old_dir)
+    old = audit_json(old_dir, "--policy", p)
+    assert compare_attack(new, old, joined, people, k, policy) == []
+
+
+# =========================================================================== mentor identity
+
+
+def test_mentor_identity_is_never_split_by_load(tmp_path):
+    """Five URM mentors all at capacity, listed by id: the report must not say they are URM."""
+    people = [mentee(i) for i in range(12)]
+    people += [{"id": f"urm{i}", "role": "faculty", "identity.urm": "yes", "capacity": "1"} for i in range(5)]
+    people += [{"id": f"other{i}", "role": "faculty", "identity.urm": "no", "capacity": "3"} for i in range(6)]
+    rels = [{"source": f"urm{i}", "target": f"m{i:03d}", "type": "MENTORS", "focus": "research"} for i in range(5)]
+    write_dataset(tmp_path / "d", people, rels)
+    for extra in ([], ["--pseudonymize"]):
+        result = CliRunner(env={"MENTORNET_SALT": "s" * 32}).invoke(
+            main, ["audit", str(tmp_path / "d"), "--as-of", AS_OF, "--format", "json", *extra])
+        f = json.loads(result.stdout)
+        cells = f["load_by_identity"]["urm"]
+        assert cells["yes"] == {"mentors": 5} and cells["no"] == {"mentors": 6}
+        at_capacity = [m["id"] for m in f["mentors"] if m["load"] >= m["capacity"]]
+        assert len(at_capacity) == 5      # the per-mentor table still lists them ...
+        for cell in cells.values():       # ... but nothing by identity says anything about load
+            assert set(cell) <= {"mentors", "suppressed"}
+
+
+def test_the_attacker_finds_what_the_old_rule_gave_away(tmp_path):
+    """A control: figures under the rule before issue 14 fall to this attacker (it is not toothless)."""
+    from mentornet import Policy, read_dataset
+    from mentornet.audit import audit_figures, audit_tables
+    import datetime as dt
+
+    people = gender_case(tmp_path / "d")
+    policy = Policy().with_(concordance={"gender": frozenset({"nonbinary"})})
+    as_of = dt.date.fromisoformat(AS_OF)
+    f = audit_figures(audit_tables(read_dataset(tmp_path / "d"), policy=policy, as_of=as_of), policy=policy, as_of=as_of)
+    f = json.loads(json.dumps(f))
+    assert "identity.gender=nonbinary: 1 people, bounded to [1, 1]" in attack(f, people, 5, {"gender": ["nonbinary"]})

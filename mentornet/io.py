@@ -213,13 +213,18 @@ def _preamble_note(preamble: str, header_row: int, name: str) -> list[Problem]:
 
 
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
-    """Rows whose every cell is empty or spaces (trailing blank rows of a sheet are normal)."""
-    if frame.empty:
-        return np.zeros(len(frame), dtype=bool)
-    filled = np.zeros(len(frame), dtype=bool)
+    """Rows whose every cell is empty or spaces (trailing blank rows of a sheet are normal).
+
+    Columns are checked in turn on the rows still blank, so a filled first column ends it."""
+    candidates = np.arange(len(frame))
     for col in range(frame.shape[1]):
-        filled |= _strip(frame.iloc[:, col].fillna("").astype(str)).ne("").to_numpy()
-    return ~filled
+        if not len(candidates):
+            break
+        values = frame.iloc[candidates, col].to_numpy()
+        candidates = candidates[np.fromiter((not (v or "").strip() for v in values), dtype=bool, count=len(values))]
+    blank = np.zeros(len(frame), dtype=bool)
+    blank[candidates] = True
+    return blank
 
 
 def _header_width(text: str, sep: str = ",") -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -61,17 +62,52 @@ def report_problems(problems: list[Problem], limit: int = 200) -> None:
         say(f"mentornet: {len(errors)} error(s) in the input; nothing was written")
 
 
+WARNING_EXAMPLES = 3  # warnings of one kind shown before "... and N more like these"
+
+
 def report_warnings(problems, *, pseudonymized: bool = False) -> None:
-    """Warnings on stderr; under ``--pseudonymize`` only their number, since they name people."""
-    if pseudonymized:
-        if problems:
-            say(f"{len(problems)} warning(s) not shown because they name people (--pseudonymize); "
-                "run `mentornet validate` to read them")
+    """Warnings on stderr, each kind once with a count and a few examples (``validate`` lists
+    them all); nothing under ``--quiet``; under ``--pseudonymize`` only their number, since
+    they name people."""
+    problems = list(problems)
+    if not problems or quiet():
         return
-    for p in list(problems)[:200]:
-        say(f"warning: {p}")
-    if len(problems) > 200:
-        say(f"... and {len(problems) - 200} more warnings")
+    if pseudonymized:
+        say(f"{len(problems)} warning(s) not shown because they name people (--pseudonymize); "
+            "run `mentornet validate` to read them")
+        return
+    for kind in warning_kinds(problems):
+        for p in kind[:WARNING_EXAMPLES]:
+            say(f"warning: {p}")
+        if len(kind) > WARNING_EXAMPLES:
+            say(f"  ... and {len(kind) - WARNING_EXAMPLES} more like these")
+    if any(len(kind) > WARNING_EXAMPLES for kind in warning_kinds(problems)):
+        say(f"{len(problems)} warnings in all: `mentornet validate` lists every one; --quiet hides them")
+
+
+def warning_kinds(problems: list[Problem]) -> list[list[Problem]]:
+    """Warnings grouped by kind, in the order each kind first appears.
+
+    The kind of a warning is its file and its message with the quoted values and the numbers
+    taken out: "mentor 'a' has 5 active mentees" and "mentor 'b' has 6 ..." are one kind.
+    """
+    kinds: dict[tuple[str, str], list[Problem]] = {}
+    for p in problems:
+        kinds.setdefault((p.file, KIND_VALUES.sub("_", p.message)), []).append(p)
+    return list(kinds.values())
+
+
+KIND_VALUES = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\d+(?:\.\d+)?")
+
+
+def quiet() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().meta.get("mentornet.quiet"))
+
+
+def _set_quiet(ctx, param, value):
+    if value:
+        ctx.find_root().meta["mentornet.quiet"] = True
 
 
 def parse_date(ctx, param, value):
@@ -97,6 +133,8 @@ def analysis_options(func):
                   help="Date the analysis is made for (default: today).")
     @click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
                   help="TOML policy file (see README: Policy).")
+    @click.option("--quiet", "-q", is_flag=True, expose_value=False, callback=_set_quiet,
+                  help="Do not print warnings (run `mentornet validate` to read them).")
     @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
                   help="Output format (default: table on a terminal, else csv).")
     @click.option("--user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True,

@@ -134,7 +134,7 @@ def match(source, *, as_of, policy, fmt, credentials, pz):
             open_gaps = privacy.pseudonymize_frame(open_gaps, pz, **privacy.OPEN_GAPS)
             names = {}
         else:
-            names = backend.names(set(chosen["path"].str.split(">").explode().dropna()) | set(open_gaps["mentee_id"]))
+            names = backend.names({i for path in chosen["path"] for i in path.split(">")} | set(open_gaps["mentee_id"]))
     rows = match_rows(chosen, open_gaps)
     emit(rows, fmt, sys.stdout, table=match_table(chosen, lambda i: names.get(i, i)))
     summary = f"{len(chosen)} gap(s) filled, {len(open_gaps)} left open"

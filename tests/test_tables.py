@@ -98,3 +98,98 @@ def test_validate_json_reports_errors_with_exit_2(tmp_path):
     report = json.loads(result.stdout)
     assert report["valid"] is False and report["errors"] == 1
     assert report["problems"][0]["row"] == 2 and report["problems"][0]["column"] == "role"
+
+
+# --------------------------------------------------------------------------- audit tables
+
+
+def test_audit_table_shows_people_by_name_with_the_id(source):
+    out = run("audit", source, "--as-of", AS_OF, "--format", "table", "-q").stdout
+    assert "\nDr. One (m1)    2     1         -1    over capacity\n" in out
+    over = out[out.index("Mentors over capacity"):]
+    assert over.splitlines()[3] == "Dr. One (m1)    2     1"
+    conflicts = out[out.index("Leadership conflicts\n"):]
+    assert conflicts.splitlines()[3] == "Dr. Chair (c1)  Trainee 1 (t1)"
+
+
+def test_audit_json_and_csv_keep_ids(source):
+    f = json.loads(run("audit", source, "--as-of", AS_OF, "--format", "json", "-q").stdout)
+    assert f["conflicts"] == [{"mentor_id": "c1", "mentee_id": "t1"}]
+    csv_text = run("audit", source, "--as-of", AS_OF, "--format", "csv", "-q").stdout
+    assert "Leadership conflicts,c1,mentee,t1\n" in csv_text
+
+
+@pytest.mark.parametrize("suffix", ["md", "html"])
+def test_audit_reports_show_names(source, tmp_path, suffix):
+    out = tmp_path / f"r.{suffix}"
+    assert run("audit", source, "--as-of", AS_OF, "-o", out, "-q").exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    cell = {"md": "| Dr. Chair (c1) | Trainee 1 (t1) |", "html": "<td>Dr. Chair (c1)</td><td>Trainee 1 (t1)</td>"}
+    assert cell[suffix] in text
+
+
+def test_audit_pseudonymized_shows_no_names(source, monkeypatch):
+    monkeypatch.setenv("MENTORNET_SALT", "a-salt-long-enough-for-the-check-0123456789")
+    out = run("audit", source, "--as-of", AS_OF, "--format", "table", "--pseudonymize").stdout
+    assert "Dr. " not in out and "Trainee" not in out
+
+
+def test_xlsx_stores_numbers_as_numbers_with_formats(source, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "r.xlsx"
+    assert run("audit", source, "--as-of", AS_OF, "-o", out, "-q").exit_code == 0
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Summary", "Coverage", "Mosaic", "By group", "Concordance", "Mentor load",
+                             "Over capacity", "Load distribution", "Load by identity", "Leadership conflicts",
+                             "Stale or ended", "No candidate"]
+    summary = {row[0].value: row[1] for row in wb["Summary"].iter_rows(min_row=2) if row[0].value}
+    share = summary["share of mentorships carried by the busiest 10% of mentors (1)"]
+    assert share.data_type == "n" and share.value == 0.1818 and share.number_format == "0.0%"
+    without = summary["mentees without any active mentor"]
+    assert without.data_type == "n" and without.value == 0
+    rate = wb["Coverage"]["D2"]
+    assert (rate.data_type, rate.value, rate.number_format) == ("n", 1.0, "0.0%")
+    load = wb["Mentor load"]
+    assert [c.value for c in load[2]] == ["Dr. One (m1)", 2, 1, -1, "over capacity"]
+    assert all(c.data_type == "n" for c in load[2][1:4])
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def test_compare_labels_and_signed_changes(source, tmp_path):
+    fewer = relationships()[:-1] + [{"source": "m1", "target": "t3", "type": "COLLEAGUE"}]
+    old = write_dataset(tmp_path / "old", people(), fewer)
+    out = run("audit", source, "--compare", old, "--as-of", AS_OF, "--format", "table", "-q").stdout
+    change = out[out.index("Change since"):].splitlines()
+    assert change[3:] == [
+        "mentees                                                     10      10      0",
+        "mentees without any active mentor                           0       0       0",
+        "gaps (needs without a mentor)                               10      9       \u22121",
+        "research need: mentees needing it                           10      10      0",
+        "research need: covered                                      10      10      0",
+        "research need: coverage rate                                100.0%  100.0%  0.0 pts",
+        "career need: mentees needing it                             10      10      0",
+        "career need: covered                                        0       1       +1",
+        "career need: coverage rate                                  0.0%    10.0%   +10.0 pts",
+        "mentees with 0 active mentors                               0       0       0",
+        "mentees with 1 active mentor                                10      9       \u22121",
+        "mentees with 2 active mentors                               0       1       +1",
+        "mentees with 3+ active mentors                              0       0       0",
+        "mentors (eligible or mentoring)                             6       6       0",
+        "active mentorships                                          10      11      +1",
+        "mentors over capacity                                       5       5       0",
+        "share of mentorships carried by the busiest 10% of mentors  20.0%   18.2%   \u22121.8 pts",
+        "leadership conflicts                                        0       1       +1",
+        "stale or ended mentorships                                  0       0       0",
+        "gaps with no candidate in reach                             10      9       \u22121",
+        "Headline figures only: group cells are not compared, since the difference of two snapshots could "
+        "single out one person."]
+    xlsx = tmp_path / "c.xlsx"
+    assert run("audit", old, "--compare", source, "--as-of", AS_OF, "-o", xlsx, "-q").exit_code == 0
+    from openpyxl import load_workbook
+
+    rows = {r[0].value: r for r in load_workbook(xlsx)["Change"].iter_rows(min_row=2) if r[0].value}
+    cell = rows["leadership conflicts"][3]
+    assert (cell.value, cell.data_type, cell.number_format) == (-1, "n", '+0;"\u2212"0;0')

@@ -126,8 +126,11 @@ def default_format() -> str:
     return "table" if sys.stdout.isatty() else "csv"
 
 
-def analysis_options(func):
-    """Options shared by every analysis command: date, policy, format and Neo4j credentials."""
+def analysis_options(func=None, *, formats: bool = True):
+    """Options shared by every analysis command: date, policy, warnings, format and Neo4j
+    credentials; ``formats=False`` for a command whose output has one form (``viz``)."""
+    if func is None:
+        return functools.partial(analysis_options, formats=formats)
 
     @click.option("--as-of", "as_of", callback=parse_date, metavar="YYYY-MM-DD",
                   help="Date the analysis is made for (default: today).")
@@ -135,8 +138,6 @@ def analysis_options(func):
                   help="TOML policy file (see README: Policy).")
     @click.option("--quiet", "-q", is_flag=True, expose_value=False, callback=_set_quiet,
                   help="Do not print warnings (run `mentornet validate` to read them).")
-    @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-                  help="Output format (default: table on a terminal, else csv).")
     @click.option("--user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True,
                   help="Neo4j user (env NEO4J_USERNAME).")
     @click.option("--database", envvar="NEO4J_DATABASE", default=None,
@@ -148,13 +149,17 @@ def analysis_options(func):
                   default=None, metavar="SECONDS",
                   help="Neo4j: stop any statement that runs longer (default: no limit).")
     @functools.wraps(func)
-    def wrapper(*args, policy_file, fmt, user, database, connect_timeout, query_timeout, **kwargs):
+    def wrapper(*args, policy_file, user, database, connect_timeout, query_timeout, fmt=None, **kwargs):
         kwargs["policy"] = read_policy(policy_file)
-        kwargs["fmt"] = fmt or default_format()
+        if formats:
+            kwargs["fmt"] = fmt or default_format()
         kwargs["credentials"] = {"user": user, "database": database, "connect_timeout": connect_timeout,
                                  "query_timeout": query_timeout}
         return func(*args, **kwargs)
 
+    if formats:
+        wrapper = click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                               help="Output format (default: table on a terminal, else csv).")(wrapper)
     return wrapper
 
 

@@ -193,3 +193,39 @@ def test_compare_labels_and_signed_changes(source, tmp_path):
     rows = {r[0].value: r for r in load_workbook(xlsx)["Change"].iter_rows(min_row=2) if r[0].value}
     cell = rows["leadership conflicts"][3]
     assert (cell.value, cell.data_type, cell.number_format) == (-1, "n", '+0;"\u2212"0;0')
+
+
+# --------------------------------------------------------------------------- viz
+
+RADIOLOGY = str(__import__("pathlib").Path(__file__).parent.parent / "examples" / "radiology")
+
+
+def test_viz_mentee_counts_only_the_mentees_gaps_and_draws_their_mentors_in_full(tmp_path):
+    from mentornet.viz import page_data, view_inputs
+    import datetime as dt
+
+    from mentornet import read_dataset, read_policy
+    from mentornet.backends.networkx import NetworkXBackend
+
+    # res-garcia has 1 gap; her view also draws res-chowdhury (a mentee with a gap of her own)
+    # on a referral path: the header counted 2 gaps of 2 mentees, the sidebar listed 1.
+    out = tmp_path / "g.html"
+    result = run("viz", RADIOLOGY, "--as-of", AS_OF, "--mentee", "res-garcia", "-o", out, "-q")
+    assert result.exit_code == 0, result.output
+    assert ", 1 gaps, " in result.stderr
+    assert "1 mentees with 1 gaps" in out.read_text(encoding="utf-8")
+    backend = NetworkXBackend(read_dataset(RADIOLOGY))
+    policy, as_of = read_policy(None), dt.date.fromisoformat(AS_OF)
+    inputs = view_inputs(backend, policy=policy, as_of=as_of, mentee="res-garcia")
+    data = page_data(inputs, policy=policy, as_of=as_of, show_identity=False)
+    listed = [n["id"] for n in data["nodes"] if n["gaps"] and n["focus"]]  # what the sidebar lists
+    assert listed == ["res-garcia"] and data["counts"]["mentees_with_gaps"] == 1
+    mentors = set(inputs.relations.loc[inputs.relations["target"].eq("res-garcia")
+                                       & inputs.relations["kind"].eq("active"), "source"])
+    assert mentors and all(not n["context"] for n in data["nodes"] if n["id"] in mentors)
+
+
+def test_viz_help_offers_only_options_that_apply():
+    text = run("viz", "--help").output
+    assert "--format" not in text and "--quiet" in text and "--as-of" in text
+    assert run("viz", RADIOLOGY, "--format", "csv", "-o", "x.html").exit_code == 2

@@ -113,7 +113,13 @@ def test_mentee_view_draws_the_mentee_mentors_and_all_ranked_paths(browser_page,
                                      if {r["source"], r["target"]} <= people} if a != b)
     page = open_view(browser_page, tmp_path, backend, mentee="m2")
     assert page.evaluate(COUNTS) == [len(people), connections + segments(refs, 3)]
-    assert page.evaluate("mentornet.data.nodes.filter(n => !n.context).map(n => n.id)") == ["m2"]
+    # the mentee and their own mentor f4 are drawn in full; only the people on paths are context
+    assert sorted(page.evaluate("mentornet.data.nodes.filter(n => !n.context).map(n => n.id)")) == ["f4", "m2"]
+    # the header's gap count is the sidebar's list: the mentee's own gaps
+    gaps = backend.gaps(policy=Policy(), as_of=AS_OF)
+    own = gaps[gaps["mentee_id"] == "m2"]
+    assert page.evaluate("document.querySelectorAll('#gap-list li').length") == (1 if len(own) else 0)
+    assert page.evaluate("document.querySelector('.counts').textContent").count(f"with {len(own)} gaps") == 1
 
 
 def test_department_view(browser_page, tmp_path, backend):

@@ -15,7 +15,7 @@ from . import privacy
 from .clitools import (EXIT_INPUT, MentornetGroup, analysis_options, open_source, pseudonymize_options, quiet,
                        report_warnings, say)
 from .errors import DataError, Problem
-from .output import emit, write_validation_json
+from .output import PrintableStream, emit, is_terminal, write_validation_json
 from .text import match_rows, match_table, referral_table
 
 @click.group(cls=MentornetGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,15 +51,20 @@ def validate(source, *, as_of, policy, fmt, credentials):
     except DataError as exc:
         if fmt != "json":
             raise
-        write_validation_json(source, exc.problems, sys.stdout)
+        write_validation_json(source, exc.problems, _stdout())
         raise click.exceptions.Exit(EXIT_INPUT) from None
     if fmt == "json":
-        write_validation_json(source, found, sys.stdout)
+        write_validation_json(source, found, _stdout())
         return
     if not quiet():
         for p in found:
             say(f"warning: {p}")
     say(f"{source}: no errors ({len(found)} warning(s))")
+
+
+def _stdout():
+    """stdout, made printable when it is a terminal (JSON into a pipe stays exact)."""
+    return PrintableStream(sys.stdout) if is_terminal(sys.stdout) else sys.stdout
 
 
 @main.command()

@@ -59,14 +59,12 @@ def match_rows(chosen: pd.DataFrame, open_gaps: pd.DataFrame) -> pd.DataFrame:
 
     A filled gap is a ``proposed`` row (candidate, hops, path, then name, score and shared
     interests); a gap left open is an ``open`` row with its ``reason`` and the candidate
-    columns empty. The contract's columns (``mentee_id,area,candidate_id,hops,path``) come first.
+    columns empty (``null`` in JSON, as is a proposed row's ``reason``). The contract's columns (``mentee_id,area,candidate_id,hops,path``) come first.
     """
-    proposed = chosen.drop(columns=["ties"], errors="ignore").assign(status=PROPOSED, reason="")
+    proposed = chosen.drop(columns=["ties"], errors="ignore").assign(status=PROPOSED, reason=None)
     left = open_gaps[["mentee_id", "area", "reason"]].assign(status=OPEN)
     frame = pd.concat([proposed.astype(object), left.astype(object)], ignore_index=True)
-    frame = frame.astype(object).where(frame.notna(), None)
-    for column in ("candidate_id", "path", "candidate_name", "shares"):
-        frame[column] = frame[column].fillna("") if column in frame else ""
+    frame = frame.astype(object).where(frame.notna(), None)  # empty in CSV, null in JSON
     columns = ["mentee_id", "area", "candidate_id", "hops", "path", "status", "reason", "candidate_name", "score",
                "shares"]
     order = sorted(range(len(frame)), key=lambda i: (frame["mentee_id"].iat[i], frame["area"].iat[i]))

@@ -253,9 +253,10 @@ def test_match_json(source):
     assert [list(r) for r in records] == [MATCH_ROWS[0]] * 6
     assert [r["hops"] for r in records] == [2, 1, 1, 2, None, None]
     assert [r["status"] for r in records] == ["proposed"] * 4 + ["open"] * 2
-    assert records[-1] == {"mentee_id": "stu-z", "area": "research", "candidate_id": "", "hops": None, "path": "",
-                           "status": "open", "reason": "no candidate in reach", "candidate_name": "",
-                           "score": None, "shares": ""}
+    assert records[-1] == {"mentee_id": "stu-z", "area": "research", "candidate_id": None, "hops": None,
+                           "path": None, "status": "open", "reason": "no candidate in reach",
+                           "candidate_name": None, "score": None, "shares": None}
+    assert records[0]["reason"] is None and records[0]["shares"] == ""
 
 
 def test_match_table_names_people_and_says_why_gaps_stay_open(source):

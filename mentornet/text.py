@@ -59,7 +59,8 @@ def match_rows(chosen: pd.DataFrame, open_gaps: pd.DataFrame) -> pd.DataFrame:
 
     A filled gap is a ``proposed`` row (candidate, hops, path, then name, score and shared
     interests); a gap left open is an ``open`` row with its ``reason`` and the candidate
-    columns empty (``null`` in JSON, as is a proposed row's ``reason``). The contract's columns (``mentee_id,area,candidate_id,hops,path``) come first.
+    columns empty (``null`` in JSON, as is a proposed row's ``reason``). The contract's
+    columns (``mentee_id,area,candidate_id,hops,path``) come first.
     """
     proposed = chosen.drop(columns=["ties"], errors="ignore").assign(status=PROPOSED, reason=None)
     left = open_gaps[["mentee_id", "area", "reason"]].assign(status=OPEN)

@@ -12,10 +12,12 @@ import click
 
 from . import __version__
 from . import policy_needs, privacy
-from .clitools import MentornetGroup, analysis_options, open_source, pseudonymize_options, report_warnings, say
+from .clitools import (EXIT_INPUT, MentornetGroup, analysis_options, open_source, pseudonymize_options, quiet,
+                       report_warnings, say)
 from .errors import DataError, Problem
-from .output import emit
-from .text import referral_table
+from .output import PrintableStream, emit, is_terminal, write_validation_json
+from .text import match_rows, match_table, referral_table
+
 
 @click.group(cls=MentornetGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mentornet")
@@ -36,19 +38,39 @@ def main():
 def validate(source, *, as_of, policy, fmt, credentials):
     """Report every problem in a dataset; exit 0 when clean, 2 on errors.
 
+    Every warning is listed (other commands show each kind once, with a count). With
+    --format json the report is one JSON object on stdout: source, errors, warnings and
+    each problem's file, row, column, severity and message.
+
     \b
     Example:
       mentornet validate examples/radiology
     """
-    with open_source(source, credentials) as backend:
-        found = backend.warnings(policy=policy, as_of=as_of)
-    report_warnings(found)
+    try:
+        with open_source(source, credentials) as backend:
+            found = backend.warnings(policy=policy, as_of=as_of)
+    except DataError as exc:
+        if fmt != "json":
+            raise
+        write_validation_json(source, exc.problems, _stdout())
+        raise click.exceptions.Exit(EXIT_INPUT) from None
+    if fmt == "json":
+        write_validation_json(source, found, _stdout())
+        return
+    if not quiet():
+        for p in found:
+            say(f"warning: {p}")
     say(f"{source}: no errors ({len(found)} warning(s))")
 
 
 SHOW_IDENTITY = click.option("--show-identity", is_flag=True,
                              help="Include identity needs that come only from the policy's [concordance] table "
                                   "(left out by default: they tell the mentee's identity).")
+
+
+def _stdout():
+    """stdout, made printable when it is a terminal (JSON into a pipe stays exact)."""
+    return PrintableStream(sys.stdout) if is_terminal(sys.stdout) else sys.stdout
 
 
 @main.command()
@@ -114,7 +136,8 @@ def match(source, *, show_identity, as_of, policy, fmt, credentials, pz):
     """Propose one new mentor per gap for the whole committee, within mentor capacity.
 
     Fills as many gaps as possible, then uses the fewest total hops (min-cost max-flow).
-    Gaps left open, with the reason, are listed after the table (on stderr for csv/json).
+    Every gap is one row: status `proposed` (the candidate, path, name, score, shared
+    interests) or `open` (the reason it stays open).
 
     \b
     Example:
@@ -123,23 +146,22 @@ def match(source, *, show_identity, as_of, policy, fmt, credentials, pz):
     with open_source(source, credentials) as backend:
         snap = backend.snapshot(policy=policy, as_of=as_of)
         report_warnings(backend.warnings(snap), pseudonymized=pz is not None)
-        rows, open_gaps = backend.match(snap)
+        chosen, open_gaps = backend.match(snap)
         if not show_identity:
-            (rows, open_gaps), _ = _without_policy_only(backend, [rows, open_gaps], policy)
-    if pz is not None:
-        rows = privacy.pseudonymize_frame(rows, pz, **privacy.MATCH)
-        open_gaps = privacy.pseudonymize_frame(open_gaps, pz, **privacy.OPEN_GAPS)
-    out = sys.stdout
-    emit(rows, fmt, out)
-    summary = f"{len(rows)} gap(s) filled, {len(open_gaps)} left open"
+            (chosen, open_gaps), _ = _without_policy_only(backend, [chosen, open_gaps], policy)
+        if pz is not None:  # a pseudonym is its own name
+            chosen = privacy.pseudonymize_frame(chosen, pz, **privacy.MATCH)
+            open_gaps = privacy.pseudonymize_frame(open_gaps, pz, **privacy.OPEN_GAPS)
+            names = {}
+        else:
+            names = backend.names({i for path in chosen["path"] for i in path.split(">")} | set(open_gaps["mentee_id"]))
+    rows = match_rows(chosen, open_gaps)
+    emit(rows, fmt, sys.stdout, table=match_table(chosen, lambda i: names.get(i, i)))
+    summary = f"{len(chosen)} gap(s) filled, {len(open_gaps)} left open"
     if fmt == "table":
-        out.write(f"\n{summary}\n")
-        if not open_gaps.empty:
-            emit(open_gaps, "table", out)
+        sys.stdout.write(f"\n{summary}\n")
     else:
         say(summary)
-        for row in open_gaps.itertuples(index=False):
-            say(f"open: {row.mentee_id} {row.area}: {row.reason}")
 
 
 def _without_policy_only(backend, frames, policy):

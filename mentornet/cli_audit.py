@@ -55,6 +55,7 @@ def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credenti
         snap = backend.snapshot(policy=policy, as_of=as_of)
         report_warnings(backend.warnings(snap), pseudonymized=pz is not None)
         figures = figures_of.audit(backend, snap, raw=old_source is not None)
+        names = {} if pz is not None else backend.names(report.people_in(figures))  # a pseudonym is its own name
     if old_source is not None:
         with open_source(old_source, credentials) as old:
             before = figures_of.audit(old, policy=policy, as_of=old_as_of or as_of, raw=True)
@@ -63,9 +64,9 @@ def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credenti
     if pz is not None:
         figures = privacy.pseudonymize_audit(figures, pz)
     if output is not None:
-        data = report.render(figures, target_format)
+        data = report.render(figures, target_format, names=names)
         write_atomically(output, data)
         say(f"wrote {output}")
         return
-    text = report.render(figures, fmt).decode("utf-8")
+    text = report.render(figures, fmt, names=names).decode("utf-8")
     sys.stdout.write(printable(text, keep="\n") if fmt == "table" or is_terminal(sys.stdout) else text)

@@ -25,15 +25,15 @@ from .viz import DEFAULT_MAX_NODES, render_network, write_html
               help="Highlight the top-k referral path of every gap.")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True,
               help="Refuse to draw more people than this (use --department or --mentee).")
-@analysis_options
+@analysis_options(formats=False)
 @pseudonymize_options
-def viz(source, *, output, mentee, department, show_identity, referrals, max_nodes, as_of, policy, fmt,
+def viz(source, *, output, mentee, department, show_identity, referrals, max_nodes, as_of, policy,
         credentials, pz):
     """Draw the mentor network as one interactive HTML file that works offline.
 
     Colour shows the role, size the mentoring load; mentees with gaps have a red ring and
     their uncovered areas in the label; referral paths are wide orange bands. Hover for
-    details. --format does not apply.
+    details.
 
     \b
     Examples:

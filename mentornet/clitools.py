@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -61,17 +62,52 @@ def report_problems(problems: list[Problem], limit: int = 200) -> None:
         say(f"mentornet: {len(errors)} error(s) in the input; nothing was written")
 
 
+WARNING_EXAMPLES = 3  # warnings of one kind shown before "... and N more like these"
+
+
 def report_warnings(problems, *, pseudonymized: bool = False) -> None:
-    """Warnings on stderr; under ``--pseudonymize`` only their number, since they name people."""
-    if pseudonymized:
-        if problems:
-            say(f"{len(problems)} warning(s) not shown because they name people (--pseudonymize); "
-                "run `mentornet validate` to read them")
+    """Warnings on stderr, each kind once with a count and a few examples (``validate`` lists
+    them all); nothing under ``--quiet``; under ``--pseudonymize`` only their number, since
+    they name people."""
+    problems = list(problems)
+    if not problems or quiet():
         return
-    for p in list(problems)[:200]:
-        say(f"warning: {p}")
-    if len(problems) > 200:
-        say(f"... and {len(problems) - 200} more warnings")
+    if pseudonymized:
+        say(f"{len(problems)} warning(s) not shown because they name people (--pseudonymize); "
+            "run `mentornet validate` to read them")
+        return
+    for kind in warning_kinds(problems):
+        for p in kind[:WARNING_EXAMPLES]:
+            say(f"warning: {p}")
+        if len(kind) > WARNING_EXAMPLES:
+            say(f"  ... and {len(kind) - WARNING_EXAMPLES} more like these")
+    if any(len(kind) > WARNING_EXAMPLES for kind in warning_kinds(problems)):
+        say(f"{len(problems)} warnings in all: `mentornet validate` lists every one; --quiet hides them")
+
+
+def warning_kinds(problems: list[Problem]) -> list[list[Problem]]:
+    """Warnings grouped by kind, in the order each kind first appears.
+
+    The kind of a warning is its file and its message with the quoted values and the numbers
+    taken out: "mentor 'a' has 5 active mentees" and "mentor 'b' has 6 ..." are one kind.
+    """
+    kinds: dict[tuple[str, str], list[Problem]] = {}
+    for p in problems:
+        kinds.setdefault((p.file, KIND_VALUES.sub("_", p.message)), []).append(p)
+    return list(kinds.values())
+
+
+KIND_VALUES = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\d+(?:\.\d+)?")
+
+
+def quiet() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().meta.get("mentornet.quiet"))
+
+
+def _set_quiet(ctx, param, value):
+    if value:
+        ctx.find_root().meta["mentornet.quiet"] = True
 
 
 def parse_date(ctx, param, value):
@@ -90,15 +126,18 @@ def default_format() -> str:
     return "table" if sys.stdout.isatty() else "csv"
 
 
-def analysis_options(func):
-    """Options shared by every analysis command: date, policy, format and Neo4j credentials."""
+def analysis_options(func=None, *, formats: bool = True):
+    """Options shared by every analysis command: date, policy, warnings, format and Neo4j
+    credentials; ``formats=False`` for a command whose output has one form (``viz``)."""
+    if func is None:
+        return functools.partial(analysis_options, formats=formats)
 
     @click.option("--as-of", "as_of", callback=parse_date, metavar="YYYY-MM-DD",
                   help="Date the analysis is made for (default: today).")
     @click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
                   help="TOML policy file (see README: Policy).")
-    @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-                  help="Output format (default: table on a terminal, else csv).")
+    @click.option("--quiet", "-q", is_flag=True, expose_value=False, callback=_set_quiet,
+                  help="Do not print warnings (run `mentornet validate` to read them).")
     @click.option("--user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True,
                   help="Neo4j user (env NEO4J_USERNAME).")
     @click.option("--database", envvar="NEO4J_DATABASE", default=None,
@@ -110,13 +149,17 @@ def analysis_options(func):
                   default=None, metavar="SECONDS",
                   help="Neo4j: stop any statement that runs longer (default: no limit).")
     @functools.wraps(func)
-    def wrapper(*args, policy_file, fmt, user, database, connect_timeout, query_timeout, **kwargs):
+    def wrapper(*args, policy_file, user, database, connect_timeout, query_timeout, fmt=None, **kwargs):
         kwargs["policy"] = read_policy(policy_file)
-        kwargs["fmt"] = fmt or default_format()
+        if formats:
+            kwargs["fmt"] = fmt or default_format()
         kwargs["credentials"] = {"user": user, "database": database, "connect_timeout": connect_timeout,
                                  "query_timeout": query_timeout}
         return func(*args, **kwargs)
 
+    if formats:
+        wrapper = click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                               help="Output format (default: table on a terminal, else csv).")(wrapper)
     return wrapper
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from ortools.graph.python import min_cost_flow
 
 MATCH_COLUMNS = ["mentee_id", "area", "candidate_id", "hops", "path"]
+MATCH_DETAILS = ["candidate_name", "score", "shares", "ties"]  # after the contract's columns, as in refer
 NO_CANDIDATE = "no candidate in reach"
 AT_CAPACITY = "candidates all at capacity"
 TAKEN = "candidates already proposed for this mentee's other gaps"

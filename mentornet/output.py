@@ -152,3 +152,14 @@ def emit(frame: pd.DataFrame, fmt: str, stream: IO[str],
         write_json(frame, stream)
     else:
         (table or write_table)(frame, PrintableStream(stream))
+
+
+def write_validation_json(source: str, problems, stream: IO[str]) -> None:
+    """``validate --format json``: one object with the counts and every problem found."""
+    problems = list(problems)
+    errors = sum(p.severity == "error" for p in problems)
+    report = {"source": source, "valid": errors == 0, "errors": errors, "warnings": len(problems) - errors,
+              "problems": [{"severity": p.severity, "file": p.file, "row": p.row, "column": p.column,
+                            "message": p.message} for p in problems]}
+    json.dump(report, stream, indent=2, ensure_ascii=False)
+    stream.write("\n")

@@ -113,7 +113,8 @@ def pseudonymize_frame(frame: pd.DataFrame, pz: Pseudonymizer, *, ids: Iterable[
 GAPS = {"ids": ["mentee_id"], "names": {"name": "mentee_id"}, "sort_by": ["mentee_id", "area"]}
 REFER = {"ids": ["mentee_id", "candidate_id"], "paths": ["path"], "names": {"candidate_name": "candidate_id"},
          "sort_by": ["mentee_id", "area", "rank"]}
-MATCH = {"ids": ["mentee_id", "candidate_id"], "paths": ["path"], "sort_by": ["mentee_id", "area"]}
+MATCH = {"ids": ["mentee_id", "candidate_id"], "paths": ["path"], "names": {"candidate_name": "candidate_id"},
+         "sort_by": ["mentee_id", "area"]}
 OPEN_GAPS = {"ids": ["mentee_id"], "sort_by": ["mentee_id", "area"]}
 
 

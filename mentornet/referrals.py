@@ -282,7 +282,7 @@ def _rank_batch(net, batch, gap_m, gap_area, *, policy, limit, with_paths):
         "candidate_id": net.ids[cands], "hops": hits["hops"].to_numpy(), "score": hits["score"].to_numpy(),
     })
     frame["candidate_name"] = ""
-    frame["shares"] = _shares(net, mentees, cands, areas) if with_paths else ""
+    frame["shares"] = _shares(net, mentees, cands, areas)  # match shows them too
     if with_paths:
         paths, ties = _paths(net, layers, gap_row[g], mentees, cands, hits["hops"].to_numpy())
         frame["path"], frame["ties"] = paths, ties

@@ -43,30 +43,69 @@ class Section:
     index: int = 1  # how many leading columns name a row (for the long CSV)
 
 
-def percent(value: float | None) -> str:
-    return "" if value is None else f"{100 * value:.1f}%"
+@dataclass(frozen=True)
+class Number:
+    """A figure that reads as ``text`` in a table and is stored as ``value`` with
+    ``number_format`` in a spreadsheet (a rate is 0.621 shown as 62.1%, never the text "62.1%")."""
+
+    value: float | int
+    text: str
+    number_format: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def percent(value: float | None) -> Number | str:
+    return "" if value is None else Number(value, f"{100 * value:.1f}%", "0.0%")
+
+
+def signed(change: float | int | None) -> Number | str:
+    """A change in a count, with its sign: +1, −1 (a minus sign, not a hyphen) or 0."""
+    if change is None:
+        return ""
+    text = "0" if change == 0 else f"+{change:g}" if change > 0 else f"\u2212{-change:g}"
+    return Number(change, text, '+0;"\u2212"0;0')
+
+
+def points(change: float | None) -> Number | str:
+    """A change of rate in percentage points, signed: +3.1 pts, −3.1 pts, 0.0 pts."""
+    if change is None:
+        return ""
+    pts = round(100 * change, 1)
+    text = "0.0 pts" if pts == 0 else f"+{pts:.1f} pts" if pts > 0 else f"\u2212{-pts:.1f} pts"
+    return Number(pts, text, '+0.0" pts";"\u2212"0.0" pts";0.0" pts"')
+
+
+def person(names: dict[str, str] | None, pid: str) -> str:
+    """``Dr. Kim (fac-kim)``: a person by name with the id beside it (DESIGN.md section 4)."""
+    name = (names or {}).get(pid)
+    return f"{name} ({pid})" if name and name != pid else pid
 
 
 def _frame(rows: list[list], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
-def sections(figures: dict, *, full: bool = False) -> list[Section]:
+def sections(figures: dict, *, full: bool = False, names: dict[str, str] | None = None) -> list[Section]:
     """The report as titled tables, in reading order.
 
     Lists of people (mentor load, over capacity, conflicts, stale pairs) are cut to a
     readable length unless ``full`` (the spreadsheet and CSV exports); JSON always has all.
+    ``names`` maps ids to names for the tables people read: each person is then shown as
+    ``name (id)``.
     """
     limit = None if full else LIST_ROWS
+    who = lambda pid: person(names, pid)  # noqa: E731
     out = [_summary(figures), _coverage_section(figures), _mosaic_section(figures), _groups_section(figures),
-           _concordance_section(figures), _load_section(figures, None if full else BUSIEST_ROWS),
-           _over_capacity_section(figures, limit), _distribution_section(figures),
+           _concordance_section(figures), _load_section(figures, None if full else BUSIEST_ROWS, who),
+           _over_capacity_section(figures, limit, who), _distribution_section(figures),
            _load_identity_section(figures)]
-    conflicts = [[c["mentor_id"], c["mentee_id"]] for c in figures["conflicts"]]
+    conflicts = [[who(c["mentor_id"]), who(c["mentee_id"])] for c in figures["conflicts"]]
     out.append(Section("conflicts", "Leadership conflicts", _frame(conflicts[:limit], ["mentor", "mentee"]),
                        "A leader (chair, program director, ...) actively mentors a trainee of their own department."
                        + _more(len(conflicts), limit)))
-    stale = [[s["mentor_id"], s["mentee_id"], s["last_met"] or "", "ended" if s["status"] == "ended" else "lapsed"]
+    stale = [[who(s["mentor_id"]), who(s["mentee_id"]), s["last_met"] or "", "ended" if s["status"] == "ended" else "lapsed"]
              for s in figures["stale"]]
     out.append(Section("stale", "Stale or ended mentorships", _frame(
         stale[:limit], ["mentor", "mentee", "last met", "status"]),
@@ -83,9 +122,9 @@ def sections(figures: dict, *, full: bool = False) -> list[Section]:
     return out
 
 
-def _count_and_share(part: int, whole: int) -> str:
+def _count_and_share(part: int, whole: int) -> Number | int:
     share = rate(part, whole)
-    return f"{part}" if share is None else f"{part} ({percent(share)})"
+    return part if share is None else Number(part, f"{part} ({percent(share)})", f'0" ({percent(share)})"')
 
 
 def _summary(f: dict) -> Section:
@@ -171,10 +210,10 @@ def _more(total: int, limit: int | None) -> str:
     return f" Showing {limit} of {total}; the JSON and XLSX reports list all."
 
 
-def _load_section(f: dict, limit: int | None) -> Section:
+def _load_section(f: dict, limit: int | None, who: Callable[[str], str]) -> Section:
     over = set(f["over_capacity"])
     ordered = sorted((m for m in f["mentors"] if m["load"] > 0), key=lambda m: (-m["load"], m["id"]))
-    rows = [[m["id"], m["load"], m["capacity"], m["capacity"] - m["load"], "over capacity" if m["id"] in over else ""]
+    rows = [[who(m["id"]), m["load"], m["capacity"], m["capacity"] - m["load"], "over capacity" if m["id"] in over else ""]
             for m in ordered[:limit]]
     idle = len(f["mentors"]) - len(ordered)
     shown = "" if limit is None or len(ordered) <= limit else f"The busiest {limit} of {len(ordered)} mentors. "
@@ -182,9 +221,9 @@ def _load_section(f: dict, limit: int | None) -> Section:
                    f"{shown}{idle} more mentor-eligible people have no active mentee.")
 
 
-def _over_capacity_section(f: dict, limit: int | None) -> Section:
+def _over_capacity_section(f: dict, limit: int | None, who: Callable[[str], str]) -> Section:
     mentors = {m["id"]: m for m in f["mentors"]}
-    rows = [[i, mentors[i]["load"], mentors[i]["capacity"]] for i in f["over_capacity"]]
+    rows = [[who(i), mentors[i]["load"], mentors[i]["capacity"]] for i in f["over_capacity"]]
     return Section("over_capacity", "Mentors over capacity", _frame(rows[:limit], ["mentor", "load", "capacity"]),
                    "More active mentees than their capacity (or the policy default)." + _more(len(rows), limit))
 
@@ -208,12 +247,38 @@ def _load_identity_section(f: dict) -> Section:
                    "mentors' identities (SECURITY.md).", index=2)
 
 
-def _points(change: float | None) -> str:
-    """A change of rate in words ("up 3.1 pts"): no leading sign a spreadsheet would evaluate."""
-    if change is None:
-        return ""
-    points = round(100 * change, 1)
-    return "no change" if points == 0 else f"{'up' if points > 0 else 'down'} {abs(points):.1f} pts"
+COMPARE_LABELS = {
+    "mentees": "mentees",
+    "mentees_without_mentor": "mentees without any active mentor",
+    "gaps": "gaps (needs without a mentor)",
+    "mentors": "mentors (eligible or mentoring)",
+    "mentorships": "active mentorships",
+    "over_capacity": "mentors over capacity",
+    "busiest_share": "share of mentorships carried by the busiest 10% of mentors",
+    "conflicts": "leadership conflicts",
+    "stale": "stale or ended mentorships",
+    "gaps_without_candidate": "gaps with no candidate in reach",
+}
+COVERAGE_LABELS = {"needing": "mentees needing it", "covered": "covered", "rate": "coverage rate"}
+
+
+def compare_label(key: str) -> str:
+    """The words for a headline figure's key (``coverage.research.rate`` -> ``research need:
+    coverage rate``); a key not known here is shown as it is."""
+    if key in COMPARE_LABELS:
+        return COMPARE_LABELS[key]
+    parts = key.split(".")
+    if parts[0] == "coverage" and len(parts) == 3 and parts[2] in COVERAGE_LABELS:
+        return f"{_need_words(parts[1])}: {COVERAGE_LABELS[parts[2]]}"
+    if parts[0] == "mosaic" and len(parts) == 2:
+        return f"mentees with {parts[1]} active mentor{'' if parts[1] == '1' else 's'}"
+    return key
+
+
+def _need_words(area: str) -> str:
+    if area.startswith("identity:"):
+        return f"shared {area.split(':', 1)[1].replace('_', ' ')} need"
+    return f"{area} need"
 
 
 def _compare_section(f: dict) -> Section:
@@ -221,9 +286,9 @@ def _compare_section(f: dict) -> Section:
     rows = []
     for name, r in c["figures"].items():
         if name.endswith(".rate") or name == "busiest_share":
-            rows.append([name, percent(r["old"]), percent(r["new"]), _points(r["change"])])
+            rows.append([compare_label(name), percent(r["old"]), percent(r["new"]), points(r["change"])])
         else:
-            rows.append([name, r["old"], r["new"], r["change"]])
+            rows.append([compare_label(name), r["old"], r["new"], signed(r["change"])])
     return Section("compare", f"Change since {c['as_of']}", _frame(rows, ["figure", "before", "now", "change"]),
                    "Headline figures only: group cells are not compared, since the difference of two "
                    "snapshots could single out one person.")
@@ -232,28 +297,40 @@ def _compare_section(f: dict) -> Section:
 # =========================================================================== rendering
 
 
-def render(figures: dict, fmt: str, *, title: str = "Mentor audit") -> bytes:
-    """The report in ``fmt``: ``json``, ``md``, ``html``, ``xlsx``, ``csv`` or ``table``."""
+def render(figures: dict, fmt: str, *, title: str = "Mentor audit", names: dict[str, str] | None = None) -> bytes:
+    """The report in ``fmt``: ``json``, ``md``, ``html``, ``xlsx``, ``csv`` or ``table``.
+
+    ``names`` (id -> name) puts each person's name beside the id in the formats people read
+    (``md``, ``html``, ``xlsx``, ``table``); JSON and CSV keep the ids alone.
+    """
     renderers: dict[str, Callable[[dict, str], bytes]] = {
         "json": lambda f, t: render_json(f).encode("utf-8"),
-        "md": lambda f, t: render_markdown(f, title=t).encode("utf-8"),
-        "html": lambda f, t: render_html(f, title=t).encode("utf-8"),
-        "xlsx": lambda f, t: render_xlsx(f),
+        "md": lambda f, t: render_markdown(f, title=t, names=names).encode("utf-8"),
+        "html": lambda f, t: render_html(f, title=t, names=names).encode("utf-8"),
+        "xlsx": lambda f, t: render_xlsx(f, names=names),
         "csv": lambda f, t: render_csv(f).encode("utf-8"),  # full lists
-        "table": lambda f, t: render_text(f, title=t).encode("utf-8"),
+        "table": lambda f, t: render_text(f, title=t, names=names).encode("utf-8"),
     }
     return renderers[fmt](figures, title)
+
+
+def people_in(figures: dict) -> set[str]:
+    """The ids of everyone the readable tables list (to look their names up)."""
+    ids = {m["id"] for m in figures.get("mentors", [])} | set(figures.get("over_capacity", []))
+    for key in ("conflicts", "stale"):
+        ids |= {i for r in figures.get(key, []) for i in (r["mentor_id"], r["mentee_id"])}
+    return ids
 
 
 def render_json(figures: dict) -> str:
     return json.dumps(figures, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_text(figures: dict, *, title: str = "Mentor audit") -> str:
+def render_text(figures: dict, *, title: str = "Mentor audit", names: dict[str, str] | None = None) -> str:
     """A readable terminal summary: every section as an aligned table."""
     out = io.StringIO()
     out.write(f"{title} as of {figures['as_of']}\n")
-    for s in sections(figures):
+    for s in sections(figures, names=names):
         out.write(f"\n{s.title}\n")
         write_table(s.frame, out)
         if s.note:
@@ -272,7 +349,7 @@ def render_csv(figures: dict) -> str:
         for record in s.frame.itertuples(index=False, name=None):
             item = " / ".join(str(v) for v in record[: s.index])
             for column, value in zip(s.frame.columns[s.index:], record[s.index:]):
-                rows.append([s.title, item, column, value])
+                rows.append([s.title, item, column, value.value if isinstance(value, Number) else value])
     out = io.StringIO()
     write_csv(pd.DataFrame(rows, columns=["section", "item", "column", "value"], dtype=object), out)
     return out.getvalue()
@@ -290,9 +367,9 @@ def md_escape(value) -> str:
     return MD_SPECIAL.sub(r"\\\1", text)
 
 
-def render_markdown(figures: dict, *, title: str = "Mentor audit") -> str:
+def render_markdown(figures: dict, *, title: str = "Mentor audit", names: dict[str, str] | None = None) -> str:
     lines = [f"# {md_escape(title)}", "", f"As of {figures['as_of']}.", ""]
-    for s in sections(figures):
+    for s in sections(figures, names=names):
         lines += [f"## {md_escape(s.title)}", ""]
         if s.frame.empty:
             lines += ["(none)", ""]
@@ -310,11 +387,12 @@ def render_markdown(figures: dict, *, title: str = "Mentor audit") -> str:
 # --------------------------------------------------------------------------- HTML
 
 
-def render_html(figures: dict, *, title: str = "Mentor audit") -> str:
+def render_html(figures: dict, *, title: str = "Mentor audit", names: dict[str, str] | None = None) -> str:
     """One self-contained printable page: tables plus matplotlib charts as inline SVG images."""
     from .templates import template
 
-    return template("audit.html.j2").render(title=title, figures=figures, sections=sections(figures), charts=charts(figures))
+    return template("audit.html.j2").render(title=title, figures=figures, sections=sections(figures, names=names),
+                                             charts=charts(figures))
 
 
 @dataclass(frozen=True)
@@ -457,6 +535,8 @@ SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 def xlsx_cell(value):
     """A cell value a spreadsheet shows as typed: formulas neutralised, control characters dropped."""
+    if isinstance(value, Number):
+        return value.value
     if hasattr(value, "item"):
         value = value.item()
     if value is None:
@@ -466,20 +546,37 @@ def xlsx_cell(value):
     return neutralise(ILLEGAL_XML.sub("", str(value)))
 
 
-def render_xlsx(figures: dict) -> bytes:
-    """One sheet per section; every text cell is stored as text, never as a formula."""
+SHEET_NAMES = {"summary": "Summary", "coverage": "Coverage", "mosaic": "Mosaic", "groups": "By group",
+               "concordance": "Concordance", "mentors": "Mentor load", "over_capacity": "Over capacity",
+               "load_distribution": "Load distribution", "load_by_identity": "Load by identity",
+               "conflicts": "Leadership conflicts", "stale": "Stale or ended", "no_candidate": "No candidate",
+               "compare": "Change"}
+
+
+def sheet_name(section: Section) -> str:
+    """A short sheet name (at most 31 characters, none of ``[]:*?/\\``)."""
+    name = SHEET_NAMES.get(section.key) or section.title
+    return " ".join(SHEET_FORBIDDEN.sub(" ", name).split())[:31]
+
+
+def render_xlsx(figures: dict, *, names: dict[str, str] | None = None) -> bytes:
+    """One sheet per section; numbers are stored as numbers (rates with a percent format),
+    every text cell as text, never as a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     wb = Workbook()
     wb.remove(wb.active)
-    for s in sections(figures, full=True):
-        ws = wb.create_sheet(SHEET_FORBIDDEN.sub(" ", s.title)[:31])
+    for s in sections(figures, full=True, names=names):
+        ws = wb.create_sheet(sheet_name(s))
         ws.append([xlsx_cell(c) for c in s.frame.columns])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for record in s.frame.itertuples(index=False, name=None):
             ws.append([xlsx_cell(v) for v in record])
+            for cell, value in zip(ws[ws.max_row], record):
+                if isinstance(value, Number):
+                    cell.number_format = value.number_format
         for row in ws.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str):
@@ -489,11 +586,18 @@ def render_xlsx(figures: dict) -> bytes:
             ws.append([xlsx_cell(s.note)])
             ws.cell(ws.max_row, 1).data_type = "s"
         for column in ws.columns:
-            width = max(len(str(c.value or "")) for c in column)
+            width = max(len(_shown(c)) for c in column)
             ws.column_dimensions[column[0].column_letter].width = min(60, max(8, width + 2))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _shown(cell) -> str:
+    """About what a spreadsheet shows in the cell (for the column width)."""
+    if isinstance(cell.value, float) and "%" in cell.number_format:
+        return f"{100 * cell.value:.1f}%"
+    return str(cell.value if cell.value is not None else "")
 
 
 # --------------------------------------------------------------------------- files

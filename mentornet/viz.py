@@ -396,6 +396,10 @@ def page_data(inputs: ViewInputs, *, policy: Policy, as_of: dt.date, show_identi
                           groups=people["department"].str.strip().str.lower().to_numpy())
 
     gaps = inputs.gaps.groupby("mentee_id", sort=False)["area"].agg(list).to_dict()
+    focus_gaps = inputs.gaps[inputs.gaps["mentee_id"].isin(inputs.focus_ids)]  # the sidebar's list
+    # The focus people's own mentors (any state) are part of the view, not faded context.
+    mentoring = rel[rel["kind"].isin(("active", "stale", "ended")) & rel["target"].isin(inputs.focus_ids)]
+    own = inputs.focus_ids | set(mentoring["source"])
     refs = inputs.referrals
     paths = []
     for row in refs.itertuples(index=False):
@@ -417,7 +421,7 @@ def page_data(inputs: ViewInputs, *, policy: Policy, as_of: dt.date, show_identi
             "accepting": bool(row["accepting"]), "load": int(row["load"]),
             "capacity": int(row["capacity"]), "eligible": row["role"] in MENTOR_ROLES,
             "gaps": gaps.get(row["id"], []), "suggested": suggested.get(i, []),
-            "context": row["id"] not in inputs.focus_ids,
+            "focus": row["id"] in inputs.focus_ids, "context": row["id"] not in own,
             "x": round(float(xy[i, 0]), 1), "y": round(float(xy[i, 1]), 1),
         }
         if show_identity:
@@ -432,7 +436,7 @@ def page_data(inputs: ViewInputs, *, policy: Policy, as_of: dt.date, show_identi
         "roles": ROLE_COLOURS, "edge_kinds": list(EDGE_KINDS), "edge_styles": EDGE_STYLES,
         "gap_colour": GAP_COLOUR, "referral_colour": REFERRAL_COLOUR,
         "counts": {"people": len(nodes), "connections": len(edges),
-                   "mentees_with_gaps": len(gaps), "gaps": int(len(inputs.gaps)),
+                   "mentees_with_gaps": int(focus_gaps["mentee_id"].nunique()), "gaps": int(len(focus_gaps)),
                    "referrals": len(paths), "drawn_paths": sum(p["drawn"] for p in paths)},
     }
 

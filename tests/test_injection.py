@@ -104,6 +104,9 @@ def test_json_keeps_every_value_exactly(source, command):
     ids = {r["mentee_id"] for r in rows} | {r.get("candidate_id") for r in rows} - {None}
     assert MENTEE in ids and ids <= set(IDS)
     for row in rows:
+        if row.get("status") == "open":  # match: a gap left open has no candidate
+            assert row["candidate_id"] is None and row["path"] is None and row["reason"]
+            continue
         if "path" in row:
             hops = row["path"].split(">")
             assert hops[0] == row["mentee_id"] and hops[-1] == row["candidate_id"]
@@ -207,8 +210,10 @@ def test_audit_xlsx_stores_formulas_as_text(audit_files):
         assert cell.data_type == "s", (sheet, cell.coordinate, cell.value)
         assert not cell.value.startswith(FORMULA_START), cell.value
         values.append(cell.value)
-    assert "'" + FORMULA_ID in values and "'-Peds" in values and CYPHER_ID in values
-    assert "<svg onload=alert(1)//" in values and "</script><script>alert(2)</script>" in values
+    # people are shown as "name (id)"; a cell that would start with a formula character is neutralised
+    assert f"{SCRIPT} ({FORMULA_ID})" in values and "'-Peds" in values
+    assert any(v.endswith(f"({CYPHER_ID})") for v in values)
+    assert any(v.endswith(f"({MENTEE})") for v in values) and "</script><script>alert(2)</script>" in values
     with zipfile.ZipFile(audit_files / "report.xlsx") as zf:
         assert not any("<f>" in zf.read(n).decode("utf-8", "replace") for n in zf.namelist())
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from helpers import AS_OF, dataset, random_dataset
 
 from mentornet.backends.networkx import NetworkXBackend
-from mentornet.matching import AT_CAPACITY, MATCH_COLUMNS, NO_CANDIDATE, solve_match
+from mentornet.matching import AT_CAPACITY, MATCH_COLUMNS, MATCH_DETAILS, NO_CANDIDATE, solve_match
 from mentornet.model import Policy
 from mentornet.referrals import match_pools
 
@@ -154,8 +154,8 @@ def test_match_fills_most_gaps_then_fewest_hops_on_a_dataset(tmp_path):
               person("c2", research_interests="ai"), person("x")]
     rels = [tie("m1", "c1"), tie("m2", "c1"), tie("m1", "x"), tie("x", "c2")]
     rows, open_gaps = run_match(tmp_path, people, rels)
-    assert list(rows.columns) == MATCH_COLUMNS
-    assert rows.values.tolist() == [["m1", "research", "c2", 2, "m1>x>c2"], ["m2", "research", "c1", 1, "m2>c1"]]
+    assert list(rows.columns) == MATCH_COLUMNS + MATCH_DETAILS
+    assert rows[MATCH_COLUMNS].values.tolist() == [["m1", "research", "c2", 2, "m1>x>c2"], ["m2", "research", "c1", 1, "m2>c1"]]
     assert open_gaps.values.tolist() == [["m1", "career", NO_CANDIDATE], ["m2", "career", NO_CANDIDATE]]
 
 
@@ -267,7 +267,7 @@ def test_backend_match_equals_brute_force_on_random_datasets(rng, n_people, n_re
     rows, open_gaps = NetworkXBackend(ds).match(policy=policy, as_of=AS_OF)
     gaps, pool, net = match_pools(ds, policy=policy, as_of=AS_OF)
     remaining = pd.Series(net.remaining, index=net.ids)
-    assert list(rows.columns) == MATCH_COLUMNS
+    assert list(rows.columns) == MATCH_COLUMNS + MATCH_DETAILS
     assert_feasible(rows, pool, remaining)
     assert score(rows) == brute_force(pool, remaining)
     # every gap is either filled or open, with the reason

@@ -117,7 +117,7 @@ def test_refer_table_says_whom_to_ask(source):
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "Ann Alvarez (res-a) needs a career mentor:\n"
-        "  1. Ask Dr. Tess Ray (your colleague) to introduce you to Dr. Kim (fac-kim, Dr. Tess Ray's co-author)"
+        "  1. Ask Dr. Tess Ray (fac-ray, your colleague) to introduce you to Dr. Kim (fac-kim, Dr. Tess Ray's co-author)"
         " [2 hops, score 0.0000]\n"
         "Ann Alvarez (res-a) needs a mentor who shares their gender:\n"
         "  1. Contact Dr. Tess Ray (fac-ray) directly (your colleague); shares: msk [1 hop, score 0.5000]\n"
@@ -125,7 +125,7 @@ def test_refer_table_says_whom_to_ask(source):
         "  1. Contact Dr. Lee (fac-lee) directly (your colleague); shares: msk [1 hop, score 1.0000]\n"
         "  2. Contact Dr. Tess Ray (fac-ray) directly (your colleague); shares: msk [1 hop, score 0.5000]\n"
         "Bea Brooks (res-b) needs a research mentor:\n"
-        "  1. Ask Dr. Kim (your mentor) to introduce you to Dr. Tess Ray (fac-ray, Dr. Kim's co-author);"
+        "  1. Ask Dr. Kim (fac-kim, your mentor) to introduce you to Dr. Tess Ray (fac-ray, Dr. Kim's co-author);"
         " shares: ai [2 hops, score 0.5000]\n"
     )
 
@@ -142,7 +142,7 @@ def test_refer_table_with_three_hops_chains_the_introductions(tmp_path):
     result = run("refer", src, "--as-of", AS_OF, "--format", "table", "--mentee", "m", "--area", "research")
     assert result.stdout == (
         "Mo (m) needs a research mentor:\n"
-        "  1. Ask Al (your colleague) to introduce you to Bo (b, Al's co-author), who can introduce you to"
+        "  1. Ask Al (a, your colleague) to introduce you to Bo (b, Al's co-author), who can introduce you to"
         " Cy (c, Bo's mentor); shares: ai [3 hops, score 1.0000]\n")
 
 
@@ -229,38 +229,54 @@ def test_refer_help_has_an_example():
 # (fac-ray never twice for one mentee); career fac-kim; res-b research fac-ray. 4 filled;
 # stu-z's two gaps are open with nobody in reach.
 MATCH_ROWS = [
-    ["mentee_id", "area", "candidate_id", "hops", "path"],
-    ["res-a", "career", "fac-kim", "2", "res-a>fac-ray>fac-kim"],
-    ["res-a", "identity:gender", "fac-ray", "1", "res-a>fac-ray"],
-    ["res-a", "research", "fac-lee", "1", "res-a>fac-lee"],
-    ["res-b", "research", "fac-ray", "2", "res-b>fac-kim>fac-ray"],
+    ["mentee_id", "area", "candidate_id", "hops", "path", "status", "reason", "candidate_name", "score", "shares"],
+    ["res-a", "career", "fac-kim", "2", "res-a>fac-ray>fac-kim", "proposed", "", "Dr. Kim", "0.0000", ""],
+    ["res-a", "identity:gender", "fac-ray", "1", "res-a>fac-ray", "proposed", "", "Dr. Tess Ray", "0.5000", "msk"],
+    ["res-a", "research", "fac-lee", "1", "res-a>fac-lee", "proposed", "", "Dr. Lee", "1.0000", "msk"],
+    ["res-b", "research", "fac-ray", "2", "res-b>fac-kim>fac-ray", "proposed", "", "Dr. Tess Ray", "0.5000", "ai"],
+    ["stu-z", "career", "", "", "", "open", "no candidate in reach", "", "", ""],
+    ["stu-z", "research", "", "", "", "open", "no candidate in reach", "", "", ""],
 ]
 
 
-def test_match_csv_with_the_summary_on_stderr(source):
+def test_match_csv_has_every_gap_as_a_row_with_its_status(source):
     result = run("match", source, "--as-of", AS_OF, "--format", "csv")
     assert result.exit_code == 0, result.output
     assert csv_rows(result.stdout) == MATCH_ROWS
-    assert result.stderr == ("4 gap(s) filled, 2 left open\n"
-                             "open: stu-z career: no candidate in reach\n"
-                             "open: stu-z research: no candidate in reach\n")
+    assert result.stderr == "4 gap(s) filled, 2 left open\n"
 
 
 def test_match_json(source):
     result = run("match", source, "--as-of", AS_OF, "--format", "json")
     assert result.exit_code == 0, result.output
     records = json.loads(result.stdout)
-    assert [list(r) for r in records] == [MATCH_ROWS[0]] * 4
-    assert [r["hops"] for r in records] == [2, 1, 1, 2]
+    assert [list(r) for r in records] == [MATCH_ROWS[0]] * 6
+    assert [r["hops"] for r in records] == [2, 1, 1, 2, None, None]
+    assert [r["status"] for r in records] == ["proposed"] * 4 + ["open"] * 2
+    assert records[-1] == {"mentee_id": "stu-z", "area": "research", "candidate_id": None, "hops": None,
+                           "path": None, "status": "open", "reason": "no candidate in reach",
+                           "candidate_name": None, "score": None, "shares": None}
+    assert records[0]["reason"] is None and records[0]["shares"] == ""
 
 
-def test_match_table_lists_open_gaps_with_the_reason(source):
+def test_match_table_names_people_and_says_why_gaps_stay_open(source):
     result = run("match", source, "--as-of", AS_OF, "--format", "table")
     assert result.exit_code == 0, result.output
-    out = result.stdout
-    assert "res-b      research         fac-ray       2     res-b>fac-kim>fac-ray" in out
-    assert "\n4 gap(s) filled, 2 left open\n" in out
-    assert "stu-z      career    no candidate in reach" in out
+    assert result.stdout == (
+        "Ann Alvarez (res-a):\n"
+        "  needs a career mentor: Ask Dr. Tess Ray (fac-ray, your colleague) to introduce you to "
+        "Dr. Kim (fac-kim, Dr. Tess Ray's co-author) [2 hops, score 0.0000]\n"
+        "  needs a mentor who shares their gender: Contact Dr. Tess Ray (fac-ray) directly (your colleague); "
+        "shares: msk [1 hop, score 0.5000]\n"
+        "  needs a research mentor: Contact Dr. Lee (fac-lee) directly (your colleague); shares: msk "
+        "[1 hop, score 1.0000]\n"
+        "Bea Brooks (res-b):\n"
+        "  needs a research mentor: Ask Dr. Kim (fac-kim, your mentor) to introduce you to Dr. Tess Ray "
+        "(fac-ray, Dr. Kim's co-author); shares: ai [2 hops, score 0.5000]\n"
+        "Zoe (stu-z):\n"
+        "  needs a career mentor: left open, no candidate in reach\n"
+        "  needs a research mentor: left open, no candidate in reach\n"
+        "\n4 gap(s) filled, 2 left open\n")
 
 
 def test_match_missing_dataset_exits_2(tmp_path):

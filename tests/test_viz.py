@@ -113,7 +113,12 @@ def test_mentee_view_is_the_mentee_their_mentors_and_their_paths(backend):
     on_paths = {p for path in refs["path"] for p in path.split(">")}
     data = page_json(build_network_html(backend, policy=Policy(), as_of=AS_OF, mentee="m2"))
     assert {n["id"] for n in data["nodes"]} == {"m2", "f4"} | on_paths
-    assert [n["id"] for n in data["nodes"] if not n["context"]] == ["m2"]
+    assert [n["id"] for n in data["nodes"] if n["focus"]] == ["m2"]
+    # their own mentor f4 is not drawn faded; the people on referral paths are context
+    assert sorted(n["id"] for n in data["nodes"] if not n["context"]) == ["f4", "m2"]
+    gaps = backend.gaps(policy=Policy(), as_of=AS_OF)
+    own = gaps[gaps["mentee_id"] == "m2"]
+    assert data["counts"]["gaps"] == len(own) and data["counts"]["mentees_with_gaps"] == (1 if len(own) else 0)
     assert all(r["drawn"] for r in data["referrals"])  # every rank drawn for one mentee
 
 

@@ -113,7 +113,13 @@ def test_mentee_view_draws_the_mentee_mentors_and_all_ranked_paths(browser_page,
                                      if {r["source"], r["target"]} <= people} if a != b)
     page = open_view(browser_page, tmp_path, backend, mentee="m2")
     assert page.evaluate(COUNTS) == [len(people), connections + segments(refs, 3)]
-    assert page.evaluate("mentornet.data.nodes.filter(n => !n.context).map(n => n.id)") == ["m2"]
+    # the mentee and their own mentor f4 are drawn in full; only the people on paths are context
+    assert sorted(page.evaluate("mentornet.data.nodes.filter(n => !n.context).map(n => n.id)")) == ["f4", "m2"]
+    # the header's gap count is the sidebar's list: the mentee's own gaps
+    gaps = backend.gaps(policy=Policy(), as_of=AS_OF)
+    own = gaps[gaps["mentee_id"] == "m2"]
+    assert page.evaluate("document.querySelectorAll('#gap-list li').length") == (1 if len(own) else 0)
+    assert page.evaluate("document.querySelector('.counts').textContent").count(f"with {len(own)} gaps") == 1
 
 
 def test_department_view(browser_page, tmp_path, backend):
@@ -159,3 +165,24 @@ def test_five_thousand_people_open_responsive(browser_page, tmp_path, capsys):
     with capsys.disabled():
         print(f"\nviz 5,000 people: HTML built in {built:.1f} s ({len(html) / 1e6:.1f} MB), "
               f"ready in Chromium after {opened:.1f} s, zoom redraw {redraw_ms:.0f} ms")
+
+
+OVERLAPS = """(() => {
+  const b = mentornet.labelBoxes(), out = [];
+  for (let i = 0; i < b.length; i++) for (let j = i + 1; j < b.length; j++) {
+    const ox = Math.min(b[i].x + b[i].right, b[j].x + b[j].right) - Math.max(b[i].x + b[i].left, b[j].x + b[j].left);
+    const oy = Math.min(b[i].y + b[i].bottom, b[j].y + b[j].bottom) - Math.max(b[i].y + b[i].top, b[j].y + b[j].top);
+    if (ox > 0 && oy > 0) out.push([mentornet.data.nodes[i].id, mentornet.data.nodes[j].id]);
+  }
+  return out;
+})()"""
+
+
+def test_labels_do_not_overlap_in_the_full_radiology_example(browser_page, tmp_path):
+    ds = read_dataset(ROOT / "examples" / "radiology")
+    page = open_view(browser_page, tmp_path, ds)
+    boxes = page.evaluate("mentornet.labelBoxes().length")
+    assert boxes == 59
+    # a label box is the dot plus the text below it, as wide as the text as measured on the page
+    assert page.evaluate("mentornet.labelBoxes().every(b => b.right - b.left > 40)")
+    assert page.evaluate(OVERLAPS) == []

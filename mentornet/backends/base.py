@@ -167,6 +167,8 @@ class Backend(abc.ABC):
         remaining = self.remaining(snap)
         chosen = matching.solve_match(pools, remaining)
         open_ = matching.open_gaps(gaps, pools, chosen, remaining)
-        chosen = chosen[["mentee_id", "area", "candidate_id", "hops"]].reset_index(drop=True)
-        chosen["path"] = self.referral_paths(snap, chosen["mentee_id"], chosen["candidate_id"], chosen["hops"])[0]
-        return sort_rows(chosen, ["mentee_id", "area"])[matching.MATCH_COLUMNS], open_
+        chosen = chosen[["mentee_id", "area", "candidate_id", "hops", *matching.MATCH_DETAILS[:-1]]]
+        chosen = chosen.reset_index(drop=True)
+        chosen["path"], chosen["ties"] = self.referral_paths(snap, chosen["mentee_id"], chosen["candidate_id"],
+                                                             chosen["hops"])
+        return sort_rows(chosen, ["mentee_id", "area"])[matching.MATCH_COLUMNS + matching.MATCH_DETAILS], open_

@@ -79,6 +79,15 @@ class Backend(abc.ABC):
         """Referral paths and tie descriptions (``>``-joined) of (mentee, candidate) pairs ``hops`` apart."""
 
     @abc.abstractmethod
+    def covering_mentors(self, snap: Snapshot) -> pd.DataFrame:
+        """``mentee_id, area, mentor_id``: each active mentor covering each need, sorted."""
+
+    @abc.abstractmethod
+    def without(self, snap: Snapshot, ids) -> Snapshot:
+        """A snapshot under the same rules of the dataset without the people ``ids`` (and every
+        relationship row naming them): the departure stress test. Never changes stored data."""
+
+    @abc.abstractmethod
     def mentor_load(self, snap: Snapshot) -> pd.DataFrame:
         """``id, load, capacity, remaining`` of (at least) every mentor-eligible person or anyone
         with a mentee, indexed by id."""

@@ -18,7 +18,7 @@ import pandas as pd
 from .. import audit, referrals
 from ..errors import Problem
 from ..model import Dataset, Policy
-from ..snapshot import DatasetSnapshot
+from ..snapshot import DatasetSnapshot, dataset_without
 from .base import Backend
 
 if TYPE_CHECKING:
@@ -72,6 +72,12 @@ class NetworkXBackend(Backend):
 
     def referral_paths(self, snap: DatasetSnapshot, mentee_ids, candidate_ids, hops) -> tuple[list[str], list[str]]:
         return referrals.paths_for(snap.network, mentee_ids, candidate_ids, hops)
+
+    def covering_mentors(self, snap: DatasetSnapshot) -> pd.DataFrame:
+        return snap.covering
+
+    def without(self, snap: DatasetSnapshot, ids) -> DatasetSnapshot:
+        return DatasetSnapshot(policy=snap.policy, as_of=snap.as_of, dataset=dataset_without(snap.dataset, ids))
 
     def mentor_load(self, snap: DatasetSnapshot) -> pd.DataFrame:
         return snap.load

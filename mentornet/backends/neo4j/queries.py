@@ -219,7 +219,19 @@ class Neo4jBackend(Backend):
             "area": None,
             "part": 0,
             "parts": 1,
+            "without": [],
         }))
+
+    def without(self, snap: Neo4jSnapshot, ids) -> Neo4jSnapshot:
+        """The same parameters with ``$without``: every statement leaves those people out."""
+        return Neo4jSnapshot(policy=snap.policy, as_of=snap.as_of,
+                             parameters=MappingProxyType({**snap.parameters, "without": sorted(set(ids))}))
+
+    def covering_mentors(self, snap: Neo4jSnapshot) -> pd.DataFrame:
+        """From ``cypher/covering_mentors.cypher``, re-sorted in plain string order."""
+        frame = self._frame("covering_mentors", **snap.parameters)
+        return sort_rows(frame.astype(object), ["mentee_id", "area", "mentor_id"]) if not frame.empty else \
+            pd.DataFrame({c: pd.Series(dtype=object) for c in ("mentee_id", "area", "mentor_id")})
 
     def identity_attributes(self) -> list[str]:
         return list(self._rows("dataset_info")[0]["identity_attributes"])
@@ -290,7 +302,8 @@ class Neo4jBackend(Backend):
         pairs = sorted({(m, c): int(h) for m, c, h in zip(mentee_ids, candidate_ids, hops)}.items())
         rows = [{"mentee_id": m, "candidate_id": c, "hops": h} for (m, c), h in pairs]
         found = {}
-        for frame in self._in_parallel([("referral_paths", {"pairs": batch, "cutoff": snap.parameters["cutoff"]})
+        for frame in self._in_parallel([("referral_paths", {"pairs": batch, "cutoff": snap.parameters["cutoff"],
+                                                           "without": snap.parameters.get("without", [])})
                                         for batch in batches(rows, PATH_BATCH)]):
             for m, c, path, ties in zip(frame["mentee_id"], frame["candidate_id"], frame["path"], frame["ties"]):
                 found[(m, c)] = (">".join(path), ">".join(ties))

@@ -60,7 +60,7 @@ import neo4j.exceptions as nx_exc
 import pandas as pd
 
 from ...analysis import GAP_COLUMNS, sort_rows
-from ...audit import AuditTables
+from ...audit import AuditTables, with_mentor_names
 from ...errors import BackendUnavailable, DataError, Problem
 from ...io import PEOPLE_LIST_COLUMNS
 from ...model import IDENTITY_PREFIX, Dataset, Policy, stale_cutoff
@@ -338,8 +338,11 @@ class Neo4jBackend(Backend):
         reached_keys = set(zip(reached["mentee_id"], reached["area"]))
         no_candidate = pd.DataFrame([(m, a) for m, a in zip(gap_rows["id"], gap_rows["gaps"])
                                      if (m, a) not in reached_keys], columns=["mentee_id", "area"])
+        covering = self.covering_mentors(snap)
+        covering = with_mentor_names(covering, self.names(sorted(set(covering["mentor_id"]))))
         return AuditTables(identity_attributes=tuple(attrs), mentees=mentees, mentors=mentors,
-                           conflicts=conflicts[["mentor_id", "mentee_id"]], stale=stale, no_candidate=no_candidate)
+                           conflicts=conflicts[["mentor_id", "mentee_id"]], stale=stale, no_candidate=no_candidate,
+                           covering=covering)
 
     def people(self) -> pd.DataFrame:
         """Every person from ``cypher/people_rows.cypher``, in plain string order of id, with the

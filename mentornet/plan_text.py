@@ -28,8 +28,9 @@ def departure_sentence(row, name: Callable[[str], str]) -> str:
     path = row.path.split(">")
     if len(path) <= 2:
         return text + f"; best next step: contact {_who(row.candidate_id, name)} directly"
+    chain = "".join(f", who can introduce them to {_who(i, name)}" for i in path[3:])
     return text + (f"; best next step: ask {_who(path[1], name)} to introduce "
-                   f"{name(row.mentee_id)} to {_who(row.candidate_id, name)} ({row.hops} hops)")
+                   f"{name(row.mentee_id)} to {_who(path[2], name)}{chain} ({row.hops} hops)")
 
 
 def whatif_table(names: Callable[[str], str], summary: dict):

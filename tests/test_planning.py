@@ -211,3 +211,24 @@ def test_recruit_cli_on_the_example():
     assert result.stdout.splitlines()[0] == "department,area,profile,open_gaps,mentees,mentors_needed"
     table = CliRunner().invoke(main, ["recruit", str(EXAMPLE), "--as-of", "2026-11-25", "--format", "table"])
     assert table.exit_code == 0 and "would serve" in table.output and "at the default capacity" in table.output
+
+
+def test_viz_without_greys_the_departed_marks_opened_needs_and_routes_around_them(tmp_path):
+    import re
+
+    directory = write_dataset(tmp_path / "ds", PEOPLE, RELS)
+    page = tmp_path / "page.html"
+    result = CliRunner().invoke(main, ["viz", str(directory), "--as-of", "2026-11-25", "--without", "a",
+                                       "--without", "m3", "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(re.search(r'<script type="application/json" id="mentornet-data">(.*?)</script>',
+                                page.read_text(), re.S).group(1))
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert sorted(i for i, n in nodes.items() if n["departed"]) == ["a", "m3"]
+    assert nodes["m2"]["opened"] == ["research"] and "research" in nodes["m2"]["gaps"]
+    assert nodes["m1"]["opened"] == []  # b still covers m1's research
+    ids = [n["id"] for n in data["nodes"]]
+    paths = [[ids[i] for i in r["path"]] for r in data["referrals"]]
+    assert ["m2", "d"] in paths and not any({"a", "m3"} & set(p) for p in paths)
+    bad = CliRunner().invoke(main, ["viz", str(directory), "--without", "ghost", "-o", str(tmp_path / "x.html")])
+    assert bad.exit_code == 2 and "ghost" in bad.stderr and not (tmp_path / "x.html").exists()

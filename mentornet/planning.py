@@ -88,12 +88,9 @@ def whatif(backend, snap: Snapshot, without) -> pd.DataFrame:
     reduced = backend.without(snap, gone)
     after = backend.find_gaps(reduced)[KEY]
     rows = after.merge(lost, on=KEY)  # a need that only removed mentors covered, of a remaining mentee
-    best = [backend.ranked_candidates(reduced, limit=1, mentee=m, with_paths=True)
-            for m in sorted(set(rows["mentee_id"]))]
-    best = [b for b in best if not b.empty]
-    if best:
-        ref = pd.concat(best, ignore_index=True)
-        ref = ref[ref["rank"] == 1][[*KEY, "candidate_id", "hops", "path"]]
+    best = backend.ranked_candidates(reduced, limit=1, mentees=sorted(set(rows["mentee_id"])), with_paths=True)
+    if not best.empty:
+        ref = best[best["rank"] == 1][[*KEY, "candidate_id", "hops", "path"]]
         rows = rows.merge(ref, on=KEY, how="left")
     else:
         rows = rows.assign(candidate_id=None, hops=None, path=None)

@@ -69,9 +69,10 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     def ranked_candidates(self, snap: Snapshot, *, limit: int, mentee: str | None = None,
-                          area: str | None = None, with_paths: bool = True) -> pd.DataFrame:
+                          area: str | None = None, with_paths: bool = True, mentees=None) -> pd.DataFrame:
         """The best ``limit`` candidates of every gap (of ``mentee`` / ``area``, lower case, when
-        given), columns of :data:`mentornet.referrals.REFER_COLUMNS` sorted by mentee, area, rank;
+        given; of the collection ``mentees`` when given), columns of
+        :data:`mentornet.referrals.REFER_COLUMNS` sorted by mentee, area, rank;
         ``path``/``ties`` empty unless ``with_paths``."""
 
     @abc.abstractmethod

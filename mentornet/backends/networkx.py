@@ -67,8 +67,10 @@ class NetworkXBackend(Backend):
         return snap.gaps
 
     def ranked_candidates(self, snap: DatasetSnapshot, *, limit: int, mentee: str | None = None,
-                          area: str | None = None, with_paths: bool = True) -> pd.DataFrame:
-        return referrals.ranked_referrals(snap, limit=limit, mentee=mentee, area=area, with_paths=with_paths)
+                          area: str | None = None, with_paths: bool = True, mentees=None) -> pd.DataFrame:
+        gaps = None if mentees is None else snap.gaps[snap.gaps["mentee_id"].isin(list(mentees)).to_numpy()]
+        return referrals.ranked_referrals(snap, limit=limit, mentee=mentee, area=area, with_paths=with_paths,
+                                          gaps=gaps)
 
     def referral_paths(self, snap: DatasetSnapshot, mentee_ids, candidate_ids, hops) -> tuple[list[str], list[str]]:
         return referrals.paths_for(snap.network, mentee_ids, candidate_ids, hops)

@@ -270,9 +270,18 @@ class Neo4jBackend(Backend):
         return {r["id"]: r["name"] for r in rows}
 
     def ranked_candidates(self, snap: Neo4jSnapshot, *, limit: int, mentee: str | None = None,
-                          area: str | None = None, with_paths: bool = True) -> pd.DataFrame:
-        """Ranked by ``cypher/referral_candidates.cypher``, walked by ``cypher/referral_paths.cypher``."""
-        rows = self.candidates(snap, limit=limit, mentee=mentee, area=area)
+                          area: str | None = None, with_paths: bool = True, mentees=None) -> pd.DataFrame:
+        """Ranked by ``cypher/referral_candidates.cypher``, walked by ``cypher/referral_paths.cypher``;
+        ``mentees``: one statement per mentee."""
+        if mentees is None:
+            rows = self.candidates(snap, limit=limit, mentee=mentee, area=area)
+        else:
+            with ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="mentornet-read") as pool:
+                frames = list(pool.map(lambda m: self.candidates(snap, limit=limit, mentee=m, area=area),
+                                       sorted(set(mentees))))
+            frames = [f for f in frames if not f.empty]
+            rows = (sort_rows(pd.concat(frames, ignore_index=True), ["mentee_id", "area", "rank"]) if frames
+                    else self.candidates(snap, limit=limit, mentee="", area=area))
         if with_paths and not rows.empty:
             rows["path"], rows["ties"] = self.referral_paths(snap, rows["mentee_id"], rows["candidate_id"],
                                                              rows["hops"])

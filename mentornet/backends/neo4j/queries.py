@@ -391,8 +391,9 @@ class Neo4jBackend(Backend):
 class Neo4jSnapshot(Snapshot):
     """The rules as the parameters every statement draws from, asked of the database once.
 
-    A snapshot of the dataset without some people would add their ids as a parameter that
-    every statement leaves out (``NOT p.id IN $without``)."""
+    A snapshot of the dataset without some people (:meth:`Neo4jBackend.without`, the departure
+    stress test) has their ids as ``$without``, which the gap, candidate, path, load and coverage
+    statements leave out (``NOT p.id IN $without``); nothing is deleted."""
 
     parameters: Mapping = field(default_factory=dict)
 

@@ -1,12 +1,12 @@
 // name: gaps
 // description: Every mentee need (research, career, identity:<attr>) without an active mentor covering it; the rows of `mentornet gaps`.
-// parameters: $cutoff (ISO date: a MENTORS row with last_met on or after it, or without last_met, counts as active), $concordance (map: identity attribute -> list of lower-case values that make concordance a need), $attrs (list of identity attribute names)
+// parameters: $cutoff (ISO date: a MENTORS row with last_met on or after it, or without last_met, counts as active), $concordance (map: identity attribute -> list of lower-case values that make concordance a need), $attrs (list of identity attribute names), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone)
 // columns: mentee_id, area, name, role, department, active_mentors
 // kind: read
 MATCH (m:Person)
-WHERE m.mentee = true
+WHERE m.mentee = true AND NOT m.id IN $without
 WITH m, [(mentor:Person)-[r:MENTORS]->(m)
-         WHERE {{ active_mentorship }}
+         WHERE {{ active_mentorship }} AND NOT mentor.id IN $without
          | {mentor: mentor, focus: coalesce(r.focus, [])}] AS active
 WITH m, active,
      reduce(seen = [], x IN active | CASE WHEN x.mentor IN seen THEN seen ELSE seen + x.mentor END) AS mentors

@@ -1,6 +1,6 @@
 // name: referral_candidates
 // description: The best $limit candidates for each gap (of $mentee and/or $area when given), ranked by hops, score, room left and id, with the interests they share; the rows of `mentornet refer` without paths.
-// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $concordance (map: identity attribute -> lower-case values that make concordance a need), $attrs (identity attribute names), $default_capacity (integer), $max_hops (integer), $limit (candidates per gap), $mentee (a person id, or null for everyone), $area (research, career, identity:<attr>, or null for every area), $part and $parts (only the mentees whose id code points sum to $part modulo $parts: mentornet runs the parts in parallel sessions; 0 and 1 for everyone)
+// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $concordance (map: identity attribute -> lower-case values that make concordance a need), $attrs (identity attribute names), $default_capacity (integer), $max_hops (integer), $limit (candidates per gap), $mentee (a person id, or null for everyone), $area (research, career, identity:<attr>, or null for every area), $part and $parts (only the mentees whose id code points sum to $part modulo $parts: mentornet runs the parts in parallel sessions; 0 and 1 for everyone), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone)
 // columns: mentee_id, area, rank, candidate_id, hops, score, candidate_name, shares, remaining
 // kind: read
 // people with room for a mentee (mentor-eligible, accepting, remaining capacity > 0), grouped by
@@ -8,10 +8,10 @@
 // tested many times)
 CALL () {
   MATCH (c:Person)
-  WHERE c.role IN ['faculty', 'alumni', 'external'] AND c.accepting = true
+  WHERE c.role IN ['faculty', 'alumni', 'external'] AND c.accepting = true AND NOT c.id IN $without
   WITH c, coalesce(c.capacity, $default_capacity)
           - COUNT { MATCH (c)-[r:MENTORS]->(t:Person)
-                    WHERE {{ active_mentorship }}
+                    WHERE {{ active_mentorship }} AND NOT t.id IN $without
                     RETURN DISTINCT t } AS room
   WHERE room > 0
   WITH room, collect(c) AS people
@@ -20,10 +20,10 @@ CALL () {
 WITH rooms, reduce(all = [], g IN rooms | all + g.people) AS eligible
 WITH rooms, eligible, [c IN eligible WHERE size(coalesce(c.leadership, [])) > 0] AS leaders
 MATCH (m:Person)
-WHERE m.mentee = true AND ($mentee IS NULL OR m.id = $mentee)
+WHERE m.mentee = true AND ($mentee IS NULL OR m.id = $mentee) AND NOT m.id IN $without
   AND reduce(s = 0, c IN m.id_codepoints | s + c) % $parts = $part
 WITH rooms, eligible, leaders, m, [(mentor:Person)-[r:MENTORS]->(m)
-         WHERE {{ active_mentorship }}
+         WHERE {{ active_mentorship }} AND NOT mentor.id IN $without
          | {mentor: mentor, focus: coalesce(r.focus, [])}] AS active
 WITH rooms, eligible, leaders, m, active,
      reduce(seen = [], x IN active | CASE WHEN x.mentor IN seen THEN seen ELSE seen + x.mentor END) AS mentors
@@ -79,6 +79,7 @@ WITH m, gaps, m_research, m_career, rooms, eligible, leaders, mentors, conflict_
            frontier: CASE WHEN done THEN [] ELSE COLLECT { UNWIND st.frontier AS x
                                                             MATCH (x)--(y:Person)
                                                             WHERE NOT y IN st.frontier AND NOT y IN st.prev
+                                                              AND NOT y.id IN $without
                                                             RETURN DISTINCT y } END,
            hits: hits, done: done}][0]
         ][0]][0]][0]

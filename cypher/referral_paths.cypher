@@ -1,6 +1,6 @@
 // name: referral_paths
 // description: The referral path from each mentee to each candidate: among the shortest paths, the smallest id sequence with the mentee's active mentors preferred for the first hop; and how each person on it knows the previous one.
-// parameters: $pairs (list of {mentee_id, candidate_id, hops}; hops, the length of the shortest paths, is found when missing), $cutoff (ISO date: last_met on or after it, or none, counts as active)
+// parameters: $pairs (list of {mentee_id, candidate_id, hops}; hops, the length of the shortest paths, is found when missing), $cutoff (ISO date: last_met on or after it, or none, counts as active), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone)
 // columns: mentee_id, candidate_id, path, ties
 // kind: read
 UNWIND $pairs AS pair
@@ -13,13 +13,14 @@ CALL (m, c, pair) {
 }
 WITH m, collect(DISTINCT {c: c, hops: hops}) AS targets
 WITH m, targets, [(mentor:Person)-[r:MENTORS]->(m)
-                  WHERE {{ active_mentorship }} | mentor] AS mentors
+                  WHERE {{ active_mentorship }} AND NOT mentor.id IN $without | mentor] AS mentors
 // layers[i]: the people at distance i from m, for i < the longest path asked for
 WITH m, targets, mentors,
      reduce(layers = [[m]], i IN range(1, reduce(h = 0, t IN targets | CASE WHEN t.hops > h THEN t.hops ELSE h END) - 1) |
        layers + [COLLECT { UNWIND layers[i - 1] AS x
                            MATCH (x)--(y:Person)
                            WHERE NOT y IN layers[i - 1] AND (i = 1 OR NOT y IN layers[i - 2])
+                             AND NOT y.id IN $without
                            RETURN DISTINCT y }]) AS layers
 UNWIND targets AS target
 WITH m, mentors, layers, target.c AS c, target.hops AS hops

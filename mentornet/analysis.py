@@ -96,6 +96,21 @@ def covered_needs(ds: Dataset, active: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def covering_mentors(ds: Dataset, needs: pd.DataFrame, active: pd.DataFrame) -> pd.DataFrame:
+    """``mentee_id, area, mentor_id``: each active mentor covering each need (the coverage rule
+    of :func:`covered_needs`, kept per mentor), sorted; for sole coverage and ``whatif``."""
+    parts = [active.loc[active[area].to_numpy(), ["mentee_id", "mentor_id"]].assign(area=area)
+             for area in ("research", "career")]
+    for attr, values in identity_keys(ds).items():
+        mentor_value = values.reindex(active["mentor_id"]).to_numpy()
+        mentee_value = values.reindex(active["mentee_id"]).to_numpy()
+        same = (mentor_value == mentee_value) & (mentee_value != "")
+        parts.append(active.loc[same, ["mentee_id", "mentor_id"]].assign(area=f"identity:{attr}"))
+    frame = pd.concat(parts, ignore_index=True)[["mentee_id", "area", "mentor_id"]]
+    frame = frame.merge(needs[["mentee_id", "area"]].drop_duplicates(), on=["mentee_id", "area"])
+    return sort_rows(frame.drop_duplicates(), ["mentee_id", "area", "mentor_id"])
+
+
 def find_gaps(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every need without coverage, sorted by mentee_id then area.
 

@@ -51,7 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import analysis, disclosure, referrals
+from . import analysis, disclosure, planning, referrals
 from .model import IDENTITY_PREFIX, MENTORS, Dataset, Policy
 from .snapshot import DatasetSnapshot, dataset_snapshot
 
@@ -88,6 +88,9 @@ class AuditTables:
         lapsed: not met within ``stale_after_days``), else ``"ended"``.
     ``no_candidate``
         ``mentee_id, area`` of each gap that has no candidate at all (section 3 "Candidate").
+    ``covering``
+        ``mentee_id, area, mentor_id, mentor_name``: each active mentor covering each need (for
+        sole coverage, ``fragility``); ``None`` leaves those figures out.
     """
 
     identity_attributes: tuple[str, ...]
@@ -96,6 +99,7 @@ class AuditTables:
     conflicts: pd.DataFrame
     stale: pd.DataFrame
     no_candidate: pd.DataFrame
+    covering: pd.DataFrame | None = None
 
 
 def audit_tables(ds: Dataset, *, policy: Policy, as_of: dt.date) -> AuditTables:
@@ -135,7 +139,13 @@ def tables_of(snap: DatasetSnapshot) -> AuditTables:
         identity_attributes=attrs, mentees=mentees, mentors=mentors, conflicts=snap.conflicts,
         stale=stale_pairs(ds, policy=snap.policy, as_of=snap.as_of, active=active),
         no_candidate=gaps_without_candidate(snap, gaps[["mentee_id", "area"]]),
+        covering=with_mentor_names(snap.covering, dict(zip(people["id"], people["name"]))),
     )
+
+
+def with_mentor_names(covering: pd.DataFrame, names: dict) -> pd.DataFrame:
+    """``covering`` with ``mentor_name`` (the id when the person has no name)."""
+    return covering.assign(mentor_name=[names.get(i) or i for i in covering["mentor_id"]])
 
 
 def _tuples_by_mentee(rows: pd.DataFrame, column: str, ids: pd.Series) -> list[tuple]:
@@ -214,7 +224,10 @@ def audit_figures(tables: AuditTables, *, policy: Policy, as_of: dt.date) -> dic
     mentees = _lower_identity(tables.mentees, attrs)
     areas = _areas(mentees, attrs)
     mentors = _lower_identity(tables.mentors, attrs).sort_values("id", kind="mergesort", ignore_index=True)
-    return {
+    if tables.covering is not None:
+        sole = planning.solely_covered_mentees(tables.covering)
+        mentees = mentees.assign(sole_covered=mentees["id"].isin(sole).to_numpy())
+    figures = {
         "as_of": as_of.isoformat(),
         "min_group_size": k,
         "mentees": int(len(mentees)),
@@ -237,6 +250,19 @@ def audit_figures(tables: AuditTables, *, policy: Policy, as_of: dt.date) -> dic
                                                tables.stale["last_met"], tables.stale["status"]))],
         "no_candidate": _no_candidate(mentees, tables.no_candidate, areas),
     }
+    if tables.covering is not None:
+        figures["mentees_sole_covered"] = int(mentees["sole_covered"].sum())
+        figures["fragility"] = _fragility(tables.covering)
+    return figures
+
+
+def _fragility(covering: pd.DataFrame) -> list[dict]:
+    """``{id, sole_coverages, name}`` of every mentor who alone covers at least one need
+    (DESIGN.md section 3, sole coverage), most first, then by id."""
+    names = dict(zip(covering["mentor_id"], covering["mentor_name"]))
+    frame = planning.sole_coverage(covering)
+    return [{"id": str(i), "sole_coverages": int(n), "name": str(names[i])}
+            for i, n in zip(frame["id"], frame["sole_coverages"])]
 
 
 def _lower_identity(frame: pd.DataFrame, attrs: list[str]) -> pd.DataFrame:
@@ -337,6 +363,7 @@ def _group_cell(rows: pd.DataFrame, areas: list[str]) -> dict:
         "gaps": int(rows["gaps"].map(len).sum()),
         "coverage": _coverage(rows, areas),
         "mosaic": _mosaic(rows),
+        **({"sole_covered": int(rows["sole_covered"].sum())} if "sole_covered" in rows else {}),
     }
 
 

@@ -202,6 +202,8 @@ from .cli_audit import audit  # noqa: E402
 main.add_command(audit)
 from .cli_viz import viz  # noqa: E402
 main.add_command(viz)
+from .cli_plan import recruit, whatif  # noqa: E402
+main.add_command(whatif); main.add_command(recruit)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

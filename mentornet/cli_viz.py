@@ -23,11 +23,14 @@ from .viz import DEFAULT_MAX_NODES, render_network, write_html
                    "policy's [concordance] table (both left out of the file by default).")
 @click.option("--referrals/--no-referrals", default=True, show_default=True,
               help="Highlight the top-k referral path of every gap.")
+@click.option("--without", "without", multiple=True, metavar="ID",
+              help="What-if: draw these people greyed as leaving, the needs their departure opens and the "
+                   "referrals after it (repeatable).")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True,
               help="Refuse to draw more people than this (use --department or --mentee).")
 @analysis_options(formats=False)
 @pseudonymize_options
-def viz(source, *, output, mentee, department, show_identity, referrals, max_nodes, as_of, policy,
+def viz(source, *, output, mentee, department, show_identity, referrals, without, max_nodes, as_of, policy,
         credentials, pz):
     """Draw the mentor network as one interactive HTML file that works offline.
 
@@ -40,6 +43,7 @@ def viz(source, *, output, mentee, department, show_identity, referrals, max_nod
       mentornet viz examples/radiology --as-of 2026-11-25 -o network.html
       mentornet viz examples/radiology --as-of 2026-11-25 --mentee res-garcia -o garcia.html
       mentornet viz /data/hospital --department Radiology -o radiology.html
+      mentornet viz examples/radiology --as-of 2026-11-25 --without fac-kim -o without-kim.html
     """
     target = Path(output)
     if not target.parent.is_dir():
@@ -48,7 +52,7 @@ def viz(source, *, output, mentee, department, show_identity, referrals, max_nod
         report_warnings(backend.warnings(policy=policy, as_of=as_of), pseudonymized=pz is not None)
         page = render_network(backend, policy=policy, as_of=as_of, mentee=mentee, department=department,
                               show_identity=show_identity, referrals=referrals, max_nodes=max_nodes,
-                              pseudonymizer=pz)
+                              pseudonymizer=pz, without=tuple(without))
     write_html(target, page.html)
     if page.identity_left_out:
         say(left_out_message(page.identity_left_out))

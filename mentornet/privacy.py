@@ -125,6 +125,9 @@ def pseudonymize_audit(figures: dict, pz: Pseudonymizer) -> dict:
         out["mentors"] = sorted(({**m, "id": pz.id(m["id"])} for m in out["mentors"]), key=lambda m: m["id"])
     if "over_capacity" in out:
         out["over_capacity"] = sorted(pz.ids(out["over_capacity"]))
+    if "fragility" in out:  # a pseudonym is its own name
+        out["fragility"] = sorted(({**f, "id": pz.id(f["id"]), **({"name": pz.id(f["id"])} if "name" in f else {})}
+                                   for f in out["fragility"]), key=lambda f: (-f["sole_coverages"], f["id"]))
     for key in ("conflicts", "stale"):
         if key in out:
             out[key] = sorted(({**r, "mentor_id": pz.id(r["mentor_id"]), "mentee_id": pz.id(r["mentee_id"])}

@@ -117,6 +117,8 @@ def sections(figures: dict, *, full: bool = False, names: dict[str, str] | None 
         ["need", "gaps", "no candidate"]),
         f"{nc['without_candidate']} of {nc['gaps']} gaps have no suitable mentor with room within reach "
         "of the mentee's network."))
+    if "fragility" in figures:
+        out.append(_fragility_section(figures, limit))
     if "compare" in figures:
         out.append(_compare_section(figures))
     return out
@@ -226,6 +228,15 @@ def _over_capacity_section(f: dict, limit: int | None, who: Callable[[str], str]
     rows = [[who(i), mentors[i]["load"], mentors[i]["capacity"]] for i in f["over_capacity"]]
     return Section("over_capacity", "Mentors over capacity", _frame(rows[:limit], ["mentor", "load", "capacity"]),
                    "More active mentees than their capacity (or the policy default)." + _more(len(rows), limit))
+
+
+def _fragility_section(f: dict, limit: int | None) -> Section:
+    """Sole coverage (DESIGN.md section 3): mentors on whom covered needs hang alone."""
+    rows = [[f"{m.get('name') or m['id']} ({m['id']})", m["sole_coverages"]] for m in f["fragility"]]
+    return Section("fragility", "Sole coverage (who would leave needs open)",
+                   _frame(rows[:limit], ["mentor", "needs covered by them alone"]),
+                   f"{f['mentees_sole_covered']} of {f['mentees']} mentees have a need that one mentor alone covers; "
+                   "`mentornet whatif --without ID` shows what a departure would open." + _more(len(rows), limit))
 
 
 def _distribution_section(f: dict) -> Section:

@@ -70,6 +70,11 @@ class DatasetSnapshot(Snapshot):
         return analysis.gaps_from(self.dataset, self.needs, self.covered, self.active)
 
     @cached_property
+    def covering(self) -> pd.DataFrame:
+        """Each active mentor covering each need (:func:`mentornet.analysis.covering_mentors`)."""
+        return analysis.covering_mentors(self.dataset, self.needs, self.active)
+
+    @cached_property
     def conflicts(self) -> pd.DataFrame:
         """Active mentorships in a leadership conflict (``mentor_id, mentee_id``)."""
         return analysis.leadership_conflicts(self.dataset, self.active)
@@ -84,3 +89,14 @@ class DatasetSnapshot(Snapshot):
 
 def dataset_snapshot(ds: Dataset, *, policy: Policy, as_of: dt.date) -> DatasetSnapshot:
     return DatasetSnapshot(policy=policy, as_of=as_of, dataset=ds)
+
+
+def dataset_without(ds: Dataset, ids) -> Dataset:
+    """``ds`` with the people ``ids`` removed, and every relationship row that names them
+    (the departure stress test, DESIGN.md section 3)."""
+    gone = list(ids)
+    people = ds.people[~ds.people["id"].isin(gone).to_numpy()].reset_index(drop=True)
+    rels = ds.relationships
+    keep = ~(rels["source"].isin(gone).to_numpy() | rels["target"].isin(gone).to_numpy())
+    return Dataset(people=people, relationships=rels[keep].reset_index(drop=True), source=ds.source,
+                   warnings=ds.warnings)

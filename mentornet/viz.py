@@ -82,6 +82,8 @@ class ViewInputs:
     referrals: pd.DataFrame
     focus_ids: frozenset
     subject: str
+    departed: frozenset = frozenset()  # ``--without``: people drawn greyed, leaving
+    opened: pd.DataFrame | None = None  # ``--without``: ``mentee_id, area`` of the needs their departure opens
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class NetworkPage:
 
 def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None = None,
                 department: str | None = None, referrals: bool = True,
-                max_nodes: int = DEFAULT_MAX_NODES) -> ViewInputs:
+                max_nodes: int = DEFAULT_MAX_NODES, without=()) -> ViewInputs:
     """Gather the people, connections, gaps and referrals of one view.
 
     Views: everyone; ``department`` (case-insensitive): its members, everyone with a
@@ -109,10 +111,22 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
     so a Neo4j URI draws the network held in the database: the people and relationship rows
     (``people``, ``relationship_rows``), gaps, referrals and mentor load, all under one snapshot
     of the rules.
+
+    ``without``: the departure stress test drawn (``viz --without``): those people stay on the
+    page, greyed; the gaps and referrals are those after their departure
+    (:meth:`Backend.without <mentornet.backends.base.Backend.without>`), and the needs it opens
+    are listed in ``opened``.
     """
     if mentee is not None and department is not None:
         raise DataError(Problem("--mentee", "give either --mentee or --department, not both"))
-    snap = backend.snapshot(policy=policy, as_of=as_of)
+    full = backend.snapshot(policy=policy, as_of=as_of)
+    opened = None
+    if without:
+        from . import planning
+
+        planning.check_ids(backend, list(without))
+        opened = planning.whatif(backend, full, without)[["mentee_id", "area"]]
+    snap = backend.without(full, without) if without else full
     people = backend.people()
     if mentee is None and department is None:
         _check_size(len(people), max_nodes, "the whole network")
@@ -147,7 +161,7 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
     _check_size(len(drawn), max_nodes, subject)
 
     shown = people[people["id"].isin(drawn)]
-    load = backend.mentor_load(snap)  # those without a row have no mentee and the capacity they were given
+    load = backend.mentor_load(full)  # those without a row have no mentee and the capacity they were given
     capacity = shown["capacity"].fillna(policy.default_capacity).astype("int64")
     shown = shown.assign(
         load=load["load"].reindex(shown["id"]).fillna(0).astype("int64").to_numpy(),
@@ -160,7 +174,9 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
         gaps=gaps[gaps["mentee_id"].isin(drawn)].reset_index(drop=True),
         referrals=refs.reset_index(drop=True),
         focus_ids=frozenset(focus),
-        subject=subject,
+        subject=subject + (f", without {', '.join(sorted(set(without)))}" if without else ""),
+        departed=frozenset(without),
+        opened=None if opened is None else opened[opened["mentee_id"].isin(drawn)].reset_index(drop=True),
     )
 
 
@@ -327,7 +343,7 @@ def build_network_html(backend_or_dataset, *, policy: Policy, as_of: dt.date, me
 
 def render_network(backend_or_dataset, *, policy: Policy, as_of: dt.date, mentee: str | None = None,
                    department: str | None = None, show_identity: bool = False, referrals: bool = True,
-                   max_nodes: int = DEFAULT_MAX_NODES, pseudonymizer=None) -> NetworkPage:
+                   max_nodes: int = DEFAULT_MAX_NODES, pseudonymizer=None, without=()) -> NetworkPage:
     """Like :func:`build_network_html`, with counts of what the page shows.
 
     With a :class:`~mentornet.privacy.Pseudonymizer`, ids and names on the page are pseudonyms.
@@ -338,7 +354,7 @@ def render_network(backend_or_dataset, *, policy: Policy, as_of: dt.date, mentee
 
         backend = NetworkXBackend(backend_or_dataset)
     inputs = view_inputs(backend, policy=policy, as_of=as_of, mentee=mentee, department=department,
-                         referrals=referrals, max_nodes=max_nodes)
+                         referrals=referrals, max_nodes=max_nodes, without=without)
     left_out = 0
     if not show_identity:
         (gaps, refs), left_out = hide_policy_only(backend, [inputs.gaps, inputs.referrals], policy=policy)
@@ -373,7 +389,10 @@ def pseudonymize_view(inputs: ViewInputs, pz, *, mentee: str | None = None) -> V
         referrals=pseudonymize_frame(inputs.referrals, pz, ids=["mentee_id", "candidate_id"], paths=["path"],
                                      names={"candidate_name": "candidate_id"}),
         focus_ids=frozenset(pz.ids(inputs.focus_ids)),
-        subject=subject,
+        subject=subject if not inputs.departed else f"{subject.split(', without ')[0]}, without "
+                + ", ".join(sorted(pz.ids(inputs.departed))),
+        departed=frozenset(pz.ids(inputs.departed)),
+        opened=None if inputs.opened is None else pseudonymize_frame(inputs.opened, pz, ids=["mentee_id"]),
     )
 
 
@@ -400,6 +419,7 @@ def page_data(inputs: ViewInputs, *, policy: Policy, as_of: dt.date, show_identi
     # The focus people's own mentors (any state) are part of the view, not faded context.
     mentoring = rel[rel["kind"].isin(("active", "stale", "ended")) & rel["target"].isin(inputs.focus_ids)]
     own = inputs.focus_ids | set(mentoring["source"])
+    opened = {} if inputs.opened is None else inputs.opened.groupby("mentee_id", sort=False)["area"].agg(list).to_dict()
     refs = inputs.referrals
     paths = []
     for row in refs.itertuples(index=False):
@@ -422,6 +442,7 @@ def page_data(inputs: ViewInputs, *, policy: Policy, as_of: dt.date, show_identi
             "capacity": int(row["capacity"]), "eligible": row["role"] in MENTOR_ROLES,
             "gaps": gaps.get(row["id"], []), "suggested": suggested.get(i, []),
             "focus": row["id"] in inputs.focus_ids, "context": row["id"] not in own,
+            "departed": row["id"] in inputs.departed, "opened": opened.get(row["id"], []),
             "x": round(float(xy[i, 0]), 1), "y": round(float(xy[i, 1]), 1),
         }
         if show_identity:

@@ -188,7 +188,7 @@ def test_groups_unsuppressed(tmp_path):
     assert groups["department"] == {"Rad": {
         "mentees": 3, "without_mentor": 1, "gaps": 2,
         "coverage": {"research": {"needing": 3, "covered": 2}, "career": {"needing": 3, "covered": 2}},
-        "mosaic": {"0": 1, "1": 1, "2": 1, "3+": 0}}}
+        "mosaic": {"0": 1, "1": 1, "2": 1, "3+": 0}, "sole_covered": 2}}
     assert {v: (c["mentees"], c["without_mentor"], c["gaps"]) for v, c in groups["role"].items()} == {
         "fellow": (1, 0, 0), "resident": (2, 1, 2), "student": (1, 1, 2)}
     assert list(groups["role"]) == ["fellow", "resident", "student"]
@@ -197,6 +197,16 @@ def test_groups_unsuppressed(tmp_path):
     assert female["coverage"]["identity:gender"] == {"needing": 1, "covered": 1}
     assert groups["identity.gender"]["male"]["coverage"]["identity:gender"] == {"needing": 0, "covered": 0}
     assert list(groups["identity.urm"]) == ["yes"]  # values lower case; undisclosed not grouped
+
+
+def test_fragility_counts_needs_one_mentor_alone_covers(tmp_path):
+    f = figures(tmp_path, min_group_size=1)
+    # f1 alone: m1 research and gender, m3 research and career; f2 alone: m1 career and urm (yes = YES)
+    assert f["fragility"] == [{"id": "f1", "sole_coverages": 4, "name": "f1"},
+                              {"id": "f2", "sole_coverages": 2, "name": "f2"}]
+    assert f["mentees_sole_covered"] == 2
+    assert {v: c.get("sole_covered") for v, c in f["groups"]["role"].items()} == {
+        "fellow": 1, "resident": 1, "student": 0}
 
 
 def test_concordance_by_group(tmp_path):
@@ -279,7 +289,8 @@ def test_audit_uses_a_backend_that_supplies_its_own_tables(tmp_path):
             tables = audit_tables(ds, policy=snap.policy, as_of=snap.as_of)
             # row order is the backend's business: the figures must not depend on it
             return type(tables)(tables.identity_attributes[::-1], tables.mentees[::-1], tables.mentors[::-1],
-                                tables.conflicts[::-1], tables.stale[::-1], tables.no_candidate[::-1])
+                                tables.conflicts[::-1], tables.stale[::-1], tables.no_candidate[::-1],
+                                tables.covering[::-1])
 
     other = audit(TablesBackend(ds), policy=Policy(), as_of=AS_OF)
     assert json.dumps(other) == json.dumps(embedded)  # same figures in the same key order

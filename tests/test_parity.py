@@ -287,3 +287,48 @@ def test_policy_only_identity_needs_are_left_out_the_same_way(loaded, datasets):
                                                       policy=policy)
     assert left_out == expected_left_out > 0
     assert_same_values(got, expected)
+
+
+# --------------------------------------------------------------------------- planning (whatif, recruit, fragility)
+
+
+@pytest.mark.parametrize("name", ["radiology", "generated-5", "generated-23"])
+def test_whatif_recruit_and_fragility_parity(loaded, datasets, name):
+    from mentornet import planning
+
+    ds = datasets[name]
+    backend, embedded = loaded(ds), NetworkXBackend(ds)
+    snap, esnap = backend.snapshot(policy=Policy(), as_of=AS_OF), embedded.snapshot(policy=Policy(), as_of=AS_OF)
+    assert_same_values(backend.covering_mentors(snap), embedded.covering_mentors(esnap))
+    fragile = planning.fragility(backend, snap)
+    assert fragile and fragile == planning.fragility(embedded, esnap)
+    critical = planning.top_critical(backend, snap, 3)
+    mentee = sorted(set(backend.gaps(snap)["mentee_id"]))[0]
+    for gone in (critical, critical[:1] + [mentee]):
+        rows = planning.whatif(backend, snap, gone)
+        assert len(rows) > 0
+        assert_same_values(rows, planning.whatif(embedded, esnap, gone))
+        reduced, ereduced = backend.without(snap, gone), embedded.without(esnap, gone)
+        assert_same_values(backend.find_gaps(reduced), embedded.find_gaps(ereduced))
+        cols = ["id", "load", "capacity", "remaining"]
+        got = backend.mentor_load(reduced).reset_index(drop=True)[cols].sort_values("id", ignore_index=True)
+        expected = embedded.mentor_load(ereduced).reset_index(drop=True)[cols]
+        expected = expected[expected["id"].isin(set(got["id"]))].sort_values("id", ignore_index=True)
+        assert not set(got["id"]) & set(gone)
+        assert_same_values(got, expected)
+    assert_same_values(planning.recruit(backend, snap), planning.recruit(embedded, esnap))
+    # the database still holds everyone: the departure was a parameter, not a deletion
+    assert len(backend.people()) == len(ds.people)
+
+
+def test_whatif_hand_case_parity(loaded, tmp_path):
+    from mentornet import planning
+    from test_planning import PEOPLE, RELS
+
+    ds = read_dataset(write_dataset(tmp_path / "whatif", PEOPLE, RELS))
+    backend = loaded(ds)
+    snap = backend.snapshot(policy=Policy(), as_of=AS_OF)
+    rows = planning.whatif(backend, snap, ["a", "m3"])
+    assert rows.values.tolist() == [["m2", "research", "a", "d", 1, "m2>d"]]
+    assert planning.whatif(backend, snap, ["a"]).values.tolist() == [["m2", "research", "a", "", "", ""]]
+    assert planning.top_critical(backend, snap, 2) == ["a", "c"]

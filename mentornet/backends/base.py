@@ -73,14 +73,24 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     def ranked_candidates(self, snap: Snapshot, *, limit: int, mentee: str | None = None,
-                          area: str | None = None, with_paths: bool = True) -> pd.DataFrame:
+                          area: str | None = None, with_paths: bool = True, mentees=None) -> pd.DataFrame:
         """The best ``limit`` candidates of every gap (of ``mentee`` / ``area``, lower case, when
-        given), columns of :data:`mentornet.referrals.REFER_COLUMNS` sorted by mentee, area, rank;
+        given; of the collection ``mentees`` when given), columns of
+        :data:`mentornet.referrals.REFER_COLUMNS` sorted by mentee, area, rank;
         ``path``/``ties`` empty unless ``with_paths``."""
 
     @abc.abstractmethod
     def referral_paths(self, snap: Snapshot, mentee_ids, candidate_ids, hops) -> tuple[list[str], list[str]]:
         """Referral paths and tie descriptions (``>``-joined) of (mentee, candidate) pairs ``hops`` apart."""
+
+    @abc.abstractmethod
+    def covering_mentors(self, snap: Snapshot) -> pd.DataFrame:
+        """``mentee_id, area, mentor_id``: each active mentor covering each need, sorted."""
+
+    @abc.abstractmethod
+    def without(self, snap: Snapshot, ids) -> Snapshot:
+        """A snapshot under the same rules of the dataset without the people ``ids`` (and every
+        relationship row naming them): the departure stress test. Never changes stored data."""
 
     @abc.abstractmethod
     def mentor_load(self, snap: Snapshot) -> pd.DataFrame:

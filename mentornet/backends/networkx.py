@@ -18,7 +18,7 @@ import pandas as pd
 from .. import audit, referrals
 from ..errors import Problem
 from ..model import Dataset, Policy
-from ..snapshot import DatasetSnapshot
+from ..snapshot import DatasetSnapshot, dataset_without
 from .base import Backend
 
 if TYPE_CHECKING:
@@ -72,11 +72,19 @@ class NetworkXBackend(Backend):
         return snap.gaps
 
     def ranked_candidates(self, snap: DatasetSnapshot, *, limit: int, mentee: str | None = None,
-                          area: str | None = None, with_paths: bool = True) -> pd.DataFrame:
-        return referrals.ranked_referrals(snap, limit=limit, mentee=mentee, area=area, with_paths=with_paths)
+                          area: str | None = None, with_paths: bool = True, mentees=None) -> pd.DataFrame:
+        gaps = None if mentees is None else snap.gaps[snap.gaps["mentee_id"].isin(list(mentees)).to_numpy()]
+        return referrals.ranked_referrals(snap, limit=limit, mentee=mentee, area=area, with_paths=with_paths,
+                                          gaps=gaps)
 
     def referral_paths(self, snap: DatasetSnapshot, mentee_ids, candidate_ids, hops) -> tuple[list[str], list[str]]:
         return referrals.paths_for(snap.network, mentee_ids, candidate_ids, hops)
+
+    def covering_mentors(self, snap: DatasetSnapshot) -> pd.DataFrame:
+        return snap.covering
+
+    def without(self, snap: DatasetSnapshot, ids) -> DatasetSnapshot:
+        return DatasetSnapshot(policy=snap.policy, as_of=snap.as_of, dataset=dataset_without(snap.dataset, ids))
 
     def mentor_load(self, snap: DatasetSnapshot) -> pd.DataFrame:
         return snap.load

@@ -60,7 +60,7 @@ import neo4j.exceptions as nx_exc
 import pandas as pd
 
 from ...analysis import GAP_COLUMNS, sort_rows
-from ...audit import AuditTables
+from ...audit import AuditTables, with_mentor_names
 from ...errors import BackendUnavailable, DataError, Problem
 from ...io import PEOPLE_LIST_COLUMNS
 from ...model import IDENTITY_PREFIX, Dataset, Policy, stale_cutoff
@@ -219,7 +219,19 @@ class Neo4jBackend(Backend):
             "area": None,
             "part": 0,
             "parts": 1,
+            "without": [],
         }))
+
+    def without(self, snap: Neo4jSnapshot, ids) -> Neo4jSnapshot:
+        """The same parameters with ``$without``: every statement leaves those people out."""
+        return Neo4jSnapshot(policy=snap.policy, as_of=snap.as_of,
+                             parameters=MappingProxyType({**snap.parameters, "without": sorted(set(ids))}))
+
+    def covering_mentors(self, snap: Neo4jSnapshot) -> pd.DataFrame:
+        """From ``cypher/covering_mentors.cypher``, re-sorted in plain string order."""
+        frame = self._frame("covering_mentors", **snap.parameters)
+        return sort_rows(frame.astype(object), ["mentee_id", "area", "mentor_id"]) if not frame.empty else \
+            pd.DataFrame({c: pd.Series(dtype=object) for c in ("mentee_id", "area", "mentor_id")})
 
     def identity_attributes(self) -> list[str]:
         return list(self._rows("dataset_info")[0]["identity_attributes"])
@@ -262,9 +274,18 @@ class Neo4jBackend(Backend):
         return {r["id"]: frozenset(str(a).lower() for a in r["seeks"]) for r in rows}
 
     def ranked_candidates(self, snap: Neo4jSnapshot, *, limit: int, mentee: str | None = None,
-                          area: str | None = None, with_paths: bool = True) -> pd.DataFrame:
-        """Ranked by ``cypher/referral_candidates.cypher``, walked by ``cypher/referral_paths.cypher``."""
-        rows = self.candidates(snap, limit=limit, mentee=mentee, area=area)
+                          area: str | None = None, with_paths: bool = True, mentees=None) -> pd.DataFrame:
+        """Ranked by ``cypher/referral_candidates.cypher``, walked by ``cypher/referral_paths.cypher``;
+        ``mentees``: one statement per mentee."""
+        if mentees is None:
+            rows = self.candidates(snap, limit=limit, mentee=mentee, area=area)
+        else:
+            with ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="mentornet-read") as pool:
+                frames = list(pool.map(lambda m: self.candidates(snap, limit=limit, mentee=m, area=area),
+                                       sorted(set(mentees))))
+            frames = [f for f in frames if not f.empty]
+            rows = (sort_rows(pd.concat(frames, ignore_index=True), ["mentee_id", "area", "rank"]) if frames
+                    else self.candidates(snap, limit=limit, mentee="", area=area))
         if with_paths and not rows.empty:
             rows["path"], rows["ties"] = self.referral_paths(snap, rows["mentee_id"], rows["candidate_id"],
                                                              rows["hops"])
@@ -294,7 +315,8 @@ class Neo4jBackend(Backend):
         pairs = sorted({(m, c): int(h) for m, c, h in zip(mentee_ids, candidate_ids, hops)}.items())
         rows = [{"mentee_id": m, "candidate_id": c, "hops": h} for (m, c), h in pairs]
         found = {}
-        for frame in self._in_parallel([("referral_paths", {"pairs": batch, "cutoff": snap.parameters["cutoff"]})
+        for frame in self._in_parallel([("referral_paths", {"pairs": batch, "cutoff": snap.parameters["cutoff"],
+                                                           "without": snap.parameters.get("without", [])})
                                         for batch in batches(rows, PATH_BATCH)]):
             for m, c, path, ties in zip(frame["mentee_id"], frame["candidate_id"], frame["path"], frame["ties"]):
                 found[(m, c)] = (">".join(path), ">".join(ties))
@@ -329,8 +351,11 @@ class Neo4jBackend(Backend):
         reached_keys = set(zip(reached["mentee_id"], reached["area"]))
         no_candidate = pd.DataFrame([(m, a) for m, a in zip(gap_rows["id"], gap_rows["gaps"])
                                      if (m, a) not in reached_keys], columns=["mentee_id", "area"])
+        covering = self.covering_mentors(snap)
+        covering = with_mentor_names(covering, self.names(sorted(set(covering["mentor_id"]))))
         return AuditTables(identity_attributes=tuple(attrs), mentees=mentees, mentors=mentors,
-                           conflicts=conflicts[["mentor_id", "mentee_id"]], stale=stale, no_candidate=no_candidate)
+                           conflicts=conflicts[["mentor_id", "mentee_id"]], stale=stale, no_candidate=no_candidate,
+                           covering=covering)
 
     def people(self) -> pd.DataFrame:
         """Every person from ``cypher/people_rows.cypher``, in plain string order of id, with the
@@ -370,8 +395,9 @@ class Neo4jBackend(Backend):
 class Neo4jSnapshot(Snapshot):
     """The rules as the parameters every statement draws from, asked of the database once.
 
-    A snapshot of the dataset without some people would add their ids as a parameter that
-    every statement leaves out (``NOT p.id IN $without``)."""
+    A snapshot of the dataset without some people (:meth:`Neo4jBackend.without`, the departure
+    stress test) has their ids as ``$without``, which the gap, candidate, path, load and coverage
+    statements leave out (``NOT p.id IN $without``); nothing is deleted."""
 
     parameters: Mapping = field(default_factory=dict)
 

@@ -561,7 +561,7 @@ SHEET_NAMES = {"summary": "Summary", "coverage": "Coverage", "mosaic": "Mosaic",
                "concordance": "Concordance", "mentors": "Mentor load", "over_capacity": "Over capacity",
                "load_distribution": "Load distribution", "load_by_identity": "Load by identity",
                "conflicts": "Leadership conflicts", "stale": "Stale or ended", "no_candidate": "No candidate",
-               "compare": "Change"}
+               "fragility": "Sole coverage", "compare": "Change"}
 
 
 def sheet_name(section: Section) -> str:

@@ -142,7 +142,7 @@ def test_xlsx_stores_numbers_as_numbers_with_formats(source, tmp_path):
     wb = load_workbook(out)
     assert wb.sheetnames == ["Summary", "Coverage", "Mosaic", "By group", "Concordance", "Mentor load",
                              "Over capacity", "Load distribution", "Load by identity", "Leadership conflicts",
-                             "Stale or ended", "No candidate"]
+                             "Stale or ended", "No candidate", "Sole coverage"]
     summary = {row[0].value: row[1] for row in wb["Summary"].iter_rows(min_row=2) if row[0].value}
     share = summary["share of mentorships carried by the busiest 10% of mentors (1)"]
     assert share.data_type == "n" and share.value == 0.1818 and share.number_format == "0.0%"

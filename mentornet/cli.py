@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from . import __version__
-from . import policy_needs, privacy
+from . import privacy
 from .clitools import (EXIT_INPUT, MentornetGroup, analysis_options, open_source, pseudonymize_options, quiet,
-                       report_warnings, say)
+                       report_warnings, say, show_identity_option, without_policy_only)
 from .errors import DataError, Problem
 from .output import PrintableStream, emit, is_terminal, write_validation_json
 from .text import match_rows, match_table, referral_table
@@ -63,11 +63,6 @@ def validate(source, *, as_of, policy, fmt, credentials):
     say(f"{source}: no errors ({len(found)} warning(s))")
 
 
-SHOW_IDENTITY = click.option("--show-identity", is_flag=True,
-                             help="Include identity needs that come only from the policy's [concordance] table "
-                                  "(left out by default: they tell the mentee's identity).")
-
-
 def _stdout():
     """stdout, made printable when it is a terminal (JSON into a pipe stays exact)."""
     return PrintableStream(sys.stdout) if is_terminal(sys.stdout) else sys.stdout
@@ -75,7 +70,7 @@ def _stdout():
 
 @main.command()
 @click.argument("source")
-@SHOW_IDENTITY
+@show_identity_option
 @analysis_options
 @pseudonymize_options
 def gaps(source, *, show_identity, as_of, policy, fmt, credentials, pz):
@@ -92,7 +87,7 @@ def gaps(source, *, show_identity, as_of, policy, fmt, credentials, pz):
         report_warnings(backend.warnings(snap), pseudonymized=pz is not None)
         rows = backend.gaps(snap)
         if not show_identity:
-            (rows,), _ = _without_policy_only(backend, [rows], policy)
+            (rows,), _ = without_policy_only(backend, [rows], policy)
     if pz is not None:
         rows = privacy.pseudonymize_frame(rows, pz, **privacy.GAPS)
     emit(rows, fmt, sys.stdout)
@@ -102,7 +97,7 @@ def gaps(source, *, show_identity, as_of, policy, fmt, credentials, pz):
 @click.argument("source")
 @click.option("--mentee", help="Only this mentee (id).")
 @click.option("--area", help="Only this need: research, career or identity:<attr>.")
-@SHOW_IDENTITY
+@show_identity_option
 @analysis_options
 @pseudonymize_options
 def refer(source, *, mentee, area, show_identity, as_of, policy, fmt, credentials, pz):
@@ -119,7 +114,7 @@ def refer(source, *, mentee, area, show_identity, as_of, policy, fmt, credential
         report_warnings(backend.warnings(snap), pseudonymized=pz is not None)
         rows = backend.refer(snap, mentee=mentee, area=area)
         if not show_identity:
-            (rows,), _ = _without_policy_only(backend, [rows], policy)
+            (rows,), _ = without_policy_only(backend, [rows], policy)
         if pz is not None:  # a pseudonym is its own name
             rows, names = privacy.pseudonymize_frame(rows, pz, **privacy.REFER), {}
         else:
@@ -129,7 +124,7 @@ def refer(source, *, mentee, area, show_identity, as_of, policy, fmt, credential
 
 @main.command()
 @click.argument("source")
-@SHOW_IDENTITY
+@show_identity_option
 @analysis_options
 @pseudonymize_options
 def match(source, *, show_identity, as_of, policy, fmt, credentials, pz):
@@ -148,7 +143,7 @@ def match(source, *, show_identity, as_of, policy, fmt, credentials, pz):
         report_warnings(backend.warnings(snap), pseudonymized=pz is not None)
         chosen, open_gaps = backend.match(snap)
         if not show_identity:
-            (chosen, open_gaps), _ = _without_policy_only(backend, [chosen, open_gaps], policy)
+            (chosen, open_gaps), _ = without_policy_only(backend, [chosen, open_gaps], policy)
         if pz is not None:  # a pseudonym is its own name
             chosen = privacy.pseudonymize_frame(chosen, pz, **privacy.MATCH)
             open_gaps = privacy.pseudonymize_frame(open_gaps, pz, **privacy.OPEN_GAPS)
@@ -162,14 +157,6 @@ def match(source, *, show_identity, as_of, policy, fmt, credentials, pz):
         sys.stdout.write(f"\n{summary}\n")
     else:
         say(summary)
-
-
-def _without_policy_only(backend, frames, policy):
-    """The rows without policy-only identity needs; how many were left out goes to stderr."""
-    frames, left_out = policy_needs.hide_policy_only(backend, frames, policy=policy)
-    if left_out:
-        say(policy_needs.left_out_message(left_out))
-    return frames, left_out
 
 
 @main.command()

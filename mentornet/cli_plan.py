@@ -6,7 +6,7 @@ import sys
 import click
 
 from . import planning
-from .clitools import analysis_options, open_source, report_warnings, say
+from .clitools import analysis_options, open_source, report_warnings, say, show_identity_option, without_policy_only
 from .errors import DataError, Problem
 from .output import emit
 from .plan_text import hidden_line, recruit_table, summary_line, whatif_table
@@ -20,8 +20,9 @@ from .plan_text import hidden_line, recruit_table, summary_line, whatif_table
               help="A file of ids who leave, one a line.")
 @click.option("--top-critical", type=click.IntRange(min=1), metavar="K",
               help="The K mentors with the most sole coverages leave (ties by id).")
+@show_identity_option
 @analysis_options
-def whatif(source, *, without, without_file, top_critical, as_of, policy, fmt, credentials):
+def whatif(source, *, without, without_file, top_critical, show_identity, as_of, policy, fmt, credentials):
     """Departure stress test: which covered needs open when people leave, and who could step in.
 
     One row per need of a remaining mentee that is covered now and a gap after the departure:
@@ -45,6 +46,8 @@ def whatif(source, *, without, without_file, top_critical, as_of, policy, fmt, c
         if top_critical is not None:
             ids += planning.top_critical(backend, snap, top_critical)
         rows = planning.whatif(backend, snap, ids)
+        if not show_identity:
+            (rows,), _ = without_policy_only(backend, [rows], policy)
         summary = planning.whatif_summary(rows)
         names = backend.names(set(ids) | set(rows["mentee_id"]) | set(rows["path"].str.split(">").explode().dropna()))
     if fmt != "table":

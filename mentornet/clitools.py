@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from . import policy_needs
 from .errors import BackendUnavailable, DataError, Problem
 from .io import read_policy
 from .launch import interrupted
@@ -201,3 +202,17 @@ def pseudonymize_options(func):
         return func(*args, **kwargs)
 
     return wrapper
+
+
+show_identity_option = click.option(
+    "--show-identity", is_flag=True,
+    help="Include identity needs that come only from the policy's [concordance] table "
+         "(left out by default: they tell the mentee's identity).")
+
+
+def without_policy_only(backend, frames, policy):
+    """The rows without policy-only identity needs; how many were left out goes to stderr."""
+    frames, left_out = policy_needs.hide_policy_only(backend, frames, policy=policy)
+    if left_out:
+        say(policy_needs.left_out_message(left_out))
+    return frames, left_out

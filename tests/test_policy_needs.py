@@ -76,3 +76,27 @@ def test_the_audit_still_counts_them(data):
     f = json.loads(run(data, "audit").stdout)
     needing = f["coverage"].get("identity:gender", {}).get("needing")
     assert needing == 2 or "identity:gender" in f["suppressed_needs"]
+
+
+def test_whatif_leaves_policy_only_needs_out_too(data):
+    """The identity needs a departure opens: the policy-only one only with --show-identity."""
+    people = [
+        {"id": "quiet", "role": "resident", "department": "Rad", "identity.gender": "female"},
+        {"id": "asker", "role": "resident", "department": "Rad", "identity.gender": "nonbinary",
+         "seeks_concordance": "gender"},
+        {"id": "f1", "role": "faculty", "department": "Rad", "identity.gender": "female"},
+        {"id": "f2", "role": "faculty", "department": "Rad", "identity.gender": "nonbinary"},
+    ]
+    rels = [{"source": "f1", "target": "quiet", "type": "MENTORS", "focus": "psychosocial"},
+            {"source": "f2", "target": "asker", "type": "MENTORS", "focus": "psychosocial"}]
+    write_dataset(data / "d", people, rels)
+
+    def opened(*extra):
+        result = run(data, "whatif", "--without", "f1", "--without", "f2", *extra)
+        return {r["mentee_id"] for r in json.loads(result.stdout) if r["area"] == "identity:gender"}, result.stderr
+
+    hidden, stderr = opened()
+    assert hidden == {"asker"}
+    assert re.search(r"^1 row\(s\) left out: identity needs that come only from the policy", stderr, re.M)
+    shown, stderr = opened("--show-identity")
+    assert shown == {"asker", "quiet"} and "left out" not in stderr

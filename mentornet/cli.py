@@ -15,7 +15,7 @@ from . import privacy
 from .clitools import (EXIT_INPUT, MentornetGroup, analysis_options, open_source, pseudonymize_options, quiet,
                        report_warnings, say, show_identity_option, without_policy_only)
 from .errors import DataError, Problem
-from .output import PrintableStream, emit, is_terminal, write_validation_json
+from .output import emit, for_terminal, write_validation_json
 from .text import match_rows, match_table, referral_table
 
 
@@ -52,20 +52,15 @@ def validate(source, *, as_of, policy, fmt, credentials):
     except DataError as exc:
         if fmt != "json":
             raise
-        write_validation_json(source, exc.problems, _stdout())
+        write_validation_json(source, exc.problems, for_terminal(sys.stdout))
         raise click.exceptions.Exit(EXIT_INPUT) from None
     if fmt == "json":
-        write_validation_json(source, found, _stdout())
+        write_validation_json(source, found, for_terminal(sys.stdout))
         return
     if not quiet():
         for p in found:
             say(f"warning: {p}")
     say(f"{source}: no errors ({len(found)} warning(s))")
-
-
-def _stdout():
-    """stdout, made printable when it is a terminal (JSON into a pipe stays exact)."""
-    return PrintableStream(sys.stdout) if is_terminal(sys.stdout) else sys.stdout
 
 
 @main.command()

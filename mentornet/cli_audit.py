@@ -9,7 +9,7 @@ import click
 
 from . import disclosure, privacy
 from .files import write_atomically
-from .output import is_terminal, printable
+from .output import PrintableStream, for_terminal
 from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings, say
 
 
@@ -69,4 +69,4 @@ def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credenti
         say(f"wrote {output}")
         return
     text = report.render(figures, fmt, names=names).decode("utf-8")
-    sys.stdout.write(printable(text, keep="\n") if fmt == "table" or is_terminal(sys.stdout) else text)
+    (PrintableStream(sys.stdout) if fmt == "table" else for_terminal(sys.stdout)).write(text)

@@ -60,6 +60,11 @@ class PrintableStream:
         return getattr(self._stream, name)
 
 
+def for_terminal(stream: IO[str]) -> IO[str]:
+    """``stream``, made :func:`printable` when it is a terminal (a pipe or file gets text exact)."""
+    return PrintableStream(stream) if is_terminal(stream) else stream
+
+
 def is_terminal(stream: IO[str]) -> bool:
     try:
         return stream.isatty()
@@ -144,8 +149,8 @@ def emit(frame: pd.DataFrame, fmt: str, stream: IO[str],
     Whatever reaches a terminal is made :func:`printable`, CSV and JSON included (a pipe or
     file gets them exact).
     """
-    if fmt != "table" and is_terminal(stream):
-        stream = PrintableStream(stream)
+    if fmt != "table":
+        stream = for_terminal(stream)
     if fmt == "csv":
         write_csv(frame, stream)
     elif fmt == "json":

@@ -112,3 +112,17 @@ def xlsx_text_cells(path: Path) -> list[tuple[str, object]]:
 
     return [(ws.title, cell) for ws in load_workbook(path).worksheets
             for row in ws.iter_rows() for cell in row if isinstance(cell.value, str)]
+
+
+def load_once(backend):
+    """``load(ds)``: ``backend`` holding ``ds``, loaded (with ``--replace``) unless it is the
+    dataset already in the database."""
+    current = {}
+
+    def load(ds):
+        if current.get("source") != ds.source:
+            backend.load(ds, replace=True)
+            current["source"] = ds.source
+        return backend
+
+    return load

@@ -13,6 +13,7 @@ from mentornet.generate import generate_dataset
 from mentornet.io import read_dataset
 from mentornet.model import Policy
 
+from helpers import load_once
 from test_parity import page_network
 
 pytestmark = pytest.mark.neo4j
@@ -49,15 +50,7 @@ def datasets(tmp_path_factory):
 @pytest.fixture(scope="module")
 def loaded(backend):
     """Load a dataset unless it is the one already in the database."""
-    current = {}
-
-    def load(ds):
-        if current.get("source") != ds.source:
-            backend.load(ds, replace=True)
-            current["source"] = ds.source
-        return backend
-
-    return load
+    return load_once(backend)
 
 
 def invoke(server, *args):

@@ -24,7 +24,7 @@ from mentornet.model import Policy
 from mentornet.referrals import find_referrals
 from mentornet.viz import build_network_html
 
-from helpers import random_dataset, write_dataset
+from helpers import load_once, random_dataset, write_dataset
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "radiology"
 AS_OF = dt.date(2026, 11, 25)
@@ -54,15 +54,7 @@ def loaded(request):
     server = request.getfixturevalue("neo4j_clean")
     with Neo4jBackend.connect(server.uri, user=server.user, password=server.password,
                               database=server.database) as backend:
-        current = {}
-
-        def load(ds):
-            if current.get("source") != ds.source:
-                backend.load(ds, replace=True)
-                current["source"] = ds.source
-            return backend
-
-        yield load
+        yield load_once(backend)
 
 
 def assert_same(left: pd.DataFrame, right: pd.DataFrame):

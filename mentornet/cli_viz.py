@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings, say
-from .errors import DataError, Problem
+from .files import check_writable
 from .viz import DEFAULT_MAX_NODES, render_network, write_html
 
 
@@ -40,8 +40,7 @@ def viz(source, *, output, mentee, department, show_identity, referrals, max_nod
       mentornet viz /data/hospital --department Radiology -o radiology.html
     """
     target = Path(output)
-    if not target.parent.is_dir():
-        raise DataError(Problem(output, "the directory to write into does not exist"))
+    check_writable(target)  # before the work (mentornet.files: links, special files, permissions)
     with open_source(source, credentials) as backend:
         report_warnings(backend.warnings(policy=policy, as_of=as_of), pseudonymized=pz is not None)
         page = render_network(backend, policy=policy, as_of=as_of, mentee=mentee, department=department,

@@ -81,7 +81,7 @@ def _where(path: Path, *, follow_links: bool) -> tuple[Path, int | None, bool]:
         return target, None, True
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
-        raise DataError(Problem(str(path), f"the directory to write into does not exist: {parent}"))
+        raise DataError(Problem(str(path), f"the directory to write into does not exist (no such directory: {parent})"))
     if not os.access(parent, os.W_OK | os.X_OK):
         raise DataError(Problem(str(path), f"cannot write: the directory {parent} is not writable"))
     mode = stat.S_IMODE(own.st_mode) if own is not None and stat.S_ISREG(own.st_mode) else None

@@ -58,7 +58,7 @@ def test_a_fifo_is_written_through_not_replaced(tmp_path):
     fifo = tmp_path / "pipe.html"
     os.mkfifo(fifo)
     got = {}
-    reader = threading.Thread(target=lambda: got.setdefault("data", fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: got.setdefault("data", fifo.read_bytes()), daemon=True)
     reader.start()
     write_atomically(fifo, b"through the pipe")
     reader.join(10)

@@ -3,7 +3,7 @@
 // parameters: $id, $name, $department, $institution, $career_stage, $role, $mentee, $research_interests, $career_interests, $seeks_concordance, $leadership, $accepting, $capacity, $id_codepoints, $research_lower, $career_lower, $extra: one list each, item i describing person i (null where nothing is stored; extra: a map per person of the identity columns and any unknown columns, or an empty list)
 // kind: write
 UNWIND range(0, size($id) - 1) AS i
-CREATE (p:Person)
+CREATE (p:Person:Mentornet)
 SET p = {id: $id[i], name: $name[i], department: $department[i], institution: $institution[i],
          career_stage: $career_stage[i], role: $role[i], mentee: $mentee[i],
          research_interests: $research_interests[i], career_interests: $career_interests[i],

@@ -4,6 +4,7 @@
 // kind: write
 UNWIND range(0, size($id) - 1) AS i
 MERGE (p:Person {id: $id[i]})
+SET p:Mentornet
 SET p = {id: $id[i], name: $name[i], department: $department[i], institution: $institution[i],
          career_stage: $career_stage[i], role: $role[i], mentee: $mentee[i],
          research_interests: $research_interests[i], career_interests: $career_interests[i],

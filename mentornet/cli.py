@@ -5,6 +5,7 @@ Exit status: 0 success, 1 unexpected internal error, 2 bad input or usage,
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -169,10 +170,16 @@ def generate(directory, n_people, seed, force):
     """
     from .generate import generate_dataset
 
+    from .files import check_writable
+
     target = Path(directory)
-    existing = [p for p in (target / "people.csv", target / "relationships.csv") if p.exists()]
+    files = (target / "people.csv", target / "relationships.csv")
+    existing = [p for p in files if os.path.lexists(p)]  # a link, even one pointing nowhere, is there
     if existing and not force:
         raise DataError(Problem(str(existing[0]), "already exists; use --force to overwrite"))
+    if target.is_dir():
+        for path in files:
+            check_writable(path, follow_links=False)
     summary = generate_dataset(target, people=n_people, seed=seed)
     say(f"wrote {target}: {summary}")
 

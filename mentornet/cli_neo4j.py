@@ -14,10 +14,11 @@ from .output import emit
 
 
 def _require_uri(uri: str) -> str:
-    from .backends import is_neo4j_uri
+    from .backends import check_uri, is_neo4j_uri, masked_uri
 
     if not is_neo4j_uri(uri):
-        raise DataError(Problem(uri, "not a Neo4j URI (expected neo4j://, neo4j+s://, bolt:// or bolt+s://)"))
+        raise DataError(Problem(masked_uri(uri), "not a Neo4j URI (expected neo4j://, neo4j+s://, bolt:// or bolt+s://)"))
+    check_uri(uri)
     return uri
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings, say
-from .errors import DataError, Problem
+from .files import check_writable
 from .policy_needs import left_out_message
 from .viz import DEFAULT_MAX_NODES, render_network, write_html
 
@@ -46,8 +46,7 @@ def viz(source, *, output, mentee, department, show_identity, referrals, without
       mentornet viz examples/radiology --as-of 2026-11-25 --without fac-kim -o without-kim.html
     """
     target = Path(output)
-    if not target.parent.is_dir():
-        raise DataError(Problem(output, "the directory to write into does not exist"))
+    check_writable(target)  # before the work (mentornet.files: links, special files, permissions)
     with open_source(source, credentials) as backend:
         report_warnings(backend.warnings(policy=policy, as_of=as_of), pseudonymized=pz is not None)
         page = render_network(backend, policy=policy, as_of=as_of, mentee=mentee, department=department,

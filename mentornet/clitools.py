@@ -38,7 +38,9 @@ class MentornetGroup(click.Group):
             ctx.exit(EXIT_DATABASE)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except KeyboardInterrupt:  # here, or click would say "Aborted!" with exit 1
+        except KeyboardInterrupt as exc:  # here, or click would say "Aborted!" with exit 1
+            if str(exc):  # what was under way, and how far it got (LoadInterrupted)
+                say(f"mentornet: {exc}")
             interrupted()
         except Exception as exc:  # noqa: BLE001 - last resort: no traceback for users
             if os.environ.get("MENTORNET_DEBUG"):
@@ -166,12 +168,13 @@ def analysis_options(func=None, *, formats: bool = True):
 
 def open_source(source: str, credentials: dict):
     """The backend for SOURCE; the Neo4j password comes from NEO4J_PASSWORD or a prompt."""
-    from .backends import is_neo4j_uri, open_backend
+    from .backends import check_uri, is_neo4j_uri, masked_uri, open_backend
 
     if is_neo4j_uri(source):
+        check_uri(source)  # before the password prompt
         credentials = dict(credentials, password=neo4j_password())
     elif not Path(source).exists():
-        raise DataError(Problem(source, "no such dataset directory (or give a neo4j:// or bolt:// URI)"))
+        raise DataError(Problem(masked_uri(source), "no such dataset directory (or give a neo4j:// or bolt:// URI)"))
     return open_backend(source, **credentials) if is_neo4j_uri(source) else open_backend(source)
 
 

@@ -41,3 +41,7 @@ class DataError(ValueError):
 
 class BackendUnavailable(ConnectionError):
     """The database cannot be reached, or refused the credentials."""
+
+
+class LoadInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a load; the message says how far it got and what to do."""

@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .files import write_atomically
+
 PEOPLE_COLUMNS = (
     "id", "name", "role", "department", "institution", "career_stage", "mentee",
     "research_interests", "career_interests", "identity.gender", "identity.urm",
@@ -652,7 +654,7 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     text = "\n".join(lines) + "\n"
     plain = (text.count(",") == len(lines) * (frame.shape[1] - 1) and text.count("\n") == len(lines)
              and '"' not in text and "\r" not in text)
-    if plain:
-        path.write_bytes(text.encode("utf-8"))
-    else:
-        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    if not plain:
+        text = frame.to_csv(index=False, lineterminator="\n")
+    # Atomically, and replacing a link rather than following it (mentornet.files).
+    write_atomically(path, text.encode("utf-8"), follow_links=False)

@@ -19,6 +19,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from . import files
 from .audit import rate
 from .errors import DataError, Problem
 from .output import neutralise, write_csv, write_table
@@ -623,10 +624,5 @@ def report_format(path: str | Path) -> str:
 
 
 def check_writable(path: str | Path) -> None:
-    """Fail before any work when the report cannot be written there."""
-    path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise DataError(Problem(str(path), f"no such directory: {parent}"))
-    if path.is_dir():
-        raise DataError(Problem(str(path), "is a directory"))
+    """Fail before any work when the report cannot be written there (:mod:`mentornet.files`)."""
+    files.check_writable(path)

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from mentornet.analysis import dataset_warnings
 from mentornet.backends.networkx import NetworkXBackend
 from mentornet.cli import main
-from mentornet.errors import BackendUnavailable
+from mentornet.errors import BackendUnavailable, DataError
 from mentornet.generate import generate_dataset
 from mentornet.io import read_dataset
 from mentornet.model import Policy
@@ -253,10 +253,12 @@ def test_a_load_over_more_relationships_than_the_files_says_so(server, backend, 
     with server.driver() as driver:
         driver.execute_query("MATCH (a:Person {id: 'fac-kim'}), (b:Person {id: 'res-alvarez'}) "
                              "CREATE (a)-[:MENTORS {status: 'active'}]->(b)", database_=server.database)
-    with pytest.raises(BackendUnavailable) as info:
+    before = graph_snapshot(server)
+    with pytest.raises(DataError) as info:  # refused before anything is written
         backend.load(ds)
-    assert f"holds {len(ds.relationships) + 1} relationships" in str(info.value)
+    assert f"holds {len(ds.relationships) + 1} relationships between people" in str(info.value)
     assert "--replace" in str(info.value)
+    assert graph_snapshot(server) == before
     backend.load(ds, replace=True)
     assert backend.counts()["relationships"] == len(ds.relationships)
 
@@ -589,6 +591,8 @@ def test_a_load_cut_short_says_so_and_rerunning_converges(server, generated):
         server.start()
     assert f"after {len(ds.people)} people and 0 relationships" in str(info.value)
     assert "run the load again" in str(info.value)
+    refused = invoke(server, "gaps", server.uri)  # the mark the cut-short load left
+    assert refused.exit_code == 3 and "was cut short" in refused.stderr
     result = invoke(server, "load", ds.source, server.uri)
     assert result.exit_code == 0, result.output
     assert graph_snapshot(server) == expected

@@ -2,7 +2,10 @@
 one line saying why (never the password)."""
 from __future__ import annotations
 
+import logging
 import neo4j.exceptions as nx_exc
+
+from .. import masked_uri
 
 #: Errors meaning the server cannot be used: unreachable, gone, or refusing the credentials.
 UNAVAILABLE = (nx_exc.ServiceUnavailable, nx_exc.SessionExpired, nx_exc.AuthError,
@@ -35,8 +38,17 @@ def unavailable_message(uri: str, exc: BaseException, password: str | None = Non
         reason = "cannot reach the server (is it running, and is the address right?)"
     else:
         reason = _one_line(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
-    message = f"{uri}: {reason}"
+    message = f"{masked_uri(uri)}: {reason}"
     if password:
         message = message.replace(password, "***")
     return message
+
+
+def quiet_driver_logs() -> None:
+    """Keep the driver's own log lines (a lost connection logs about ten) off the terminal:
+    what went wrong is said once, by :func:`unavailable_message`. Python prints the records of
+    a logger without handlers on stderr; a handler that drops them stops that."""
+    logger = logging.getLogger("neo4j")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
 

@@ -10,7 +10,7 @@ import neo4j.exceptions as nx_exc
 import numpy as np
 import pandas as pd
 
-from ...errors import BackendUnavailable
+from ...errors import BackendUnavailable, DataError, LoadInterrupted, Problem
 from ...io import PEOPLE_LIST_COLUMNS
 from ...model import IDENTITY_PREFIX, REL_TYPES, Dataset
 from .connection import UNAVAILABLE, unavailable_message
@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 BATCH_ROWS = 10_000
 DELETE_BATCH = 10_000
+
+
+class LoadConflict(BackendUnavailable):
+    """Another client changed the database during the load (exit 3, like a lost connection)."""
 
 
 # --------------------------------------------------------------------------- rows to write
@@ -171,11 +175,13 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
     progress = progress or (lambda kind, done, total: None)
     written = {"people": 0, "relationships": 0}
     try:
+        held = check_database(db, ds, replace=replace)  # refuses before anything is written
         for name in ("schema_person_id", "schema_person_mentee", "schema_person_department"):
             db._auto(statement(name).text)
+        db._write(statement("load_begin").text, source=ds.source, replace=replace)  # the mark, until the end
         if replace:
-            delete_loaded(db)
-        verb = "create" if db.counts()["people"] == 0 else "load"
+            _delete_people(db)
+        verb = "create" if replace or held == 0 else "load"
         people = ds.people
         nodes: dict[str, str] = {}  # person id -> element id, from the people statements
         with _Pipeline(db._write, workers=db.parallel) as pipe:  # batches are prepared while others are written
@@ -199,12 +205,17 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
         if verb == "load":
             _check_no_more_relationships(db, len(rels))
         db._write(statement("load_dataset_info").text, attrs=ds.identity_attributes, source=ds.source)
-    except BackendUnavailable:
+    except LoadConflict:
         raise
+    except BackendUnavailable as exc:  # the server gone, a timeout: how far the load got
+        raise BackendUnavailable(f"{exc} {_how_far(written)}") from None
+    except KeyboardInterrupt:
+        raise LoadInterrupted(f"the load into {db.uri} was interrupted {_how_far(written)}; until it is "
+                              "run again, every analysis of this database refuses it") from None
     except UNAVAILABLE as exc:
         raise BackendUnavailable(f"{unavailable_message(db.uri, exc)} {_how_far(written)}") from None
     except nx_exc.ConstraintError:
-        raise BackendUnavailable(f"{db.uri}: another client wrote people into the database during this load "
+        raise LoadConflict(f"{db.uri}: another client wrote people into the database during this load "
                                  f"{_how_far(written)}") from None
     return written
 
@@ -216,7 +227,7 @@ def _check_people(db: Neo4jBackend, nodes: dict[str, str]) -> None:
     whose element id another client's new node has taken."""
     found = db._read(statement("load_check_people").text, ids=list(nodes), nodes=list(nodes.values()))
     if found[0]["found"] < len(nodes):
-        raise BackendUnavailable(
+        raise LoadConflict(
             f"{db.uri}: people were deleted or re-created by another client during this load, so some "
             f"relationships may join the wrong people; run the load again with --replace")
 
@@ -228,16 +239,56 @@ def _check_no_more_relationships(db: Neo4jBackend, expected: int) -> None:
     statements look a relationship up, then create it, without MERGE's lock)."""
     found = db.counts()["relationships"]
     if found > expected:
-        raise BackendUnavailable(
+        raise LoadConflict(
             f"{db.uri}: the database holds {found:,} relationships between people, {found - expected:,} more "
             f"than the files (left by a load of other files or of an earlier mentornet version, or written "
             f"by another load at the same time); run the load again with --replace")
 
+def check_database(db: Neo4jBackend, ds: Dataset, *, replace: bool) -> int:
+    """Refuse (:class:`DataError`, before anything is written) a load that would mix
+    ``ds`` with what the database holds; return how many people an earlier load wrote.
+
+    Refused: any :Person node mentornet did not write (another application's, or one an
+    earlier mentornet version wrote without the :Mentornet label), since the analyses read
+    every :Person, with or without ``replace``; and, without ``replace``, people of an
+    earlier load that are not in these files, or more relationships than they have rows
+    (a load without ``replace`` updates the dataset already there; it cannot remove anything).
+    """
+    held = db._read(statement("load_check_database").text)[0]
+    where = f"{db.uri}" + (f" --database {db.database}" if db.database else "")
+    if held["foreign"]:
+        raise DataError(Problem(where, (
+            f"the database holds {held['foreign']:,} :Person nodes that this version of mentornet did not write "
+            "(another application's, or loaded by an earlier mentornet version); mentornet reads every :Person, "
+            "so load into another database (--database / NEO4J_DATABASE), or remove those nodes first "
+            "(nothing was written)")))
+    if replace or not held["ours"]:
+        return held["ours"]
+    earlier = f" loaded from {held['source']}" if held["source"] else ""
+    found = db._read(statement("load_check_ids").text, ids=ds.people["id"].tolist())[0]["found"]
+    if found < held["ours"]:
+        raise DataError(Problem(where, (
+            f"the database holds another dataset{earlier}: {held['ours'] - found:,} of its {held['ours']:,} people "
+            f"are not in {ds.source}; use --replace to replace it, or load into another database "
+            "(--database / NEO4J_DATABASE) (nothing was written)")))
+    if held["relationships"] > len(ds.relationships):
+        raise DataError(Problem(where, (
+            f"the database holds {held['relationships']:,} relationships between people{earlier}, "
+            f"{held['relationships'] - len(ds.relationships):,} more than {ds.source} has rows; use --replace "
+            "to replace them, or load into another database (--database / NEO4J_DATABASE) (nothing was written)")))
+    return held["ours"]
+
+
 def delete_loaded(db: Neo4jBackend) -> None:
-    """Delete every :Person (with its relationships) and the dataset record, in batches."""
-    for name in ("delete_relationships", "delete_people"):
+    """Delete what earlier loads wrote (the :Mentornet people with their relationships, and
+    the dataset record), in batches; another application's nodes are left alone."""
+    _delete_people(db, record=True)
+
+
+def _delete_people(db: Neo4jBackend, *, record: bool = False) -> None:
+    for name, params in (("delete_relationships", {}), ("delete_people", {"record": record})):
         text = statement(name).text
-        while db._write(text, batch=DELETE_BATCH)[0]["deleted"]:
+        while db._write(text, batch=DELETE_BATCH, **params)[0]["deleted"]:
             pass
 
 
@@ -311,7 +362,7 @@ def _how_far(written: dict[str, int]) -> str:
 
 def _relationships_written(count, result, written, progress, total, uri) -> None:
     if result[0]["written"] < count:
-        raise BackendUnavailable(f"{uri}: people were deleted or re-created by another client during this load "
+        raise LoadConflict(f"{uri}: people were deleted or re-created by another client during this load "
                                  f"{_how_far(written)}")
     written["relationships"] += count
     progress("relationships", written["relationships"], total)

@@ -68,7 +68,8 @@ from ...referrals import REFER_COLUMNS
 from ...snapshot import Snapshot
 from ..base import Backend
 from . import load as loading
-from .connection import UNAVAILABLE, _keys_and_values, _one_line, unavailable_message
+from .. import check_uri
+from .connection import UNAVAILABLE, _keys_and_values, _one_line, quiet_driver_logs, unavailable_message
 from .load import batches
 from .statements import statement
 
@@ -98,12 +99,14 @@ class Neo4jBackend(Backend):
 
     @classmethod
     def connect(cls, uri: str, *, user: str | None = "neo4j", password: str | None = None,
-                database: str | None = None, retry_seconds: float = 30.0,
+                database: str | None = None, retry_seconds: float | None = None,
                 connect_timeout: float | None = None, query_timeout: float | None = None) -> "Neo4jBackend":
         """Connect and check the server answers; :class:`BackendUnavailable` otherwise.
 
-        The message names the URI and the reason, never the password. ``retry_seconds`` is how
-        long a transaction is retried after a lost connection before giving up.
+        The message names the URI and the reason, never the password; a URI carrying a user or
+        password (``bolt://neo4j:secret@host``) is refused (:class:`DataError`) without being
+        repeated. ``retry_seconds`` (default: the connect timeout) is how long a transaction is
+        retried after a lost connection before giving up.
         ``connect_timeout`` (default: env ``MENTORNET_NEO4J_CONNECT_TIMEOUT`` or 10 s) bounds
         how long a server that accepts the connection but never answers may keep us waiting;
         ``query_timeout`` (default: env ``MENTORNET_NEO4J_QUERY_TIMEOUT`` or none) stops any
@@ -113,12 +116,16 @@ class Neo4jBackend(Backend):
         connect_timeout = connect_timeout or float(os.environ.get("MENTORNET_NEO4J_CONNECT_TIMEOUT") or 10.0)
         if query_timeout is None and os.environ.get("MENTORNET_NEO4J_QUERY_TIMEOUT"):
             query_timeout = float(os.environ["MENTORNET_NEO4J_QUERY_TIMEOUT"])
+        check_uri(uri)
+        quiet_driver_logs()
         driver = None
         try:
             driver = neo4j.GraphDatabase.driver(uri, auth=(user or "neo4j", password or ""),
                                                 connection_timeout=connect_timeout,
                                                 connection_acquisition_timeout=connect_timeout,
-                                                max_transaction_retry_time=retry_seconds)
+                                                max_transaction_retry_time=(connect_timeout if retry_seconds is None
+                                                                            else retry_seconds),
+                                                notifications_min_severity="OFF")
             driver.verify_connectivity()  # fails at once, without the retries of managed transactions
             backend = cls(driver, uri=uri, database=database, query_timeout=query_timeout)
             backend._auto("RETURN 1 AS ok")  # checks the credentials and that the database exists
@@ -150,15 +157,24 @@ class Neo4jBackend(Backend):
 
     @contextlib.contextmanager
     def _timeouts(self):
-        """A statement stopped by the query timeout becomes a clear BackendUnavailable."""
+        """The driver's errors as one clear :class:`BackendUnavailable`: a statement stopped by
+        the query timeout says which limit it hit; a server gone says so in one line."""
         try:
             yield
+        except BackendUnavailable:
+            raise
         except nx_exc.Neo4jError as exc:
             if "TimedOut" in (exc.code or "") or "timed out" in str(exc.message or "").lower():
                 raise BackendUnavailable(
-                    f"{self.uri}: a statement ran longer than the query timeout of {self.query_timeout} s "
-                    "(raise --query-timeout / MENTORNET_NEO4J_QUERY_TIMEOUT)") from None
+                    f"{self.uri}: a statement ran longer than "
+                    + (f"the query timeout of {self.query_timeout:g} s (raise --query-timeout / "
+                       "MENTORNET_NEO4J_QUERY_TIMEOUT)" if self.query_timeout else
+                       "the server's transaction timeout (db.transaction.timeout)")) from None
+            if isinstance(exc, UNAVAILABLE):
+                raise BackendUnavailable(unavailable_message(self.uri, exc)) from None
             raise
+        except UNAVAILABLE as exc:
+            raise BackendUnavailable(unavailable_message(self.uri, exc)) from None
 
     def run_query(self, name: str, params: dict) -> pd.DataFrame:
         """Run the read statement ``cypher/<name>.cypher`` with ``params``; one row per record."""
@@ -166,19 +182,15 @@ class Neo4jBackend(Backend):
         if found.kind != "read":
             raise DataError(Problem("query", f"{name!r} is a statement used by load, not a query"))
         try:
-            with self._session() as session:
-                keys, records = session.execute_read(lambda tx: _keys_and_values(tx.run(found.text, params)))
+            with self._session() as session, self._timeouts():
+                keys, records = session.execute_read(
+                    self._work(lambda tx: _keys_and_values(tx.run(found.text, params))))
         except nx_exc.ClientError as exc:
             raise DataError(Problem(f"query {name}", _one_line(exc.message or str(exc)))) from None
-        except UNAVAILABLE as exc:
-            raise BackendUnavailable(unavailable_message(self.uri, exc)) from None
         return pd.DataFrame(records, columns=keys)
 
     def _rows(self, name: str, **params) -> list[dict]:
-        try:
-            return self._read(statement(name).text, **params)
-        except UNAVAILABLE as exc:
-            raise BackendUnavailable(unavailable_message(self.uri, exc)) from None
+        return self._read(statement(name).text, **params)
 
     def _in_parallel(self, calls: list[tuple[str, dict]]) -> list[pd.DataFrame]:
         """``self._frame(name, **params)`` for each call, :attr:`parallel` at a time, each in
@@ -193,12 +205,9 @@ class Neo4jBackend(Backend):
         as one record (:attr:`Statement.packed`): much faster than :meth:`_rows` for the
         hundred thousand rows of gaps or referrals."""
         found = statement(name)
-        try:
-            with self._session() as session, self._timeouts():
-                rows = session.execute_read(
-                    self._work(lambda tx: tx.run(found.packed, params).single(strict=True)["rows"]))
-        except UNAVAILABLE as exc:
-            raise BackendUnavailable(unavailable_message(self.uri, exc)) from None
+        with self._session() as session, self._timeouts():
+            rows = session.execute_read(
+                self._work(lambda tx: tx.run(found.packed, params).single(strict=True)["rows"]))
         return pd.DataFrame(rows, columns=list(found.columns))
 
     # -- the interface (see mentornet.backends.base) ------------------------------------------
@@ -234,7 +243,15 @@ class Neo4jBackend(Backend):
             pd.DataFrame({c: pd.Series(dtype=object) for c in ("mentee_id", "area", "mentor_id")})
 
     def identity_attributes(self) -> list[str]:
-        return list(self._rows("dataset_info")[0]["identity_attributes"])
+        """The identity attribute names the load recorded; :class:`BackendUnavailable` when the
+        last load was cut short (its mark is still there), since any answer would be wrong."""
+        info = self._rows("dataset_info")[0]
+        if info["state"] == "loading":
+            source = info["source"] or "the dataset directory"
+            raise BackendUnavailable(
+                f"{self.uri}: the last load into this database (of {source}) was cut short or is still running, "
+                f"so what it holds is incomplete; run `mentornet load {source} {self.uri}` again")
+        return list(info["identity_attributes"])
 
     def counts(self) -> dict[str, int]:
         """Number of people and of relationships between people in the database."""
@@ -387,7 +404,7 @@ class Neo4jBackend(Backend):
         loading.delete_loaded(self)
 
     def _auto(self, text: str, **params) -> None:
-        with self._session() as session:
+        with self._session() as session, self._timeouts():
             session.run(text, params).consume()
 
 

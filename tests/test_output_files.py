@@ -1,5 +1,9 @@
 """Output files (`audit -o`, `viz -o`, `generate`): links, special files, modes and write failures
-(mentornet.files; README "Output files"; SECURITY.md section 11)."""
+(mentornet.files; README "Output files"; SECURITY.md section 11).
+
+Every path these tests write is inside ``tmp_path``: the FIFO, the character devices (made
+with os.mknod, root only) and the links are created there. Never name the machine's /dev files
+here: a wrong write path once replaced them with regular files."""
 from __future__ import annotations
 
 import os
@@ -30,6 +34,27 @@ def report_args(kind, target):
     return ["viz", EXAMPLE, "--as-of", AS_OF, "-o", target]
 
 
+def char_device(tmp_path, name, minor):
+    """A character device inside ``tmp_path``: major 1, minor 3 is a null device (writes
+    vanish), minor 7 a full one (every write fails with ENOSPC). Never the machine's own."""
+    if os.geteuid() != 0:
+        pytest.skip("creating a character device (os.mknod) needs root")
+    path = tmp_path / name
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
+    except PermissionError:
+        pytest.skip("this container may not create character devices (os.mknod: permission denied)")
+    return path
+
+
+def read_fifo_in_background(fifo):
+    """Start reading ``fifo`` to its end in a thread; ``got["data"]`` holds what came."""
+    got = {}
+    reader = threading.Thread(target=lambda: got.setdefault("data", fifo.read_bytes()), daemon=True)
+    reader.start()
+    return reader, got
+
+
 # --------------------------------------------------------------------------- the library rule
 
 
@@ -57,13 +82,37 @@ def test_a_dangling_link_is_refused_and_nothing_is_created(tmp_path):
 def test_a_fifo_is_written_through_not_replaced(tmp_path):
     fifo = tmp_path / "pipe.html"
     os.mkfifo(fifo)
-    got = {}
-    reader = threading.Thread(target=lambda: got.setdefault("data", fifo.read_bytes()), daemon=True)
-    reader.start()
+    reader, got = read_fifo_in_background(fifo)
     write_atomically(fifo, b"through the pipe")
     reader.join(10)
     assert got["data"] == b"through the pipe"
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_a_null_device_is_written_through_not_replaced(tmp_path):
+    null = char_device(tmp_path, "null", 3)
+    before = null.lstat()
+    write_atomically(null, b"nothing")
+    after = null.lstat()
+    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null"]
+
+
+def test_a_link_to_a_device_writes_through_and_keeps_both(tmp_path):
+    null = char_device(tmp_path, "null", 3)
+    link = tmp_path / "report.html"
+    link.symlink_to(null)
+    write_atomically(link, b"nothing")
+    assert link.is_symlink() and stat.S_ISCHR(null.lstat().st_mode) and null.lstat().st_rdev == os.makedev(1, 3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null", "report.html"]
+
+
+def test_a_full_device_is_a_data_error_naming_the_file(tmp_path):
+    full = char_device(tmp_path, "full", 7)
+    with pytest.raises(DataError) as info:
+        write_atomically(full, b"x" * 100_000)
+    assert f"{full}: cannot write: No space left on device" in str(info.value)
+    assert stat.S_ISCHR(full.lstat().st_mode) and full.lstat().st_rdev == os.makedev(1, 7)
 
 
 def test_a_rewritten_file_keeps_its_mode(tmp_path):
@@ -104,6 +153,63 @@ def test_commands_refuse_a_dangling_link_before_the_work(kind, tmp_path):
     assert "which does not exist" in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "missing.html").exists() and link.is_symlink()
     assert "wrote" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["audit", "viz"])
+def test_commands_report_a_full_device_with_exit_2(kind, tmp_path):
+    full = char_device(tmp_path, "full", 7)
+    link = tmp_path / "report.html"  # a link to a full device: every write fails with "No space left"
+    link.symlink_to(full)
+    result = run(*report_args(kind, link))
+    assert result.exit_code == 2, result.output
+    assert "report.html: cannot write: No space left on device" in result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.output
+    assert link.is_symlink() and stat.S_ISCHR(full.lstat().st_mode) and full.lstat().st_rdev == os.makedev(1, 7)
+
+
+@pytest.mark.parametrize("kind", ["audit", "viz"])
+def test_commands_write_through_a_device_and_leave_it_a_device(kind, tmp_path):
+    null = char_device(tmp_path, "null.html", 3)  # audit -o tells the format by the name's ending
+    before = null.lstat()
+    result = run(*report_args(kind, null))
+    assert result.exit_code == 0, result.output
+    after = null.lstat()
+    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null.html"]
+
+
+def test_a_write_failure_on_a_regular_file_exits_2_and_keeps_the_old_file(tmp_path):
+    # A file-size limit below the page's size: the write fails part way (EFBIG, as a full disk
+    # fails with ENOSPC). The old report stays whole and no temporary file is left behind.
+    target = tmp_path / "report.html"
+    target.write_text("the old report")
+    limited = ("import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000)); "
+               "sys.argv[0] = 'mentornet'; runpy.run_module('mentornet', run_name='__main__')")
+    done = subprocess.run(
+        [sys.executable, "-c", limited, "viz", str(EXAMPLE), "--as-of", AS_OF, "-o", str(target)],
+        capture_output=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert b"report.html: cannot write: File too large" in done.stderr
+    assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr
+    assert target.read_text() == "the old report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+
+
+def test_viz_through_a_link_to_a_pipe_writes_into_the_pipe(tmp_path):
+    # As -o /dev/stdout does (a link to /proc/self/fd/1, a pipe under a shell's |): a link to a
+    # link to a FIFO, all inside tmp_path. The page goes into the pipe; nothing is replaced.
+    fifo = tmp_path / "fd1"
+    os.mkfifo(fifo)
+    (tmp_path / "self").symlink_to(fifo)
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to(tmp_path / "self")
+    reader, got = read_fifo_in_background(fifo)
+    result = run(*report_args("viz", stdout))
+    reader.join(60)
+    assert result.exit_code == 0, result.output
+    assert got["data"].lstrip().lower().startswith(b"<!doctype html") and got["data"].rstrip().endswith(b"</html>")
+    assert stat.S_ISFIFO(fifo.lstat().st_mode) and stdout.is_symlink() and (tmp_path / "self").is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fd1", "self", "stdout"]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories")

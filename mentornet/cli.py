@@ -168,15 +168,15 @@ def generate(directory, n_people, seed, force):
     Example:
       mentornet generate /tmp/hospital --people 10000 --seed 7
     """
+    from .files import check_directory, check_writable
     from .generate import generate_dataset
-
-    from .files import check_writable
 
     target = Path(directory)
     files = (target / "people.csv", target / "relationships.csv")
     existing = [p for p in files if os.path.lexists(p)]  # a link, even one pointing nowhere, is there
     if existing and not force:
         raise DataError(Problem(str(existing[0]), "already exists; use --force to overwrite"))
+    check_directory(target)  # before the work (mentornet.files)
     if target.is_dir():
         for path in files:
             check_writable(path, follow_links=False)

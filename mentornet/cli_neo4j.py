@@ -35,7 +35,9 @@ def _progress(kind: str, done: int, total: int) -> None:
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.argument("uri", metavar="NEO4J_URI")
-@click.option("--replace", is_flag=True, help="First delete what an earlier load wrote (every :Person).")
+@click.option("--replace", is_flag=True,
+              help="First delete what earlier loads wrote (the :Mentornet people and their relationships; "
+                   "never another application's nodes).")
 @click.option("--user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True,
               help="Neo4j user (env NEO4J_USERNAME).")
 @click.option("--database", envvar="NEO4J_DATABASE", default=None,

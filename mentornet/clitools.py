@@ -34,7 +34,7 @@ class MentornetGroup(click.Group):
             report_problems(exc.problems)
             ctx.exit(EXIT_INPUT)
         except BackendUnavailable as exc:
-            say(f"mentornet: database unavailable: {exc}")
+            say(f"mentornet: {exc.heading}: {exc}")
             ctx.exit(EXIT_DATABASE)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise

@@ -42,6 +42,21 @@ class DataError(ValueError):
 class BackendUnavailable(ConnectionError):
     """The database cannot be reached, or refused the credentials."""
 
+    #: What the command line says before the message (``mentornet: <heading>: ...``).
+    heading = "database unavailable"
+
+
+class QueryTimedOut(BackendUnavailable):
+    """A statement ran longer than the query timeout (or the server's transaction timeout)."""
+
+    heading = "query timed out"
+
+
+class DatabaseIncomplete(BackendUnavailable):
+    """The database holds half a dataset: the last load was cut short (or is still running)."""
+
+    heading = "database incomplete"
+
 
 class LoadInterrupted(KeyboardInterrupt):
     """Ctrl-C during a load; the message says how far it got and what to do."""

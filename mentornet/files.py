@@ -32,6 +32,21 @@ def check_writable(path: str | Path, *, follow_links: bool = True) -> None:
     _where(Path(path), follow_links=follow_links)
 
 
+def check_directory(path: str | Path) -> None:
+    """Raise :class:`DataError` now, before the work, when files could not be written into the
+    directory ``path`` (made if missing): something else is there, or the nearest directory
+    that exists is not writable."""
+    path = Path(path)
+    existing = path
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise DataError(Problem(str(path), "is not a directory" if existing == path
+                                           else f"cannot make the directory: {existing} is not a directory"))
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise DataError(Problem(str(path), f"cannot write: the directory {existing} is not writable"))
+
+
 def write_atomically(path: str | Path, data: bytes, *, follow_links: bool = True) -> Path:
     """Write ``data`` to ``path`` by the rule of this module; returns ``path``.
 
@@ -85,6 +100,8 @@ def _where(path: Path, *, follow_links: bool) -> tuple[Path, int | None, bool]:
     if not os.access(parent, os.W_OK | os.X_OK):
         raise DataError(Problem(str(path), f"cannot write: the directory {parent} is not writable"))
     mode = stat.S_IMODE(own.st_mode) if own is not None and stat.S_ISREG(own.st_mode) else None
+    if mode is not None and not os.access(target, os.W_OK):  # as the shell's > would, not replaced behind it
+        raise DataError(Problem(str(path), "cannot write: the file is read-only (permission denied)"))
     return target, mode, False
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import DataError, Problem
 from .files import write_atomically
 
 PEOPLE_COLUMNS = (
@@ -172,7 +173,10 @@ def generate_dataset(directory, *, people: int, seed: int = 0) -> dict:
     rels = _make_relationships(rng, pop, people_frame["id"].to_numpy())
 
     out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(Problem(str(out), f"cannot make the directory: {exc.strerror or exc}")) from None
     _write_csv(people_frame, out / "people.csv")
     _write_csv(rels, out / "relationships.csv")
     type_counts = rels["type"].value_counts()

@@ -273,3 +273,22 @@ def test_generate_refuses_a_special_file_in_the_target(tmp_path):
     result = run("generate", out, "--people", 20, "--force")
     assert result.exit_code == 2 and "not a regular file" in result.stderr
     assert stat.S_ISFIFO((out / "people.csv").lstat().st_mode)
+
+
+def test_generate_under_a_file_exits_2_before_the_work(tmp_path):
+    (tmp_path / "notes.txt").write_text("a file, not a directory")
+    result = run("generate", tmp_path / "notes.txt" / "ds", "--people", 20)
+    assert result.exit_code == 2, result.output
+    assert f"cannot make the directory: {tmp_path / 'notes.txt'} is not a directory" in result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories and files")
+def test_a_read_only_file_is_refused_not_replaced(tmp_path):
+    target = tmp_path / "report.html"
+    target.write_text("old")
+    target.chmod(0o400)
+    with pytest.raises(DataError, match="read-only"):
+        write_atomically(target, b"new")
+    assert target.read_text() == "old"

@@ -26,6 +26,8 @@ DELETE_BATCH = 10_000
 class LoadConflict(BackendUnavailable):
     """Another client changed the database during the load (exit 3, like a lost connection)."""
 
+    heading = "load stopped"
+
 
 # --------------------------------------------------------------------------- rows to write
 
@@ -174,11 +176,13 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
     """
     progress = progress or (lambda kind, done, total: None)
     written = {"people": 0, "relationships": 0}
+    marked = False
     try:
         held = check_database(db, ds, replace=replace)  # refuses before anything is written
         for name in ("schema_person_id", "schema_person_mentee", "schema_person_department"):
             db._auto(statement(name).text)
         db._write(statement("load_begin").text, source=ds.source, replace=replace)  # the mark, until the end
+        marked = True
         if replace:
             _delete_people(db)
         verb = "create" if replace or held == 0 else "load"
@@ -208,8 +212,10 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
     except LoadConflict:
         raise
     except BackendUnavailable as exc:  # the server gone, a timeout: how far the load got
-        raise BackendUnavailable(f"{exc} {_how_far(written)}") from None
+        raise type(exc)(f"{exc} {_how_far(written)}") from None
     except KeyboardInterrupt:
+        if not marked:
+            raise LoadInterrupted(f"the load into {db.uri} was interrupted before it wrote any data") from None
         raise LoadInterrupted(f"the load into {db.uri} was interrupted {_how_far(written)}; until it is "
                               "run again, every analysis of this database refuses it") from None
     except UNAVAILABLE as exc:

@@ -61,7 +61,7 @@ import pandas as pd
 
 from ...analysis import GAP_COLUMNS, sort_rows
 from ...audit import AuditTables, with_mentor_names
-from ...errors import BackendUnavailable, DataError, Problem
+from ...errors import BackendUnavailable, DatabaseIncomplete, DataError, Problem, QueryTimedOut
 from ...io import PEOPLE_LIST_COLUMNS
 from ...model import IDENTITY_PREFIX, Dataset, Policy, stale_cutoff
 from ...referrals import REFER_COLUMNS
@@ -165,7 +165,7 @@ class Neo4jBackend(Backend):
             raise
         except nx_exc.Neo4jError as exc:
             if "TimedOut" in (exc.code or "") or "timed out" in str(exc.message or "").lower():
-                raise BackendUnavailable(
+                raise QueryTimedOut(
                     f"{self.uri}: a statement ran longer than "
                     + (f"the query timeout of {self.query_timeout:g} s (raise --query-timeout / "
                        "MENTORNET_NEO4J_QUERY_TIMEOUT)" if self.query_timeout else
@@ -248,7 +248,7 @@ class Neo4jBackend(Backend):
         info = self._rows("dataset_info")[0]
         if info["state"] == "loading":
             source = info["source"] or "the dataset directory"
-            raise BackendUnavailable(
+            raise DatabaseIncomplete(
                 f"{self.uri}: the last load into this database (of {source}) was cut short or is still running, "
                 f"so what it holds is incomplete; run `mentornet load {source} {self.uri}` again")
         return list(info["identity_attributes"])

@@ -14,7 +14,7 @@ import networkx as nx
 import pandas as pd
 
 from . import analysis
-from .model import IDENTITY_PREFIX, MENTOR_ROLES, TRAINEE_ROLES, Dataset, Policy
+from .model import IDENTITY_PREFIX, MENTOR_ROLES, TRAINEE_ROLES, Dataset, Policy, fold
 
 
 def acquaintance_graph(ds: Dataset) -> nx.Graph:
@@ -39,7 +39,7 @@ def reference_referrals(ds: Dataset, *, policy: Policy, as_of: dt.date, limit: i
     for mentor, mentee in zip(active["mentor_id"], active["mentee_id"]):
         mentors_of.setdefault(mentee, set()).add(mentor)
     graph = acquaintance_graph(ds)
-    low = lambda items: {t.lower() for t in items}  # noqa: E731
+    low = lambda items: {fold(t) for t in items}  # noqa: E731
     rows = []
     for mentee_id, areas in gaps.groupby("mentee_id", sort=True)["area"]:
         m = people[mentee_id]
@@ -54,7 +54,7 @@ def reference_referrals(ds: Dataset, *, policy: Policy, as_of: dt.date, limit: i
                 if remaining <= 0 or c_id in mentors_of.get(mentee_id, ()):
                     continue
                 if (c["leadership"] and m["role"] in TRAINEE_ROLES and m["department"]
-                        and m["department"].lower() == c["department"].lower()):
+                        and fold(m["department"]) == fold(c["department"])):
                     continue
                 if area in ("research", "career"):
                     mine, theirs = low(m[f"{area}_interests"]), low(c[f"{area}_interests"])
@@ -63,7 +63,7 @@ def reference_referrals(ds: Dataset, *, policy: Policy, as_of: dt.date, limit: i
                     score = _jaccard(mine, theirs) if mine else 0.0
                 else:
                     col = IDENTITY_PREFIX + area.split(":", 1)[1]
-                    if not m[col] or m[col].lower() != c[col].lower():
+                    if not m[col] or fold(m[col]) != fold(c[col]):
                         continue
                     score = _jaccard(low(m["research_interests"]), low(c["research_interests"]))
                 ranked.append((hops, -score, -remaining, c_id, score))

@@ -18,6 +18,7 @@ from .model import (
     TRAINEE_ROLES,
     Dataset,
     Policy,
+    fold_values,
     stale_cutoff,
 )
 
@@ -63,7 +64,7 @@ def active_mentorships(ds: Dataset, *, policy: Policy, as_of: dt.date) -> pd.Dat
 def identity_keys(ds: Dataset) -> dict[str, pd.Series]:
     """Each identity attribute's values in lower case, indexed by person id ('' = undisclosed)."""
     ids = ds.people["id"].to_numpy()
-    return {attr: pd.Series(ds.people[IDENTITY_PREFIX + attr].str.lower().to_numpy(), index=ids)
+    return {attr: pd.Series(fold_values(ds.people[IDENTITY_PREFIX + attr]).to_numpy(), index=ids)
             for attr in ds.identity_attributes}
 
 
@@ -74,7 +75,7 @@ def mentee_needs(ds: Dataset, *, policy: Policy) -> pd.DataFrame:
     parts = [pd.DataFrame({"mentee_id": mentees["id"].to_numpy(), "area": area, "_order": i})
              for i, area in enumerate(("research", "career"))]
     for j, attr in enumerate(ds.identity_attributes):
-        values = mentees[IDENTITY_PREFIX + attr].str.lower()
+        values = fold_values(mentees[IDENTITY_PREFIX + attr])
         asked = mentees["seeks_concordance"].map(lambda seeks, a=attr: a in seeks).astype(bool)
         listed = values.isin(policy.concordance.get(attr, frozenset()))
         need = values.ne("") & (asked | listed)
@@ -155,8 +156,8 @@ def leadership_conflicts(ds: Dataset, active: pd.DataFrame) -> pd.DataFrame:
     info = ds.people.set_index("id")
     mentor = info.reindex(active["mentor_id"])
     mentee = info.reindex(active["mentee_id"])
-    dept_m = mentor["department"].str.lower().to_numpy()
-    dept_t = mentee["department"].str.lower().to_numpy()
+    dept_m = fold_values(mentor["department"]).to_numpy()
+    dept_t = fold_values(mentee["department"]).to_numpy()
     conflict = ((mentor["leadership"].map(len).to_numpy() > 0)
                 & mentee["role"].isin(TRAINEE_ROLES).to_numpy()
                 & (dept_m == dept_t) & (dept_t != ""))

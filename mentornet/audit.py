@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from . import analysis, disclosure, planning, referrals
-from .model import IDENTITY_PREFIX, MENTORS, Dataset, Policy
+from .model import IDENTITY_PREFIX, MENTORS, Dataset, Policy, fold, fold_values
 from .snapshot import DatasetSnapshot, dataset_snapshot
 
 MOSAIC_BUCKETS = ("0", "1", "2", "3+")
@@ -117,7 +117,7 @@ def tables_of(snap: DatasetSnapshot) -> AuditTables:
     mentees = people.loc[people["mentee"].to_numpy(), ["id", "department", "role", *identity_cols]]
     mentees = mentees.reset_index(drop=True)
     for col in identity_cols:
-        mentees[col] = mentees[col].str.lower()
+        mentees[col] = fold_values(mentees[col])
     ids = mentees["id"]
     counts = active.groupby("mentee_id")["mentor_id"].nunique()
     mentees["active_mentors"] = counts.reindex(ids).fillna(0).astype(int).to_numpy()
@@ -133,7 +133,7 @@ def tables_of(snap: DatasetSnapshot) -> AuditTables:
     mentors = load.loc[keep, ["id", "load", "capacity"]].reset_index(drop=True)
     identity = people.loc[keep, identity_cols].reset_index(drop=True)
     for col in identity_cols:
-        mentors[col] = identity[col].str.lower().to_numpy()
+        mentors[col] = fold_values(identity[col]).to_numpy()
 
     return AuditTables(
         identity_attributes=attrs, mentees=mentees, mentors=mentors, conflicts=snap.conflicts,
@@ -266,8 +266,8 @@ def _fragility(covering: pd.DataFrame) -> list[dict]:
 
 
 def _lower_identity(frame: pd.DataFrame, attrs: list[str]) -> pd.DataFrame:
-    """A copy with identity values in lower case, whatever case a backend returned them in."""
-    return frame.assign(**{IDENTITY_PREFIX + a: frame[IDENTITY_PREFIX + a].fillna("").astype(str).str.lower()
+    """A copy with identity values folded (:func:`mentornet.model.fold`), whatever case a backend returned them in."""
+    return frame.assign(**{IDENTITY_PREFIX + a: fold_values(frame[IDENTITY_PREFIX + a].fillna("").astype(str))
                            for a in attrs})
 
 
@@ -320,7 +320,7 @@ def _group_values(mentees: pd.DataFrame, key: str) -> pd.Series:
     """Each mentee's value for a group key ("" = none); departments in one spelling."""
     if key != "department":
         return mentees[key].astype(str)
-    folded = mentees["department"].str.lower()
+    folded = fold_values(mentees["department"])
     spelling = (pd.DataFrame({"fold": folded, "dept": mentees["department"]})
                 .value_counts().reset_index(name="n")
                 .sort_values(["fold", "n", "dept"], ascending=[True, False, True], kind="mergesort")
@@ -329,7 +329,7 @@ def _group_values(mentees: pd.DataFrame, key: str) -> pd.Series:
 
 
 def _sort_values(values) -> list[str]:
-    return sorted(values, key=lambda v: (v.lower(), v))
+    return sorted(values, key=lambda v: (fold(v), v))
 
 
 def _partition(values: pd.Series, k: int) -> tuple[list[str], set[str], dict[str, np.ndarray]]:

@@ -30,6 +30,7 @@ from .model import (
     STATUSES,
     Dataset,
     Policy,
+    fold,
 )
 
 try:  # Python 3.11+
@@ -378,7 +379,7 @@ def normal_name(header: object) -> str:
     """A header cell as the column it names: case, surrounding spaces and runs of spaces, ``_``
     or ``-`` do not matter, and ``identity`` followed by ``.``, ``:``, ``-`` or a space and a
     name is ``identity.<name>`` (``Identity: First Gen`` is ``identity.first_gen``)."""
-    text = unicodedata.normalize("NFC", str(header)).strip().lower()
+    text = fold(unicodedata.normalize("NFC", str(header)).strip())
     m = IDENTITY_HEADER_RE.match(text)
     if m:
         return IDENTITY_PREFIX + SEPARATORS_RE.sub("_", m.group(1)).strip("_")
@@ -440,7 +441,7 @@ def _split_list(series: pd.Series, *, lower: bool = False) -> pd.Series:
     for cell in series.unique():
         items = tuple(_clean(item) for item in LIST_SEPARATOR_RE.split(cell) if item.strip())
         if lower:
-            items = tuple(item.lower() for item in items)
+            items = tuple(fold(item) for item in items)
         cache[cell] = tuple(dict.fromkeys(items))
     return series.map(cache)
 
@@ -473,7 +474,7 @@ def _enumerated(frame, column, allowed, case, file, problems, default=None) -> p
 
 def _bool_column(series, default, file, column, problems):
     """Parse a boolean column; empty cells take ``default`` (a scalar or a Series)."""
-    low = _per_value(series, str.lower)
+    low = _per_value(series, fold)
     is_true, is_false, empty = low.isin(TRUE), low.isin(FALSE), low.eq("")
     bad = ~(is_true | is_false | empty)
     for r, value in zip(_rows(bad), series[bad]):
@@ -594,7 +595,7 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
         out[col] = _strip(frame[col]) if col in frame.columns else ""
     out["name"] = out["name"].where(out["name"].ne(""), ids)
 
-    role = _enumerated(frame, "role", ROLES, str.lower, file, problems)
+    role = _enumerated(frame, "role", ROLES, fold, file, problems)
     out["role"] = role
 
     default_mentee = role.isin(MENTEE_BY_DEFAULT)
@@ -712,7 +713,7 @@ def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataF
 
     out["focus"] = _split_list(frame["focus"].astype(str), lower=True) if "focus" in frame.columns \
         else [()] * len(frame)
-    out["status"] = _enumerated(frame, "status", STATUSES, str.lower, file, problems, default="active")
+    out["status"] = _enumerated(frame, "status", STATUSES, fold, file, problems, default="active")
     for col in ("since", "last_met"):
         values = _strip(frame[col]) if col in frame.columns else pd.Series("", index=frame.index)
         _check_dates(values, file, col, problems)
@@ -848,7 +849,7 @@ def policy_from_mapping(data: dict, name: str = "policy") -> Policy:
                     problems.append(Problem(name, f"concordance.{attr} must be a list of strings, got {listed!r}",
                                             column=f"concordance.{attr}"))
                     continue
-                table[attribute_name(attr)] = frozenset(v.strip().lower() for v in listed)
+                table[attribute_name(attr)] = frozenset(fold(v.strip()) for v in listed)
             values["concordance"] = MappingProxyType(table)
         else:
             known = ", ".join(sorted(INT_POLICY_FIELDS) + ["concordance"])

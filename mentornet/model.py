@@ -40,6 +40,24 @@ IDENTITY_PREFIX = "identity."
 BASE_AREAS = ("research", "career")
 
 
+def fold(text: str) -> str:
+    """``text`` case-folded: the one folding behind every case-insensitive comparison (topics,
+    identity values, departments, attribute names, enumerated values and booleans), so two
+    values are the same when ``fold(a) == fold(b)``.
+
+    Python's ``str.lower``, with the Unicode of the running Python. The Neo4j backend never folds
+    in Cypher: Java 17 knows Unicode 13, so its ``toLower`` leaves letters added since (U+2C2F,
+    U+A7C0, ...) as they are. ``load`` stores keys folded here (``departmentKey``,
+    ``identityKey.<attr>``, ``research_lower``, ``career_lower``) and the statements compare those.
+    """
+    return text.lower()
+
+
+def fold_values(values: pd.Series) -> pd.Series:
+    """:func:`fold` of each value of a Series of text (vectorised, the same folding)."""
+    return values.str.lower()
+
+
 @dataclass(frozen=True)
 class Policy:
     """Tunable rules of DESIGN.md section 3, with their defaults.

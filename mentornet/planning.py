@@ -13,7 +13,7 @@ import pandas as pd
 
 from .analysis import sort_rows
 from .errors import DataError, Problem
-from .model import IDENTITY_PREFIX
+from .model import IDENTITY_PREFIX, fold
 from .snapshot import Snapshot
 
 WHATIF_COLUMNS = ["mentee_id", "area", "lost_mentor_ids", "candidate_id", "hops", "path"]
@@ -132,7 +132,7 @@ def demand(open_: pd.DataFrame, people: pd.DataFrame, *, default_capacity: int) 
         department = person["department"] or ""
         if area.startswith("identity:"):
             attr = area.split(":", 1)[1]
-            records.append((department, "identity", f"{attr}={str(person[IDENTITY_PREFIX + attr]).lower()}", mentee))
+            records.append((department, "identity", f"{attr}={fold(str(person[IDENTITY_PREFIX + attr]))}", mentee))
         else:
             interests = sorted({t.strip() for t in person[f"{area}_interests"] if t.strip()}) or ["*"]
             records.extend((department, area, topic, mentee) for topic in interests)

@@ -25,7 +25,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from . import analysis
-from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, TRAINEE_ROLES, Dataset, Policy
+from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, TRAINEE_ROLES, Dataset, Policy, fold, fold_values
 from .snapshot import DatasetSnapshot, dataset_snapshot
 
 REFER_COLUMNS = ["mentee_id", "area", "rank", "candidate_id", "hops", "score", "path",
@@ -68,8 +68,8 @@ class Network:
 
 
 def _bitsets(lists: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Tuples of topics to (N, W) uint64 bit sets over the lower-cased vocabulary."""
-    vocab = sorted({t.lower() for items in lists for t in items})
+    """Tuples of topics to (N, W) uint64 bit sets over the folded vocabulary."""
+    vocab = sorted({fold(t) for items in lists for t in items})
     code = {t: i for i, t in enumerate(vocab)}
     words = max(1, (len(vocab) + 63) // 64)
     bits = np.zeros((len(lists), words), dtype=np.uint64)
@@ -77,7 +77,7 @@ def _bitsets(lists: pd.Series) -> tuple[np.ndarray, list[str]]:
     for i, items in enumerate(lists):
         for t in items:
             rows.append(i)
-            cols.append(code[t.lower()])
+            cols.append(code[fold(t)])
     if rows:
         rows, cols = np.asarray(rows), np.asarray(cols)
         np.bitwise_or.at(bits, (rows, cols // 64), np.left_shift(np.uint64(1), (cols % 64).astype(np.uint64)))
@@ -85,7 +85,7 @@ def _bitsets(lists: pd.Series) -> tuple[np.ndarray, list[str]]:
 
 
 def _codes(values: pd.Series) -> np.ndarray:
-    low = values.str.lower()
+    low = fold_values(values)
     codes, _ = pd.factorize(low)
     codes = codes.astype(np.int64)
     codes[low.eq("").to_numpy()] = -1
@@ -427,7 +427,7 @@ def filter_gaps(gaps: pd.DataFrame, *, mentee: str | None, area: str | None) -> 
     if mentee is not None:
         gaps = gaps[gaps["mentee_id"] == mentee]
     if area is not None:
-        gaps = gaps[gaps["area"] == area.strip().lower()]
+        gaps = gaps[gaps["area"] == fold(area.strip())]
     return gaps
 
 
@@ -486,7 +486,7 @@ def check_filters(ds: Dataset, *, mentee: str | None, area: str | None) -> None:
     if mentee is not None and not ds.people["id"].eq(mentee).any():
         raise DataError(Problem("--mentee", f"no person with id {mentee!r} in {ds.source or 'the dataset'}"))
     if area is not None:
-        low = area.strip().lower()
+        low = fold(area.strip())
         known = {"research", "career"} | {f"identity:{a}" for a in ds.identity_attributes}
         if low not in known:
             raise DataError(Problem("--area", f"unknown area {area!r} (expected one of {', '.join(sorted(known))})"))

@@ -35,7 +35,7 @@ from . import analysis
 from .errors import DataError, Problem
 from .files import write_atomically
 from .templates import template
-from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, ROLES, Dataset, Policy
+from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, ROLES, Dataset, Policy, fold, fold_values
 from .policy_needs import hide_policy_only
 
 DEFAULT_MAX_NODES = 5000
@@ -142,8 +142,8 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
         drawn = focus | set(mentoring.loc[mentoring["target"].eq(mentee), "source"]) | _path_ids(refs)
         subject = f"mentee {_name_of(people, mentee)} ({mentee})"
     elif department is not None:
-        wanted = department.strip().lower()
-        members = people["department"].str.strip().str.lower().eq(wanted)
+        wanted = fold(department.strip())
+        members = fold_values(people["department"].str.strip()).eq(wanted)
         if not wanted or not members.any():
             raise DataError(Problem("--department", f"no one in department {department!r}; "
                                                    f"departments: {_department_list(people)}"))
@@ -200,8 +200,8 @@ def _common_spelling(values: pd.Series) -> str:
 
 def _department_list(people: pd.DataFrame, limit: int = 20) -> str:
     named = people["department"][people["department"].str.strip().ne("")]
-    names = sorted((_common_spelling(group) for _, group in named.groupby(named.str.strip().str.lower())),
-                   key=str.lower)
+    names = sorted((_common_spelling(group) for _, group in named.groupby(fold_values(named.str.strip()))),
+                   key=fold)
     if not names:
         return "(none given in the dataset)"
     more = f", ... ({len(names) - limit} more)" if len(names) > limit else ""
@@ -412,7 +412,7 @@ def page_data(inputs: ViewInputs, *, policy: Policy, as_of: dt.date, show_identi
     edges = _connections(src, tgt, rel)
     pairs = np.array([(e[0], e[1]) for e in edges], dtype=np.int64).reshape(-1, 2)
     xy = layout_positions(len(ids), pairs[:, 0], pairs[:, 1],
-                          groups=people["department"].str.strip().str.lower().to_numpy())
+                          groups=fold_values(people["department"].str.strip()).to_numpy())
 
     gaps = inputs.gaps.groupby("mentee_id", sort=False)["area"].agg(list).to_dict()
     focus_gaps = inputs.gaps[inputs.gaps["mentee_id"].isin(inputs.focus_ids)]  # the sidebar's list

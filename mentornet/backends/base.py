@@ -21,7 +21,7 @@ from .. import matching
 from ..analysis import rule_warnings, sort_rows
 from ..audit import AuditTables
 from ..errors import DataError, Problem
-from ..model import BASE_AREAS, Policy
+from ..model import BASE_AREAS, Policy, fold
 from ..snapshot import Snapshot
 
 
@@ -157,7 +157,7 @@ class Backend(abc.ABC):
             raise DataError(Problem("--mentee", f"no person with id {mentee!r} in {self.label}"))
         if area is not None:
             known = set(BASE_AREAS) | {f"identity:{a}" for a in self.identity_attributes()}
-            if area.strip().lower() not in known:
+            if fold(area.strip()) not in known:
                 raise DataError(Problem("--area", f"unknown area {area!r} (expected one of {', '.join(sorted(known))})"))
 
     def refer(self, snap: Snapshot | None = None, *, mentee: str | None = None, area: str | None = None,
@@ -166,7 +166,7 @@ class Backend(abc.ABC):
         snap = self.snapshot(snap, **rules)
         self.check_filters(mentee=mentee, area=area)
         return self.ranked_candidates(snap, limit=snap.policy.top_k, mentee=mentee,
-                                      area=None if area is None else area.strip().lower())
+                                      area=None if area is None else fold(area.strip()))
 
     def match(self, snap: Snapshot | None = None, **rules) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(assignment rows, open gaps with reasons): the best ``match_pool`` candidates of each

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import audit, referrals
 from ..errors import Problem
-from ..model import Dataset, Policy
+from ..model import Dataset, Policy, fold
 from ..snapshot import DatasetSnapshot, dataset_without
 from .base import Backend
 
@@ -58,7 +58,7 @@ class NetworkXBackend(Backend):
     def asked_concordance(self, ids) -> dict[str, frozenset[str]]:
         people = self.dataset.people
         wanted = people[people["id"].isin(list(ids))]
-        return {i: frozenset(str(a).lower() for a in s) for i, s in zip(wanted["id"], wanted["seeks_concordance"])}
+        return {i: frozenset(fold(str(a)) for a in s) for i, s in zip(wanted["id"], wanted["seeks_concordance"])}
 
     def read_warnings(self) -> list[Problem]:
         return list(self.dataset.warnings)

@@ -1,5 +1,5 @@
 // name: audit_mentors
-// description: Every mentor-eligible person or anyone with an active mentee: load (distinct active mentees), capacity, and lower-case identity values.
+// description: Every mentor-eligible person or anyone with an active mentee: load (distinct active mentees), capacity, and folded identity values (the identityKey.<attr> keys load stores).
 // parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $default_capacity (integer used when capacity is empty), $attrs (identity attribute names)
 // columns: id, load, capacity, identity
 // kind: read
@@ -9,5 +9,5 @@ WITH p, COUNT { MATCH (p)-[r:MENTORS]->(mentee:Person)
                 RETURN DISTINCT mentee } AS load
 WHERE p.role IN ['faculty', 'alumni', 'external'] OR load > 0
 RETURN p.id AS id, load, coalesce(p.capacity, $default_capacity) AS capacity,
-       [attr IN $attrs | coalesce(toLower(p['identity.' + attr]), '')] AS identity
+       [attr IN $attrs | coalesce(p['identityKey.' + attr], '')] AS identity
 ORDER BY id

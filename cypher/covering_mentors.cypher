@@ -1,6 +1,6 @@
 // name: covering_mentors
 // description: Each active mentor covering each mentee need (research, career, identity:<attr>); a need with one row is covered by that mentor alone (sole coverage, DESIGN.md section 3).
-// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $concordance (map: identity attribute -> lower-case values that make concordance a need), $attrs (identity attribute names), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone)
+// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $concordance (map: identity attribute -> folded values that make concordance a need), $attrs (identity attribute names), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone)
 // columns: mentee_id, area, mentor_id
 // kind: read
 MATCH (mentor:Person)-[r:MENTORS]->(m:Person)
@@ -10,10 +10,10 @@ WITH m, mentor, collect(coalesce(r.focus, [])) AS foci
 WITH m, mentor, reduce(all = [], f IN foci | all + f) AS focus
 UNWIND [area IN ['research', 'career'] WHERE area IN focus] +
        [attr IN $attrs
-        WHERE coalesce(toLower(m['identity.' + attr]), '') <> ''
+        WHERE coalesce(m['identityKey.' + attr], '') <> ''
           AND (attr IN coalesce(m.seeks_concordance, [])
-               OR toLower(m['identity.' + attr]) IN coalesce($concordance[attr], []))
-          AND coalesce(toLower(mentor['identity.' + attr]), '') = toLower(m['identity.' + attr])
+               OR m['identityKey.' + attr] IN coalesce($concordance[attr], []))
+          AND coalesce(mentor['identityKey.' + attr], '') = m['identityKey.' + attr]
         | 'identity:' + attr] AS area
 RETURN m.id AS mentee_id, area, mentor.id AS mentor_id
 ORDER BY mentee_id, area, mentor_id

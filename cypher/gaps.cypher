@@ -1,6 +1,6 @@
 // name: gaps
 // description: Every mentee need (research, career, identity:<attr>) without an active mentor covering it; the rows of `mentornet gaps`.
-// parameters: $cutoff (ISO date: a MENTORS row with last_met on or after it, or without last_met, counts as active), $concordance (map: identity attribute -> list of lower-case values that make concordance a need), $attrs (list of identity attribute names), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone)
+// parameters: $cutoff (ISO date: a MENTORS row with last_met on or after it, or without last_met, counts as active), $concordance (map: identity attribute -> list of folded values that make concordance a need), $attrs (list of identity attribute names), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone)
 // columns: mentee_id, area, name, role, department, active_mentors
 // kind: read
 MATCH (m:Person)
@@ -13,10 +13,10 @@ WITH m, active,
 WITH m, mentors,
      [area IN ['research', 'career'] WHERE NOT any(x IN active WHERE area IN x.focus)] +
      [attr IN $attrs
-      WHERE coalesce(toLower(m['identity.' + attr]), '') <> ''
+      WHERE coalesce(m['identityKey.' + attr], '') <> ''
         AND (attr IN coalesce(m.seeks_concordance, [])
-             OR toLower(m['identity.' + attr]) IN coalesce($concordance[attr], []))
-        AND NOT any(x IN mentors WHERE coalesce(toLower(x['identity.' + attr]), '') = toLower(m['identity.' + attr]))
+             OR m['identityKey.' + attr] IN coalesce($concordance[attr], []))
+        AND NOT any(x IN mentors WHERE coalesce(x['identityKey.' + attr], '') = m['identityKey.' + attr])
       | 'identity:' + attr] AS gaps
 UNWIND gaps AS area
 RETURN m.id AS mentee_id, area, m.name AS name, m.role AS role, m.department AS department,

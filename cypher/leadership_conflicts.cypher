@@ -7,7 +7,7 @@ WHERE {{ active_mentorship }}
   AND size(coalesce(mentor.leadership, [])) > 0
   AND mentee.role IN ['student', 'resident', 'fellow']
   AND coalesce(mentee.department, '') <> ''
-  AND toLower(mentor.department) = toLower(mentee.department)
+  AND mentor.departmentKey = mentee.departmentKey
 RETURN DISTINCT mentor.id AS mentor_id, mentee.id AS mentee_id, mentor.leadership AS leadership,
        mentee.department AS department
 ORDER BY mentor_id, mentee_id

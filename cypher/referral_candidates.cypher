@@ -1,6 +1,6 @@
 // name: referral_candidates
 // description: The best $limit candidates for each gap (of $mentee and/or $area when given), ranked by hops, score, room left and id, with the interests they share; the rows of `mentornet refer` without paths.
-// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $concordance (map: identity attribute -> lower-case values that make concordance a need), $attrs (identity attribute names), $default_capacity (integer), $max_hops (integer), $limit (candidates per gap), $mentee (a person id, or null for everyone), $area (research, career, identity:<attr>, or null for every area), $part and $parts (only the mentees whose id code points sum to $part modulo $parts: mentornet runs the parts in parallel sessions; 0 and 1 for everyone), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone)
+// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $concordance (map: identity attribute -> folded values that make concordance a need), $attrs (identity attribute names), $default_capacity (integer), $max_hops (integer), $limit (candidates per gap), $mentee (a person id, or null for everyone), $area (research, career, identity:<attr>, or null for every area), $part and $parts (only the mentees whose id code points sum to $part modulo $parts: mentornet runs the parts in parallel sessions; 0 and 1 for everyone), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone)
 // columns: mentee_id, area, rank, candidate_id, hops, score, candidate_name, shares, remaining
 // kind: read
 // people with room for a mentee (mentor-eligible, accepting, remaining capacity > 0), grouped by
@@ -30,16 +30,16 @@ WITH rooms, eligible, leaders, m, active,
 WITH rooms, eligible, leaders, m, mentors,
      [area IN ['research', 'career'] WHERE NOT any(x IN active WHERE area IN x.focus)] +
      [attr IN $attrs
-      WHERE coalesce(toLower(m['identity.' + attr]), '') <> ''
+      WHERE coalesce(m['identityKey.' + attr], '') <> ''
         AND (attr IN coalesce(m.seeks_concordance, [])
-             OR toLower(m['identity.' + attr]) IN coalesce($concordance[attr], []))
-        AND NOT any(x IN mentors WHERE coalesce(toLower(x['identity.' + attr]), '') = toLower(m['identity.' + attr]))
+             OR m['identityKey.' + attr] IN coalesce($concordance[attr], []))
+        AND NOT any(x IN mentors WHERE coalesce(x['identityKey.' + attr], '') = m['identityKey.' + attr])
       | 'identity:' + attr] AS needs
 WITH rooms, eligible, leaders, m, mentors, [area IN needs WHERE $area IS NULL OR area = $area] AS gaps
 WHERE size(gaps) > 0
 WITH rooms, eligible, leaders, m, mentors, gaps,
      m.research_lower AS m_research, m.career_lower AS m_career,
-     CASE WHEN m.role IN ['student', 'resident', 'fellow'] THEN coalesce(toLower(m.department), '') ELSE '' END
+     CASE WHEN m.role IN ['student', 'resident', 'fellow'] THEN coalesce(m.departmentKey, '') ELSE '' END
        AS conflict_department
 // breadth-first, one hop at a time: `found` are the candidates new at this hop (eligible people
 // only: most mentees are done after one or two hops); the whole layer, needed to go one hop
@@ -53,7 +53,7 @@ WITH m, gaps, m_research, m_career, rooms, eligible, leaders, mentors, conflict_
                             MATCH (x)--(c)
                             WHERE c IN eligible AND NOT c IN mentors AND NOT c IN st.frontier AND NOT c IN st.prev
                               AND NOT (c IN leaders AND conflict_department <> ''
-                                       AND coalesce(toLower(c.department), '') = conflict_department)
+                                       AND coalesce(c.departmentKey, '') = conflict_department)
                             RETURN DISTINCT c }] |
         [hits IN [st.hits + COLLECT {
                    UNWIND found AS c
@@ -65,8 +65,8 @@ WITH m, gaps, m_research, m_career, rooms, eligible, leaders, mentors, conflict_
                    WITH c, area,
                         CASE area WHEN 'career' THEN [m_career, c_career] ELSE [m_research, c_research] END AS x
                    WHERE CASE WHEN area STARTS WITH 'identity:'
-                                THEN coalesce(toLower(c['identity.' + substring(area, 9)]), '')
-                                     = toLower(m['identity.' + substring(area, 9)])
+                                THEN coalesce(c['identityKey.' + substring(area, 9)], '')
+                                     = m['identityKey.' + substring(area, 9)]
                               WHEN size(x[0]) > 0 THEN any(t IN x[1] WHERE t IN x[0])
                               ELSE size(x[1]) > 0 END
                    WITH c, area, x, [t IN x[0] WHERE t IN x[1]] AS shares

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ...errors import BackendUnavailable, DataError, LoadInterrupted, Problem
 from ...io import PEOPLE_LIST_COLUMNS
-from ...model import IDENTITY_PREFIX, REL_TYPES, Dataset
+from ...model import IDENTITY_PREFIX, REL_TYPES, Dataset, fold, fold_values
 from .connection import UNAVAILABLE, unavailable_message
 from .statements import statement
 
@@ -35,8 +35,15 @@ class LoadConflict(BackendUnavailable):
 #: Person columns stored under their own name; identity and unknown columns go in ``extra``.
 STORED_PERSON_COLUMNS = ("id", "name", "department", "institution", "career_stage", "role", "mentee",
                          *PEOPLE_LIST_COLUMNS, "accepting", "capacity")
-#: What the analysis queries compare, computed at load time (see the module docstring).
-DERIVED_PERSON_COLUMNS = ("id_codepoints", "research_lower", "career_lower")
+#: What the analysis queries compare, computed at load time (see :mod:`.queries`): the statements
+#: compare these keys, folded once in Python (:func:`mentornet.model.fold`), and never fold data
+#: in Cypher. (A capital letter: no column of the files can take the name, headers are folded.)
+DERIVED_PERSON_COLUMNS = ("id_codepoints", "research_lower", "career_lower", "departmentKey")
+#: ``identityKey.<attr>``: the folded value of ``identity.<attr>`` (absent when undisclosed).
+IDENTITY_KEY_PREFIX = "identityKey."
+#: What this version stores, recorded on the dataset record; analyses refuse a database loaded
+#: in another format (an earlier version stored no folded keys).
+STORAGE_FORMAT = 2
 
 
 def person_columns(people: pd.DataFrame) -> dict[str, list]:
@@ -49,10 +56,14 @@ def person_columns(people: pd.DataFrame) -> dict[str, list]:
     params = {col: _column(people, col, convert.get(col, _plain)) for col in STORED_PERSON_COLUMNS}
     params["id_codepoints"] = [[ord(ch) for ch in i] for i in params["id"]]
     for col, source in (("research_lower", "research_interests"), ("career_lower", "career_interests")):
-        params[col] = [sorted({t.lower() for t in v or ()}) for v in params[source]]
+        params[col] = [sorted({fold(t) for t in v or ()}) for v in params[source]]
+    params["departmentKey"] = [fold(d) if d else None for d in params["department"]]
     others = [c for c in people.columns if c not in (*STORED_PERSON_COLUMNS, *DERIVED_PERSON_COLUMNS)]
-    params["extra"] = _extra(people, others,
-                             lambda col: (lambda v: v or None) if col.startswith(IDENTITY_PREFIX) else _plain)
+    keys = {IDENTITY_KEY_PREFIX + c[len(IDENTITY_PREFIX):]: fold_values(people[c])
+            for c in others if c.startswith(IDENTITY_PREFIX)}
+    params["extra"] = _extra(people.assign(**keys), [*others, *keys],
+                             lambda col: (lambda v: v or None) if col.startswith((IDENTITY_PREFIX, IDENTITY_KEY_PREFIX))
+                             else _plain)
     return params
 
 
@@ -208,7 +219,8 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
         _check_people(db, nodes)
         if verb == "load":
             _check_no_more_relationships(db, len(rels))
-        db._write(statement("load_dataset_info").text, attrs=ds.identity_attributes, source=ds.source)
+        db._write(statement("load_dataset_info").text, attrs=ds.identity_attributes, source=ds.source,
+                  format=STORAGE_FORMAT)
     except LoadConflict:
         raise
     except BackendUnavailable as exc:  # the server gone, a timeout: how far the load got

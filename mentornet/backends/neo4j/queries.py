@@ -15,13 +15,16 @@ How a dataset is stored (see the README, "Neo4j"):
   list of Unicode code points, so that ``ORDER BY p.id_codepoints`` is Python's plain string
   order (Neo4j compares strings by UTF-16 code unit, which differs for characters above
   U+FFFF); ``research_lower``/``career_lower`` (always present), the interests as sorted
-  lower-case sets, so the referral queries compare topics without re-normalising them for
-  every pair (a database loaded by an earlier version must be loaded again). Stored even when
-  equal to the interests: a query reading an absent property scans the whole property chain,
-  which made `refer` about a fifth slower;
+  folded sets, so the referral queries compare topics without re-normalising them for
+  every pair. Stored even when equal to the interests: a query reading an absent property
+  scans the whole property chain, which made `refer` about a fifth slower;
+  ``departmentKey``, the department folded (absent when empty);
 - identity columns keep their column name as the property key, ``identity.<attr>`` (Neo4j
-  properties cannot hold maps; in Cypher write ``p.`identity.gender```). An undisclosed
-  (empty) identity value is not stored;
+  properties cannot hold maps; in Cypher write ``p.`identity.gender```), and beside each its
+  folded key ``identityKey.<attr>``. An undisclosed (empty) identity value is not stored;
+- the keys are folded once, in Python (:func:`mentornet.model.fold`), and the statements compare
+  them: no statement folds data with ``toLower`` (Java 17 knows Unicode 13, Python newer, so the
+  two would disagree on letters added since), so both backends compare the same keys;
 - one relationship per row of ``relationships.csv``, of type ``MENTORS``, ``COLLEAGUE``,
   ``COAUTHOR`` or ``KNOWS``, with ``focus`` (list, absent when empty), ``status``, ``formal``
   (boolean), ``since``/``last_met`` (ISO text, absent when empty), ``duplicate`` (on the second
@@ -30,7 +33,10 @@ How a dataset is stored (see the README, "Neo4j"):
   ``COAUTHOR`` and ``KNOWS`` a status or formal flag at its default (``active``, false) is not
   stored: only mentorships are read by status, and most ties are then written with no property,
   which costs the server about half as much;
-- one ``(:MentornetDataset {key: 'dataset'})`` node recording the identity attribute names.
+- one ``(:MentornetDataset {key: 'dataset'})`` node recording the identity attribute names,
+  the directory loaded, the load's ``state`` (``loading`` until it completes) and the storage
+  ``format`` (:data:`.load.STORAGE_FORMAT`); a database an earlier version loaded (another
+  format) is refused by every analysis, and must be loaded again.
 
 Referrals run in ``cypher/referral_candidates.cypher`` (needs, a breadth-first search one hop
 at a time that gathers the eligible people new at each hop and the whole layer only when a gap
@@ -63,7 +69,7 @@ from ...analysis import GAP_COLUMNS, sort_rows
 from ...audit import AuditTables, with_mentor_names
 from ...errors import BackendUnavailable, DatabaseIncomplete, DataError, Problem, QueryTimedOut
 from ...io import PEOPLE_LIST_COLUMNS
-from ...model import IDENTITY_PREFIX, Dataset, Policy, stale_cutoff
+from ...model import IDENTITY_PREFIX, Dataset, Policy, fold, stale_cutoff
 from ...referrals import REFER_COLUMNS
 from ...snapshot import Snapshot
 from ..base import Backend
@@ -246,11 +252,20 @@ class Neo4jBackend(Backend):
         """The identity attribute names the load recorded; :class:`BackendUnavailable` when the
         last load was cut short (its mark is still there), since any answer would be wrong."""
         info = self._rows("dataset_info")[0]
+        source = info["source"] or "the dataset directory"
         if info["state"] == "loading":
-            source = info["source"] or "the dataset directory"
             raise DatabaseIncomplete(
                 f"{self.uri}: the last load into this database (of {source}) was cut short or is still running, "
                 f"so what it holds is incomplete; run `mentornet load {source} {self.uri}` again")
+        if info["people"] and info["state"] is None and info["source"] is None:
+            raise DatabaseIncomplete(
+                f"{self.uri}: this database holds people that no mentornet load wrote (no dataset record); "
+                f"load a dataset with `mentornet load DIRECTORY {self.uri}`")
+        if info["people"] and info["format"] != loading.STORAGE_FORMAT:
+            raise DatabaseIncomplete(
+                f"{self.uri}: the dataset in this database was loaded by an earlier version of mentornet, which did "
+                f"not store the keys this version compares; load it again (`mentornet load {source} {self.uri} "
+                "--replace`)")
         return list(info["identity_attributes"])
 
     def counts(self) -> dict[str, int]:
@@ -288,7 +303,7 @@ class Neo4jBackend(Backend):
 
     def asked_concordance(self, ids) -> dict[str, frozenset[str]]:
         rows = self._rows("seeks_concordance", ids=[str(i) for i in ids])
-        return {r["id"]: frozenset(str(a).lower() for a in r["seeks"]) for r in rows}
+        return {r["id"]: frozenset(fold(str(a)) for a in r["seeks"]) for r in rows}
 
     def ranked_candidates(self, snap: Neo4jSnapshot, *, limit: int, mentee: str | None = None,
                           area: str | None = None, with_paths: bool = True, mentees=None) -> pd.DataFrame:

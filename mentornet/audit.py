@@ -51,7 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import analysis, referrals
+from . import analysis, matching, referrals
 from .model import IDENTITY_PREFIX, MENTORS, Dataset, Policy
 from .snapshot import DatasetSnapshot, dataset_snapshot
 
@@ -87,7 +87,8 @@ class AuditTables:
         none has one); ``status`` ``"active"`` when any of those rows has status active (it
         lapsed: not met within ``stale_after_days``), else ``"ended"``.
     ``no_candidate``
-        ``mentee_id, area`` of each gap that has no candidate at all (section 3 "Candidate").
+        ``mentee_id, area, reason`` of each gap that has no candidate at all (section 3
+        "Candidate"), with its open-gap reason (:func:`mentornet.matching.gap_reasons`).
     """
 
     identity_attributes: tuple[str, ...]
@@ -168,13 +169,10 @@ def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataF
 
 
 def gaps_without_candidate(snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
-    """The gaps (``mentee_id, area``) for which no candidate is in reach."""
-    if gaps.empty:
-        return gaps[["mentee_id", "area"]].reset_index(drop=True)
+    """The gaps (``mentee_id, area, reason``) for which no candidate is in reach, with the reason."""
     found = referrals.rank_candidates(snap.network, gaps, policy=snap.policy, limit=1, with_paths=False)
-    reached = set(zip(found["mentee_id"], found["area"]))
-    keep = [(m, a) not in reached for m, a in zip(gaps["mentee_id"], gaps["area"])]
-    return gaps.loc[np.asarray(keep, dtype=bool), ["mentee_id", "area"]].reset_index(drop=True)
+    missing = matching.without_candidate(gaps, found)
+    return matching.gap_reasons(referrals.suited_in_reach(snap, missing))
 
 
 def audit(backend, snap=None, *, policy: Policy | None = None, as_of: dt.date | None = None) -> dict:
@@ -371,12 +369,22 @@ def _load_by_identity(mentors: pd.DataFrame, attrs: list[str], k: int) -> dict:
 
 
 def _no_candidate(mentees: pd.DataFrame, missing: pd.DataFrame, areas: list[str]) -> dict:
+    """Gaps and gaps without a candidate, in total and by area, each with the count by reason."""
     coverage = _coverage(mentees, areas)
-    counts = missing.drop_duplicates(["mentee_id", "area"])["area"].value_counts()
-    by_area = {a: {"gaps": c["needing"] - c["covered"], "without_candidate": int(counts.get(a, 0))}
+    missing = missing.drop_duplicates(["mentee_id", "area"])
+    reasons = matching.REASONS[:-1]  # "taken by other gaps" is match's alone
+
+    def by_reason(rows):
+        counts = rows["reason"].value_counts()
+        return {r: int(counts.get(r, 0)) for r in reasons}
+
+    by_area = {a: {"gaps": c["needing"] - c["covered"],
+                   "without_candidate": int((missing["area"] == a).sum()),
+                   "by_reason": by_reason(missing[missing["area"] == a])}
                for a, c in coverage.items()}
     return {"gaps": sum(c["gaps"] for c in by_area.values()),
             "without_candidate": sum(c["without_candidate"] for c in by_area.values()),
+            "by_reason": by_reason(missing[missing["area"].isin(list(by_area))]),
             "by_area": by_area}
 
 

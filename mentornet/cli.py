@@ -15,6 +15,7 @@ from . import privacy
 from .clitools import MentornetGroup, analysis_options, open_source, pseudonymize_options, report_warnings, say
 from .errors import DataError, Problem
 from .output import emit
+from .referrals import with_open_gaps
 from .text import referral_table
 
 @click.group(cls=MentornetGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,11 +88,18 @@ def refer(source, *, mentee, area, as_of, policy, fmt, credentials, pz):
         snap = backend.snapshot(policy=policy, as_of=as_of)
         report_warnings(backend.warnings(snap), pseudonymized=pz is not None)
         rows = backend.refer(snap, mentee=mentee, area=area)
+        open_gaps = backend.refer_open(snap, referrals=rows, mentee=mentee, area=area)
         if pz is not None:  # a pseudonym is its own name
             rows, names = privacy.pseudonymize_frame(rows, pz, **privacy.REFER), {}
+            open_gaps = privacy.pseudonymize_frame(open_gaps, pz, **privacy.OPEN_GAPS)
         else:
-            names = backend.names(set(rows["path"].str.split(">").explode().dropna()) | set(rows["mentee_id"]))
-    emit(rows, fmt, sys.stdout, table=referral_table(lambda i: names.get(i, i)))
+            names = backend.names(set(rows["path"].str.split(">").explode().dropna())
+                                  | set(rows["mentee_id"]) | set(open_gaps["mentee_id"]))
+    rows = with_open_gaps(rows, open_gaps)
+    empty = "No gaps." if mentee is None else f"{mentee} has no gaps" + ("" if area is None else f" in {area}") + "."
+    if rows.empty and fmt != "table":
+        say(empty)
+    emit(rows, fmt, sys.stdout, table=referral_table(lambda i: names.get(i, i), empty=empty))
 
 
 @main.command()

@@ -490,3 +490,63 @@ def check_filters(ds: Dataset, *, mentee: str | None, area: str | None) -> None:
         known = {"research", "career"} | {f"identity:{a}" for a in ds.identity_attributes}
         if low not in known:
             raise DataError(Problem("--area", f"unknown area {area!r} (expected one of {', '.join(sorted(known))})"))
+
+
+def suited_in_reach(snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
+    """For each gap (``mentee_id, area``): ``suited``, whether someone within ``max_hops`` is
+    mentor-eligible, not already an active mentor of the mentee and suited to the need, whatever
+    their capacity, acceptance or leadership conflicts; ``unconflicted``, whether any of those is
+    not a leader of the mentee's department (the leadership-conflict rule). The facts the
+    open-gap reasons are composed from (:func:`mentornet.matching.gap_reasons`)."""
+    columns = ["mentee_id", "area", "suited", "unconflicted"]
+    if gaps.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object if c in ("mentee_id", "area") else bool) for c in columns})
+    net, people = snap.network, snap.dataset.people
+    role_ok = people["role"].isin(MENTOR_ROLES).to_numpy()
+    gap_m = net.position(gaps["mentee_id"])
+    gap_area = gaps["area"].to_numpy(dtype=object)
+    suited = np.zeros(len(gaps), dtype=bool)
+    unconflicted = np.zeros(len(gaps), dtype=bool)
+    mentees = np.unique(gap_m)
+    for start in range(0, len(mentees), BATCH):
+        batch = mentees[start:start + BATCH]
+        layers = _layers(net, batch, snap.policy.max_hops)
+        reach = sum(layers[1:], sp.csr_matrix((len(batch), net.size), dtype=np.int32)).tocoo()
+        rows, cands = reach.row.astype(np.int64), reach.col.astype(np.int64)
+        keep = role_ok[cands] & (batch[rows] != cands)
+        rows, cands = rows[keep], cands[keep]
+        m = batch[rows]
+        keys = cands * net.size + m
+        already = np.isin(keys, net.mentor_keys)
+        rows, cands, m = rows[~already], cands[~already], m[~already]
+        dm = net.department[m]
+        conflict = net.leader[cands] & net.trainee[m] & (dm >= 0) & (net.department[cands] == dm)
+        for g in np.flatnonzero(np.isin(gap_m, batch)):
+            sel = batch[rows] == gap_m[g]
+            if not sel.any():
+                continue
+            ok, _ = suitability(net, gap_area[g], m[sel], cands[sel])
+            suited[g] = ok.any()
+            unconflicted[g] = (ok & ~conflict[sel]).any()
+    return pd.DataFrame({"mentee_id": gaps["mentee_id"].to_numpy(), "area": gap_area,
+                         "suited": suited, "unconflicted": unconflicted})
+
+
+REFER_OUTPUT_COLUMNS = [*REFER_COLUMNS, "reason"]
+
+
+def with_open_gaps(rows: pd.DataFrame, open_gaps: pd.DataFrame) -> pd.DataFrame:
+    """What ``refer`` writes: the referrals (``reason`` empty), and one row per gap that has
+    none, with only ``mentee_id``, ``area`` and ``reason`` filled (``rank``, ``hops`` and
+    ``score`` empty), sorted by mentee, area, rank."""
+    rows = rows.assign(reason="")
+    open_rows = pd.DataFrame({c: [None] * len(open_gaps) for c in REFER_OUTPUT_COLUMNS})
+    for col in ("path", "candidate_name", "shares", "ties", "candidate_id"):
+        open_rows[col] = ""
+    for col in ("mentee_id", "area", "reason"):
+        open_rows[col] = open_gaps[col].to_numpy(dtype=object)
+    open_rows["score"] = np.nan
+    rows = rows.astype({"rank": object, "hops": object})
+    frame = pd.concat([rows, open_rows.astype({"rank": object, "hops": object})], ignore_index=True) \
+        if len(open_rows) else rows
+    return analysis.sort_rows(frame, ["mentee_id", "area"])[REFER_OUTPUT_COLUMNS]

@@ -73,6 +73,9 @@ class NetworkXBackend(Backend):
     def referral_paths(self, snap: DatasetSnapshot, mentee_ids, candidate_ids, hops) -> tuple[list[str], list[str]]:
         return referrals.paths_for(snap.network, mentee_ids, candidate_ids, hops)
 
+    def suited_reach(self, snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
+        return referrals.suited_in_reach(snap, gaps)
+
     def mentor_load(self, snap: DatasetSnapshot) -> pd.DataFrame:
         return snap.load
 

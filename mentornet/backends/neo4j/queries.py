@@ -297,6 +297,20 @@ class Neo4jBackend(Backend):
         chosen = [found[(m, c)] for m, c in zip(mentee_ids, candidate_ids)]
         return [p for p, _ in chosen], [t for _, t in chosen]
 
+    def suited_reach(self, snap: Neo4jSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
+        """From ``cypher/suited_reach.cypher``, in the order of ``gaps``."""
+        key = ["mentee_id", "area"]
+        if gaps.empty:
+            return gaps[key].assign(suited=pd.Series(dtype=bool), unconflicted=pd.Series(dtype=bool))
+        areas: dict[str, list[str]] = {}
+        for m, a in zip(gaps["mentee_id"], gaps["area"]):
+            areas.setdefault(m, []).append(a)
+        items = [{"mentee_id": m, "areas": a} for m, a in areas.items()]
+        params = {"cutoff": snap.parameters["cutoff"], "max_hops": snap.parameters["max_hops"]}
+        frames = self._in_parallel([("suited_reach", {**params, "gaps": batch}) for batch in batches(items, PATH_BATCH)])
+        found = pd.concat(frames, ignore_index=True).astype({"suited": bool, "unconflicted": bool})
+        return gaps[key].reset_index(drop=True).merge(found, on=key, how="left")
+
     def mentor_load(self, snap: Neo4jSnapshot) -> pd.DataFrame:
         """From ``cypher/mentor_load.cypher``: every mentor-eligible person or anyone with a mentee."""
         rows = self._frame("mentor_load", **snap.parameters).rename(columns={"mentor_id": "id"})
@@ -325,6 +339,7 @@ class Neo4jBackend(Backend):
         reached_keys = set(zip(reached["mentee_id"], reached["area"]))
         no_candidate = pd.DataFrame([(m, a) for m, a in zip(gap_rows["id"], gap_rows["gaps"])
                                      if (m, a) not in reached_keys], columns=["mentee_id", "area"])
+        no_candidate = self.reasons(snap, no_candidate)
         return AuditTables(identity_attributes=tuple(attrs), mentees=mentees, mentors=mentors,
                            conflicts=conflicts[["mentor_id", "mentee_id"]], stale=stale, no_candidate=no_candidate)
 

@@ -269,3 +269,99 @@ def test_viz_draws_the_same_network(loaded, datasets, view):
     expected = page_network(build_network_html(ds, policy=Policy(), as_of=AS_OF, **view))
     assert got == expected
     assert len(got["nodes"]) > 5 and len(got["edges"]) > 5
+
+
+# --------------------------------------------------------------------------- open-gap reasons
+
+# Each mentee's open gap has one true reason (DESIGN.md section 3, "Open-gap reasons"); every
+# mentee is a resident of Rad with research interest ai, and no one lists career interests.
+REASON_PEOPLE = [
+    # full: suited mentors one hop away, one at capacity (mentoring busy-mentee), one not accepting
+    {"id": "m-full", "role": "resident", "department": "Rad", "research_interests": "ai"},
+    {"id": "full", "role": "faculty", "research_interests": "ai", "capacity": "1"},
+    {"id": "closed", "role": "faculty", "research_interests": "AI", "accepting": "no"},
+    {"id": "busy-mentee", "role": "student", "research_interests": "bio", "career_interests": "x"},
+    # no suited mentor: a suited student (not mentor-eligible) and an unsuited faculty in one
+    # hop, a suited faculty four hops away (beyond max_hops 3)
+    {"id": "m-far", "role": "resident", "department": "Rad", "research_interests": "ai"},
+    {"id": "peer", "role": "student", "research_interests": "ai"},
+    {"id": "bio", "role": "faculty", "research_interests": "bio"},
+    {"id": "hop2", "role": "external"}, {"id": "hop3", "role": "external"},
+    {"id": "distant", "role": "faculty", "research_interests": "ai"},
+    # only leaders of the mentee's department (departments compared without case): the program
+    # director of Peds, with room and accepting
+    {"id": "m-lead", "role": "resident", "department": "PEDS", "research_interests": "ai"},
+    {"id": "director", "role": "faculty", "department": "Peds", "research_interests": "ai",
+     "leadership": "program director"},
+    {"id": "chair", "role": "faculty", "department": "Rad", "research_interests": "ai", "leadership": "chair"},
+    # both a same-department leader (the chair of Rad) and a full non-leader: the first true
+    # reason is "full"
+    {"id": "m-both", "role": "fellow", "department": "Rad", "research_interests": "ai"},
+    # taken (match only): one candidate with room 1, two mentees one hop away
+    {"id": "m-take1", "role": "resident", "research_interests": "ml"},
+    {"id": "m-take2", "role": "resident", "research_interests": "ml"},
+    {"id": "one-seat", "role": "alumni", "research_interests": "ml", "capacity": "1"},
+]
+REASON_RELS = [
+    {"source": "full", "target": "busy-mentee", "type": "MENTORS", "focus": "career"},
+    {"source": "m-full", "target": "full", "type": "KNOWS"},
+    {"source": "closed", "target": "m-full", "type": "COLLEAGUE"},
+    {"source": "m-far", "target": "peer", "type": "KNOWS"},
+    {"source": "m-far", "target": "bio", "type": "COLLEAGUE"},
+    {"source": "bio", "target": "hop2", "type": "KNOWS"},
+    {"source": "hop2", "target": "hop3", "type": "KNOWS"},
+    {"source": "hop3", "target": "distant", "type": "KNOWS"},
+    {"source": "m-lead", "target": "director", "type": "COLLEAGUE"},
+    {"source": "m-both", "target": "chair", "type": "COLLEAGUE"},
+    {"source": "m-both", "target": "full", "type": "KNOWS"},
+    {"source": "m-take1", "target": "one-seat", "type": "KNOWS"},
+    {"source": "m-take2", "target": "one-seat", "type": "KNOWS"},
+]
+NO_SUITED, FULL, LEADERS, TAKEN = ("no suited mentor in reach", "suited mentors are full or not accepting",
+                                   "only leaders of the mentee's department", "candidates taken by other gaps")
+
+
+@pytest.fixture
+def reasons_ds(tmp_path):
+    return read_dataset(write_dataset(tmp_path / "reasons", REASON_PEOPLE, REASON_RELS))
+
+
+def test_open_gap_reasons_are_the_true_ones_on_both_backends(loaded, reasons_ds):
+    backend, embedded = loaded(reasons_ds), NetworkXBackend(reasons_ds)
+    rules = {"policy": Policy(), "as_of": AS_OF}
+    # (peer and busy-mentee are mentees too; no one in their reach shares their interests)
+    research = {"m-full": FULL, "m-far": NO_SUITED, "m-lead": LEADERS, "m-both": FULL,
+                "peer": NO_SUITED, "busy-mentee": NO_SUITED}
+    rows = backend.refer(**rules)
+    open_refer = backend.refer_open(referrals=rows, **rules)
+    got = {(m, a): r for m, a, r in open_refer.itertuples(index=False)}
+    assert {m: r for (m, a), r in got.items() if a == "research"} == research
+    # nobody lists career interests: every career gap has no one suited
+    assert {r for (m, a), r in got.items() if a == "career"} == {NO_SUITED}
+    assert_same(open_refer, embedded.refer_open(referrals=embedded.refer(**rules), **rules))
+    # match: the same reasons, and one of m-take1 / m-take2 loses one-seat to the other
+    chosen, open_gaps = backend.match(**rules)
+    expected_rows, expected_open = embedded.match(**rules)
+    assert_same(chosen, expected_rows)
+    assert_same_values(open_gaps, expected_open)
+    opened = {(m, a): r for m, a, r in open_gaps.itertuples(index=False)}
+    assert {m: r for (m, a), r in opened.items() if a == "research"} == {**research, "m-take2": TAKEN}
+    assert chosen[["mentee_id", "candidate_id"]].values.tolist() == [["m-take1", "one-seat"]]
+    # audit: the gaps without a candidate counted by reason
+    figures = audit(backend, **rules)
+    assert json.dumps(figures) == json.dumps(audit(embedded, **rules))
+    nc = figures["no_candidate"]
+    assert nc["by_area"]["research"]["by_reason"] == {NO_SUITED: 3, FULL: 2, LEADERS: 1}
+    assert nc["by_reason"][NO_SUITED] == nc["by_area"]["career"]["without_candidate"] + 3
+    assert nc["without_candidate"] == sum(nc["by_reason"].values())
+
+
+def test_reach_counts_hops_and_existing_mentors_are_not_suited_newcomers(loaded, reasons_ds):
+    backend = loaded(reasons_ds)
+    # with max_hops 4, distant (suited, room) is in reach: m-far's research gap gets a referral
+    rows = backend.refer(policy=Policy(max_hops=4), as_of=AS_OF, mentee="m-far", area="research")
+    assert rows["candidate_id"].tolist() == ["distant"]
+    # with max_hops 1 the full mentor of m-both is still one hop away: still "full"
+    one = backend.refer_open(referrals=backend.refer(policy=Policy(max_hops=1), as_of=AS_OF, mentee="m-both"),
+                             policy=Policy(max_hops=1), as_of=AS_OF, mentee="m-both")
+    assert one.values.tolist()[-1] == ["m-both", "research", FULL]

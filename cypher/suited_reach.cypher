@@ -1,6 +1,6 @@
 // name: suited_reach
 // description: For each given gap, whether someone within $max_hops is mentor-eligible, not already an active mentor of the mentee and suited to the need, whatever their capacity, acceptance or leadership conflicts (suited), and whether one of those is not a leader of the mentee's department (unconflicted): the facts the open-gap reasons are composed from.
-// parameters: $gaps (list of {mentee_id, areas}: each mentee once, with the areas of its gaps), $cutoff (ISO date: last_met on or after it, or none, counts as active), $max_hops (integer)
+// parameters: $gaps (list of {mentee_id, areas}: each mentee once, with the areas of its gaps), $cutoff (ISO date: last_met on or after it, or none, counts as active), $max_hops (integer), $as_of (ISO date: a MENTORS row whose since is after it has not started)
 // columns: mentee_id, area, suited, unconflicted
 // kind: read
 UNWIND $gaps AS gap

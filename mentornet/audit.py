@@ -83,9 +83,10 @@ class AuditTables:
         ``mentor_id, mentee_id`` of each active mentorship in a leadership conflict.
     ``stale``
         ``mentor_id, mentee_id, last_met, status`` for each pair with a ``MENTORS`` row that is
-        not active and no active row: ``last_met`` the latest one among those rows (``""`` when
-        none has one); ``status`` ``"active"`` when any of those rows has status active (it
-        lapsed: not met within ``stale_after_days``), else ``"ended"``.
+        stale (started and not active: :func:`mentornet.analysis.stale_mask`) and no active row:
+        ``last_met`` the latest one among those rows (``""`` when none has one); ``status``
+        ``"lapsed"`` when any of those rows has status active (not met within
+        ``stale_after_days``), else ``"ended"``. A row that has not started is in neither.
     ``no_candidate``
         ``mentee_id, area, reason`` of each gap that has no candidate at all (section 3
         "Candidate"), with its open-gap reason (:func:`mentornet.matching.gap_reasons`).
@@ -149,12 +150,12 @@ def _tuples_by_mentee(rows: pd.DataFrame, column: str, ids: pd.Series) -> list[t
 
 
 def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Pairs with a non-active ``MENTORS`` row and no active one (see :class:`AuditTables`)."""
+    """Pairs with a stale ``MENTORS`` row and no active one (see :class:`AuditTables`)."""
     if active is None:
         active = analysis.active_mentorships(ds, policy=policy, as_of=as_of)
     rels = ds.relationships
     rows = rels[rels["type"].to_numpy() == MENTORS]
-    rows = rows[~analysis.active_mask(rows, policy=policy, as_of=as_of)]
+    rows = rows[analysis.stale_mask(rows, policy=policy, as_of=as_of)]
     rows = rows.rename(columns={"source": "mentor_id", "target": "mentee_id"})
     active_keys = set(zip(active["mentor_id"], active["mentee_id"]))
     no_active_row = [(m, t) not in active_keys for m, t in zip(rows["mentor_id"], rows["mentee_id"])]
@@ -164,7 +165,7 @@ def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataF
         return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
     out = (rows.assign(lapsed=rows["status"].eq("active"))
            .groupby(["mentor_id", "mentee_id"], sort=True).agg(last_met=("last_met", "max"), lapsed=("lapsed", "any")))
-    out["status"] = np.where(out["lapsed"].to_numpy(), "active", "ended")
+    out["status"] = np.where(out["lapsed"].to_numpy(), "lapsed", "ended")
     return out.reset_index()[columns]
 
 

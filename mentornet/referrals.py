@@ -146,7 +146,9 @@ def _tie_table(rels, src, dst, n, *, policy, as_of):
     active = np.zeros(len(rels), dtype=bool)
     if is_mentor.any():
         active[is_mentor] = analysis.active_mask(rels[is_mentor], policy=policy, as_of=as_of)
-    kind = rels["type"].str.lower().map({"coauthor": 2, "colleague": 3, "knows": 4}).to_numpy()
+    # a mentorship that has not started yet is an acquaintance ("knows"), not a former one
+    is_mentor &= analysis.started_mask(rels, as_of=as_of)
+    kind = rels["type"].str.lower().map({"coauthor": 2, "colleague": 3, "knows": 4, "mentors": 4}).to_numpy()
     # seen from the target (a = dst): the source is their mentor; from the source: their mentee
     from_dst = np.where(is_mentor, np.where(active, 0, 5), kind)
     from_src = np.where(is_mentor, np.where(active, 1, 6), kind)

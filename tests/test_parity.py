@@ -365,3 +365,53 @@ def test_reach_counts_hops_and_existing_mentors_are_not_suited_newcomers(loaded,
     one = backend.refer_open(referrals=backend.refer(policy=Policy(max_hops=1), as_of=AS_OF, mentee="m-both"),
                              policy=Policy(max_hops=1), as_of=AS_OF, mentee="m-both")
     assert one.values.tolist()[-1] == ["m-both", "research", FULL]
+
+
+# --------------------------------------------------------------------------- not started
+
+# kim mentors m since 2025-01-01 (research); ray's mentorship of m begins 2027-01-01 (after
+# AS_OF: not started); lee's ended mentorship of m began 2024 and was last met 2023 (before
+# since: a warning); old mentored m until 2025 and lapsed. ray is one hop from m and suited.
+START_PEOPLE = [
+    {"id": "m", "role": "resident", "research_interests": "ai", "career_interests": "teaching"},
+    {"id": "kim", "role": "faculty", "research_interests": "ai"},
+    {"id": "ray", "role": "faculty", "research_interests": "ai", "career_interests": "teaching"},
+    {"id": "lee", "role": "faculty"},
+    {"id": "old", "role": "faculty"},
+]
+START_RELS = [
+    {"source": "kim", "target": "m", "type": "MENTORS", "focus": "research", "since": "2025-01-01"},
+    {"source": "ray", "target": "m", "type": "MENTORS", "focus": "career", "since": "2027-01-01"},
+    {"source": "lee", "target": "m", "type": "MENTORS", "status": "ended", "since": "2024-03-01",
+     "last_met": "2023-05-01"},
+    {"source": "old", "target": "m", "type": "MENTORS", "since": "2020-01-01", "last_met": "2024-06-01"},
+]
+
+
+def test_a_mentorship_that_has_not_started_is_neither_active_nor_stale(loaded, tmp_path):
+    ds = read_dataset(write_dataset(tmp_path / "start", START_PEOPLE, START_RELS))
+    backend, embedded = loaded(ds), NetworkXBackend(ds)
+    assert [(p.row, p.column, p.message) for p in ds.warnings] == [
+        (4, "last_met", "last_met 2023-05-01 is before since 2024-03-01; one of the dates is wrong")]
+    rules = {"policy": Policy(), "as_of": AS_OF}
+    # ray's career mentorship has not started: m's career need is a gap, ray (one hop, an
+    # acquaintance, room left) its candidate, and not counted as anyone's load
+    gaps = backend.gaps(**rules)
+    assert gaps[["mentee_id", "area", "active_mentors"]].values.tolist() == [["m", "career", 1]]
+    rows = backend.refer(**rules)
+    assert rows[["area", "candidate_id", "hops", "path", "ties"]].values.tolist() == [
+        ["career", "ray", 1, "m>ray", "knows"]]
+    assert_same(rows, embedded.refer(**rules))
+    figures = audit(backend, **rules)
+    assert json.dumps(figures) == json.dumps(audit(embedded, **rules))
+    # the stale list: old lapsed, lee ended; ray (not started) in neither
+    assert [(s["mentor_id"], s["status"]) for s in figures["stale"]] == [("lee", "ended"), ("old", "lapsed")]
+    assert {m["id"]: m["load"] for m in figures["mentors"]} == {"kim": 1, "lee": 0, "old": 0, "ray": 0}
+    # as of 2027-06-01 ray's mentorship has begun: the career need is covered
+    later = {"policy": Policy(), "as_of": dt.date(2027, 6, 1)}
+    assert backend.gaps(**later).empty and embedded.gaps(**later).empty
+    # as of 2024-01-01 only old's mentorship had begun (active then); kim's and lee's not yet
+    early = {"policy": Policy(), "as_of": dt.date(2024, 1, 1)}
+    assert audit(backend, **early)["stale"] == [] == audit(embedded, **early)["stale"]
+    assert set(backend.gaps(**early)["area"]) == {"research", "career"}
+    assert_same_values(backend.gaps(**early), embedded.gaps(**early))

@@ -210,6 +210,7 @@ class Neo4jBackend(Backend):
     def make_snapshot(self, *, policy: Policy, as_of: dt.date) -> Neo4jSnapshot:
         return Neo4jSnapshot(policy=policy, as_of=as_of, parameters=MappingProxyType({
             "cutoff": stale_cutoff(as_of, policy),
+            "as_of": as_of.isoformat(),
             "concordance": {attr: sorted(values) for attr, values in policy.concordance.items()},
             "attrs": self.identity_attributes(),
             "default_capacity": policy.default_capacity,
@@ -290,7 +291,8 @@ class Neo4jBackend(Backend):
         pairs = sorted({(m, c): int(h) for m, c, h in zip(mentee_ids, candidate_ids, hops)}.items())
         rows = [{"mentee_id": m, "candidate_id": c, "hops": h} for (m, c), h in pairs]
         found = {}
-        for frame in self._in_parallel([("referral_paths", {"pairs": batch, "cutoff": snap.parameters["cutoff"]})
+        for frame in self._in_parallel([("referral_paths", {"pairs": batch, "cutoff": snap.parameters["cutoff"],
+                                                           "as_of": snap.parameters["as_of"]})
                                         for batch in batches(rows, PATH_BATCH)]):
             for m, c, path, ties in zip(frame["mentee_id"], frame["candidate_id"], frame["path"], frame["ties"]):
                 found[(m, c)] = (">".join(path), ">".join(ties))
@@ -306,7 +308,7 @@ class Neo4jBackend(Backend):
         for m, a in zip(gaps["mentee_id"], gaps["area"]):
             areas.setdefault(m, []).append(a)
         items = [{"mentee_id": m, "areas": a} for m, a in areas.items()]
-        params = {"cutoff": snap.parameters["cutoff"], "max_hops": snap.parameters["max_hops"]}
+        params = {key: snap.parameters[key] for key in ("cutoff", "as_of", "max_hops")}
         frames = self._in_parallel([("suited_reach", {**params, "gaps": batch}) for batch in batches(items, PATH_BATCH)])
         found = pd.concat(frames, ignore_index=True).astype({"suited": bool, "unconflicted": bool})
         return gaps[key].reset_index(drop=True).merge(found, on=key, how="left")

@@ -127,7 +127,7 @@ def test_conflicts(worked):
 
 def test_stale_pairs(worked):
     assert worked["stale"] == [
-        {"mentor_id": "f2", "mentee_id": "m2", "last_met": "2024-01-01", "status": "active"},
+        {"mentor_id": "f2", "mentee_id": "m2", "last_met": "2024-01-01", "status": "lapsed"},
         {"mentor_id": "f3", "mentee_id": "m2", "last_met": "2025-01-01", "status": "ended"},
     ]
 

@@ -513,21 +513,23 @@ def suited_in_reach(snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
     for start in range(0, len(mentees), BATCH):
         batch = mentees[start:start + BATCH]
         layers = _layers(net, batch, snap.policy.max_hops)
-        reach = sum(layers[1:], sp.csr_matrix((len(batch), net.size), dtype=np.int32)).tocsr()
-        reach.sort_indices()
-        for g in np.flatnonzero(np.isin(gap_m, batch)):
-            row = int(np.searchsorted(batch, gap_m[g]))
-            cands = reach.indices[reach.indptr[row]:reach.indptr[row + 1]].astype(np.int64)
-            cands = cands[role_ok[cands] & (cands != gap_m[g])]
-            cands = cands[~np.isin(cands * net.size + gap_m[g], net.mentor_keys)]  # already a mentor
-            if not len(cands):
-                continue
-            m = np.full(len(cands), gap_m[g], dtype=np.int64)
-            ok, _ = suitability(net, gap_area[g], m, cands)
-            dm = net.department[gap_m[g]]
-            conflict = net.leader[cands] & net.trainee[gap_m[g]] & (dm >= 0) & (net.department[cands] == dm)
-            suited[g] = ok.any()
-            unconflicted[g] = (ok & ~conflict).any()
+        reach = sum(layers[1:], sp.csr_matrix((len(batch), net.size), dtype=np.int32)).tocoo()
+        rows, cands = reach.row.astype(np.int64), reach.col.astype(np.int64)
+        m = batch[rows]
+        keep = role_ok[cands] & (cands != m) & ~np.isin(cands * net.size + m, net.mentor_keys)
+        rows, cands, m = rows[keep], cands[keep], m[keep]
+        dm = net.department[m]
+        conflict = net.leader[cands] & net.trainee[m] & (dm >= 0) & (net.department[cands] == dm)
+        here = np.flatnonzero(np.isin(gap_m, batch))
+        for area in np.unique(gap_area[here]):
+            gaps_here = here[gap_area[here] == area]
+            gap_of_row = np.full(len(batch), -1, dtype=np.int64)  # one gap per (mentee, area)
+            gap_of_row[np.searchsorted(batch, gap_m[gaps_here])] = gaps_here
+            g = gap_of_row[rows]
+            sel = g >= 0
+            ok, _ = suitability(net, area, m[sel], cands[sel])
+            suited[g[sel][ok]] = True
+            unconflicted[g[sel][ok & ~conflict[sel]]] = True
     return pd.DataFrame({"mentee_id": gaps["mentee_id"].to_numpy(), "area": gap_area,
                          "suited": suited, "unconflicted": unconflicted})
 

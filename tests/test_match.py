@@ -281,3 +281,50 @@ def test_backend_match_equals_brute_force_on_random_datasets(rng, n_people, n_re
     for m, c, h, path in zip(rows["mentee_id"], rows["candidate_id"], rows["hops"], rows["path"]):
         nodes = path.split(">")
         assert (nodes[0], nodes[-1], len(nodes) - 1) == (m, c, h)
+
+
+def brute_reach(ds, policy, mentee, area):
+    """(suited, unconflicted) of DESIGN.md's open-gap reasons, by one BFS and plain Python."""
+    import networkx as nx
+
+    from mentornet.analysis import active_mentorships
+    from mentornet.model import IDENTITY_PREFIX, MENTOR_ROLES, TRAINEE_ROLES
+
+    graph = nx.Graph()
+    graph.add_nodes_from(ds.people["id"])
+    graph.add_edges_from(zip(ds.relationships["source"], ds.relationships["target"]))
+    people = ds.people.set_index("id")
+    mentors = set(active_mentorships(ds, policy=policy, as_of=AS_OF).query("mentee_id == @mentee")["mentor_id"])
+    me = people.loc[mentee]
+    suited = free = False
+    for c, hops in nx.single_source_shortest_path_length(graph, mentee, cutoff=policy.max_hops).items():
+        p = people.loc[c]
+        if c == mentee or p["role"] not in MENTOR_ROLES or c in mentors:
+            continue
+        if area.startswith("identity:"):
+            col = IDENTITY_PREFIX + area.split(":", 1)[1]
+            ok = me[col].lower() != "" and p[col].lower() == me[col].lower()
+        else:
+            mine = {t.lower() for t in me[f"{area}_interests"]}
+            theirs = {t.lower() for t in p[f"{area}_interests"]}
+            ok = bool(mine & theirs) if mine else bool(theirs)
+        conflict = (len(p["leadership"]) > 0 and me["role"] in TRAINEE_ROLES and me["department"].lower() != ""
+                    and p["department"].lower() == me["department"].lower())
+        suited |= ok
+        free |= ok and not conflict
+    return suited, free
+
+
+@settings(max_examples=25, deadline=None)
+@given(rng=st.randoms(use_true_random=False), n_people=st.integers(2, 10), n_rels=st.integers(0, 16),
+       policy=st.sampled_from(POLICIES))
+def test_open_gap_reasons_equal_a_brute_force(rng, n_people, n_rels, policy):
+    from mentornet.matching import FULL, ONLY_LEADERS
+
+    ds = random_dataset(rng, n_people, n_rels)
+    _, open_gaps = NetworkXBackend(ds).match(policy=policy, as_of=AS_OF)
+    for m, a, reason in open_gaps.itertuples(index=False):
+        if reason == TAKEN:
+            continue
+        suited, free = brute_reach(ds, policy, m, a)
+        assert reason == (NO_SUITED if not suited else FULL if free else ONLY_LEADERS), (m, a)

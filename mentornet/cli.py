@@ -79,6 +79,7 @@ def refer(source, *, mentee, area, as_of, policy, fmt, credentials, pz):
     """Suggest the top-k mentors for every gap, with the path of introductions.
 
     Candidates are ranked by hops, then shared interests (Jaccard), then room left, then id.
+    A gap with no candidate is listed with the reason (column `reason` in csv/json).
 
     \b
     Example:

@@ -539,12 +539,10 @@ REFER_OUTPUT_COLUMNS = [*REFER_COLUMNS, "reason"]
 
 def with_open_gaps(rows: pd.DataFrame, open_gaps: pd.DataFrame) -> pd.DataFrame:
     """What ``refer`` writes: the referrals (``reason`` empty), and one row per gap that has
-    none, with only ``mentee_id``, ``area`` and ``reason`` filled (``rank``, ``hops`` and
-    ``score`` empty), sorted by mentee, area, rank."""
+    none, with only ``mentee_id``, ``area`` and ``reason`` filled (every other cell missing:
+    empty in CSV, null in JSON), sorted by mentee, area, rank."""
     rows = rows.assign(reason="")
     open_rows = pd.DataFrame({c: [None] * len(open_gaps) for c in REFER_OUTPUT_COLUMNS})
-    for col in ("path", "candidate_name", "shares", "ties", "candidate_id"):
-        open_rows[col] = ""
     for col in ("mentee_id", "area", "reason"):
         open_rows[col] = open_gaps[col].to_numpy(dtype=object)
     open_rows["score"] = np.nan

@@ -108,8 +108,8 @@ def test_refer_json(source):
     records = json.loads(result.stdout)
     assert [list(r)[:7] for r in records] == [REFER_HEAD] * (len(ALL_ROWS) + 2)
     assert [[r[k] for k in [*REFER_HEAD, "reason"]] for r in records[-2:]] == [
-        ["stu-z", "career", None, "", None, None, "", NO_SUITED],
-        ["stu-z", "research", None, "", None, None, "", NO_SUITED]]
+        ["stu-z", "career", None, None, None, None, None, NO_SUITED],
+        ["stu-z", "research", None, None, None, None, None, NO_SUITED]]
     assert [[r[k] for k in REFER_HEAD] for r in records[:-2]] == [
         ["res-a", "career", 1, "fac-kim", 2, 0.0, "res-a>fac-ray>fac-kim"],
         ["res-a", "identity:gender", 1, "fac-ray", 1, 0.5, "res-a>fac-ray"],

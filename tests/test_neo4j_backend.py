@@ -499,9 +499,11 @@ def test_packed_statements_return_their_rows_as_one_record(server, backend, gene
     params = {**backend.standard_parameters(policy=Policy(), as_of=AS_OF),
               "pairs": [{"mentee_id": m, "candidate_id": c, "hops": int(h)}
                         for m, c, h in zip(chosen["mentee_id"], chosen["candidate_id"], chosen["hops"])]}
+    gaps = backend.gaps(policy=Policy(), as_of=AS_OF)
+    params["gaps"] = [{"mentee_id": m, "areas": sorted(g["area"])} for m, g in gaps.groupby("mentee_id")]
     bulk = [s for s in statements() if s.columns]
     assert {"gaps", "referral_candidates", "referral_paths", "audit_mentees", "audit_mentors",
-            "mentor_load"} <= {s.name for s in bulk}
+            "mentor_load", "suited_reach"} <= {s.name for s in bulk}
     with server.driver() as driver:
         for s in bulk:
             flat = driver.execute_query(s.text, params, database_=server.database)

@@ -120,6 +120,9 @@ def test_both_backends_fold_identity_values_and_departments_the_same(backend):
         ["r3", "identity:script", "f-cand"], ["r3", "research", "f-cand"],
         ["r4", "research", "f-mentor"],
     ]  # not f-lead for r1's career: a chair of r1's own department
+    _, open_gaps = backend.match(policy=POLICY, as_of=AS_OF)
+    assert open_gaps.loc[open_gaps["mentee_id"].eq("r1"), ["area", "reason"]].values.tolist() == [
+        ["career", "only leaders of the mentee's department"]]
     figures = audit(backend, policy=POLICY, as_of=AS_OF)
     assert figures["conflicts"] == [{"mentor_id": "f-lead", "mentee_id": "r4"}]
     assert figures["coverage"]["identity:script"] == {"needing": 3, "covered": 1}

@@ -388,11 +388,7 @@ def protect(raw: dict, *, policy: Policy, old_raw: dict | None = None, old_hidde
     sizes = cell_sizes(raw)
     sensitive = sensitive_cells(sizes, k)
     hidden = Hidden(cells={c for c in sensitive if c[2] is not UNDISCLOSED})
-    changes = []
-    if old_raw is not None:
-        old_sizes = cell_sizes(old_raw)
-        changes = sorted((c for c in set(sizes) | set(old_sizes)
-                          if 0 < abs(sizes.get(c, 0) - old_sizes.get(c, 0)) < k and c in sizes), key=_order)
+    changes = [] if old_raw is None else small_changes(sizes, old_raw, k)
     primary = set(hidden.cells)
     added: list = []
 
@@ -405,12 +401,12 @@ def protect(raw: dict, *, policy: Policy, old_raw: dict | None = None, old_hidde
         if old_raw is not None:
             old_published = publish(old_raw, old_hidden or Hidden())
             add_snapshot(model, old_published, concordance, "old")
-            for c in changes:
+            for c, old_cell in changes:
                 if (c[0], c[1]) in state.withdrawn:
                     continue
                 d = model.var(("change",) + c, lower=-math.inf)
-                new = _cell_var(model, "new", c)
-                old = _cell_var(model, "old", c, unknown=(c[0], c[1]) in (old_hidden or Hidden()).withdrawn)
+                new = model.index[_variable("new", c)]
+                old = _old_cell_var(model, old_cell, old_raw, withdrawn=(c[0], c[1]) in (old_hidden or Hidden()).withdrawn)
                 model.equal({d: 1.0, new: -1.0, old: 1.0})
                 targets.setdefault(c, []).append(("change",) + c)
         return published, _first_unsafe(model, targets, k)
@@ -436,12 +432,43 @@ def _cost(item, raw: dict, sizes: dict[tuple, int]) -> tuple:
     return (sizes[item], 0, item[2] or "")
 
 
-def _cell_var(model: LinearModel, tag: str, cell: tuple, unknown: bool = False) -> int:
-    """The size variable of a cell; a value the snapshot does not list has no one (fixed 0),
-    unless its key was withdrawn (``unknown``)."""
-    name = _variable(tag, cell)
-    if name in model.index or unknown:
+def same_cell(cell: tuple) -> tuple:
+    """What a cell is across two snapshots: department values compared case-insensitively
+    (each snapshot spells a department as most of its people do, audit ``_group_values``)."""
+    kind, key, value = cell
+    return (kind, key, value.lower()) if key == "department" and value is not UNDISCLOSED else cell
+
+
+def small_changes(sizes: dict[tuple, int], old_raw: dict, k: int) -> list[tuple[tuple, tuple]]:
+    """``(new cell, the same cell in old_raw)`` for every cell of the new snapshot whose size
+    changed by 1 to ``k - 1``, in cell order.
+
+    The old cell is the same value however the old snapshot spells it; a value the old
+    snapshot does not list had no one, and when the old snapshot lists no value of the key at
+    all (or lacks the key), its not-disclosed cell was everyone: it is then ``(kind, key, None)``
+    all the same, of size the old headline total.
+    """
+    old_sizes = cell_sizes(old_raw)
+    old_of = {same_cell(c): c for c in old_sizes}
+    totals = {"mentee": old_raw["mentees"], "mentor": len(old_raw["mentors"])}
+    out = []
+    for c in sorted(sizes, key=_order):
+        old_cell = old_of.get(same_cell(c), c)
+        before = old_sizes.get(old_cell, totals[c[0]] if c[2] is UNDISCLOSED else 0)
+        if 0 < abs(sizes[c] - before) < k:
+            out.append((c, old_cell))
+    return out
+
+
+def _old_cell_var(model: LinearModel, cell: tuple, old_raw: dict, *, withdrawn: bool) -> int:
+    """The size variable of ``cell`` in the old snapshot as its report reads: unknown when the
+    key was withdrawn; when the report lists no such value, 0, or for the not-disclosed cell of
+    a key with no value listed, everyone."""
+    name = _variable("old", cell)
+    if name in model.index or withdrawn:
         return model.var(name)
+    if cell[2] is UNDISCLOSED:
+        return model.fix(name, old_raw["mentees"] if cell[0] == "mentee" else len(old_raw["mentors"]))
     return model.fix(name, 0)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -418,6 +418,10 @@ def test_compare_with_one_nonbinary_newcomer(tmp_path):
                                        "department": st.sampled_from(["Rad", "Surg", ""]),
                                        "seeks_concordance": st.sampled_from(["", "gender", "urm"])}),
        policy=st.sampled_from([{}, {"gender": ["nonbinary"]}, {"urm": ["yes"]}]))
+# Found by random runs (MENTORNET_FUZZ_RANDOM=1), each once left a change pinned:
+# the newcomer turns the department's spelling from "rad" to "Rad" (one cell, two spellings)
+@example(seed=0, n=14, k=2, policy={},
+         newcomer={"department": "Rad", "identity.gender": "female", "identity.urm": "yes", "seeks_concordance": ""})
 def test_compare_pairs_differing_by_one_person(tmp_path_factory, seed, n, k, newcomer, policy):
     people, rels = random_rows(random.Random(seed), n, 2 * n)
     old_dir = write_dataset(tmp_path_factory.mktemp("old"), people, rels)

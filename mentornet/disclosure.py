@@ -47,11 +47,12 @@ The auditor works on the figures, never on a backend, so both backends give iden
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
-from scipy.optimize import linprog
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_matrix
 
 from .model import IDENTITY_PREFIX, Policy
@@ -190,6 +191,7 @@ def add_snapshot(m: LinearModel, figures: dict, concordance: dict, tag: str = ""
     """State everything ``figures`` publishes (section "The model") under variable prefix ``tag``."""
     areas = all_areas(figures)
     hidden_areas = set(figures.get("suppressed_needs", ()))
+    sole = "mentees_sole_covered" in figures
     head = _headline_vars(m, figures, areas, hidden_areas, tag)
     for key, cells in figures["groups"].items():
         if not cells:      # a withdrawn key: its cells are not in the report at all
@@ -202,7 +204,7 @@ def add_snapshot(m: LinearModel, figures: dict, concordance: dict, tag: str = ""
             cell = cells.get(value) if value is not UNDISCLOSED else None
             listed_by_policy = attr is not None and value is not UNDISCLOSED and value in concordance.get(attr, ())
             _mentee_cell(m, address, areas, attr, cell, conc_cells.get(value) if value is not UNDISCLOSED else None,
-                         listed=value is not UNDISCLOSED, needs_own=listed_by_policy)
+                         listed=value is not UNDISCLOSED, needs_own=listed_by_policy, sole=sole)
         for measure, total in head.items():
             coefficients = {m.var(a + (measure,)): 1.0 for a in addresses}
             coefficients[total] = coefficients.get(total, 0.0) - 1.0
@@ -224,9 +226,34 @@ def add_snapshot(m: LinearModel, figures: dict, concordance: dict, tag: str = ""
         m.equal(coefficients)
 
 
-def _measures(areas: list[str]) -> list[str]:
+def _measures(areas: list[str], sole: bool) -> list[str]:
     return ["n", "wm", "g", *(f"mosaic{b}" for b in MOSAIC),
-            *(f"need:{a}" for a in areas), *(f"cov:{a}" for a in areas)]
+            *(f"need:{a}" for a in areas), *(f"cov:{a}" for a in areas), *(["sole"] if sole else [])]
+
+
+def _sole_covered(m: LinearModel, v: dict[str, int], areas: list[str]) -> None:
+    """Mentees with a need one mentor alone covers (``v["sole"]``), in a cell or in total: they
+    have a mentor and a covered need; a covered mentee with one mentor only is one of them."""
+    m.at_most({v["sole"]: 1.0, v["n"]: -1.0, v["wm"]: 1.0})
+    m.at_most({v["sole"]: 1.0, **{v[f"cov:{a}"]: -1.0 for a in areas}})
+    for a in areas:
+        m.at_most({v[f"cov:{a}"]: 1.0, v["mosaic2"]: -1.0, v["mosaic3+"]: -1.0, v["sole"]: -1.0})
+
+
+def _fragility(m: LinearModel, f: dict, head: dict[str, int], tag: str) -> None:
+    """The per-mentor sole coverages count research and career needs only (audit ``_fragility``):
+    their sum splits into research and career pairs, each at most the area's covered mentees,
+    at least those of them with one mentor only, and at most the mentees sole covered. These
+    are headline figures, always published, so the table tells nothing about a group; it is
+    stated for completeness."""
+    split = {}
+    for a in ("research", "career"):
+        pairs = split[a] = m.var((tag, "SOLE PAIRS", a))
+        m.at_most({pairs: 1.0, head[f"cov:{a}"]: -1.0})
+        m.at_most({head[f"cov:{a}"]: 1.0, head["mosaic2"]: -1.0, head["mosaic3+"]: -1.0, pairs: -1.0})
+        m.at_most({pairs: 1.0, head["sole"]: -1.0})
+    total = m.fix((tag, "SOLE PAIRS"), sum(row["sole_coverages"] for row in f["fragility"]))
+    m.equal({split["research"]: 1.0, split["career"]: 1.0, total: -1.0})
 
 
 def _headline_vars(m: LinearModel, f: dict, areas: list[str], hidden_areas: set[str], tag: str) -> dict[str, int]:
@@ -235,6 +262,8 @@ def _headline_vars(m: LinearModel, f: dict, areas: list[str], hidden_areas: set[
             "g": m.fix((tag, "G"), f["gaps"])}
     for b in MOSAIC:
         head[f"mosaic{b}"] = m.fix((tag, "MOSAIC", b), f["mosaic"][b])
+    if "mentees_sole_covered" in f:
+        head["sole"] = m.fix((tag, "SOLE"), f["mentees_sole_covered"])
     by_area = f["no_candidate"]["by_area"]
     wc_total = {}
     for a in areas:
@@ -264,12 +293,15 @@ def _headline_vars(m: LinearModel, f: dict, areas: list[str], hidden_areas: set[
         gaps[head[f"cov:{a}"]] = -1.0
     gaps[head["g"]] = -1.0
     m.equal(gaps)
+    if "sole" in head:
+        _sole_covered(m, head, areas)
+        _fragility(m, f, head, tag)
     return head
 
 
 def _mentee_cell(m: LinearModel, address: tuple, areas: list[str], attr: str | None, cell: dict | None,
-                 conc: dict | None, *, listed: bool, needs_own: bool) -> None:
-    v = {measure: m.var(address + (measure,)) for measure in _measures(areas)}
+                 conc: dict | None, *, listed: bool, needs_own: bool, sole: bool) -> None:
+    v = {measure: m.var(address + (measure,)) for measure in _measures(areas, sole)}
     n = v["n"]
     if listed:
         m.at_least(address + ("n",), 1)
@@ -286,6 +318,8 @@ def _mentee_cell(m: LinearModel, address: tuple, areas: list[str], attr: str | N
         gaps[need] = gaps.get(need, 0.0) + 1.0
         gaps[cov] = gaps.get(cov, 0.0) - 1.0
     m.equal(gaps)
+    if sole:
+        _sole_covered(m, v, areas)
     if attr is not None:
         own_need, own_cov = v[f"need:identity:{attr}"], v[f"cov:identity:{attr}"]
         if address[3] is UNDISCLOSED:
@@ -306,6 +340,8 @@ def _mentee_cell(m: LinearModel, address: tuple, areas: list[str], attr: str | N
     m.fix(address + ("g",), cell["gaps"])
     for b in MOSAIC:
         m.fix(address + (f"mosaic{b}",), cell["mosaic"][b])
+    if sole:
+        m.fix(address + ("sole",), cell["sole_covered"])
     for a, c in cell["coverage"].items():
         m.fix(address + (f"need:{a}",), c["needing"])
         m.fix(address + (f"cov:{a}",), c["covered"])
@@ -316,11 +352,13 @@ def _mentee_cell(m: LinearModel, address: tuple, areas: list[str], attr: str | N
 
 @dataclass
 class Hidden:
-    """What is hidden beyond the raw figures: value cells, need headlines, withdrawn keys."""
+    """What is hidden beyond the raw figures: value cells, need headlines, withdrawn keys, and
+    concordance cells of published groups (for mentor identity)."""
 
     cells: set[tuple[str, str, str]] = field(default_factory=set)   # (kind, key, value)
     areas: set[str] = field(default_factory=set)
     withdrawn: set[tuple[str, str]] = field(default_factory=set)    # (kind, key)
+    concordance: set[tuple[str, str]] = field(default_factory=set)  # (attr, value)
 
 
 def publish(raw: dict, hidden: Hidden) -> dict:
@@ -330,7 +368,8 @@ def publish(raw: dict, hidden: Hidden) -> dict:
                            {v: SUPPRESSED if ("mentee", key, v) in hidden.cells else c for v, c in cells.items()})
                      for key, cells in raw["groups"].items()}
     out["concordance"] = {attr: ({} if ("mentee", IDENTITY_PREFIX + attr) in hidden.withdrawn else
-                                 {v: SUPPRESSED if ("mentee", IDENTITY_PREFIX + attr, v) in hidden.cells else c
+                                 {v: SUPPRESSED if ("mentee", IDENTITY_PREFIX + attr, v) in hidden.cells
+                                  or (attr, v) in hidden.concordance else c
                                   for v, c in cells.items()})
                           for attr, cells in raw["concordance"].items()}
     out["load_by_identity"] = {
@@ -422,8 +461,8 @@ def protect(raw: dict, *, policy: Policy, old_raw: dict | None = None, old_hidde
             trial = Hidden(cells=hidden.cells - {item}, areas=hidden.areas - {item})
             if check(trial)[1] is None:
                 hidden = trial
-        published = publish(raw, hidden)
-    return {**published, "min_group_size": k}, hidden
+    _protect_mentor_identity(raw, hidden)
+    return {**publish(raw, hidden), "min_group_size": k}, hidden
 
 
 def _cost(item, raw: dict, sizes: dict[tuple, int]) -> tuple:
@@ -504,6 +543,137 @@ def _hide_more(cell: tuple, raw: dict, sizes: dict[tuple, int], hidden: Hidden):
     return choice
 
 
+# =========================================================================== mentor identity
+
+
+def _protect_mentor_identity(raw: dict, hidden: Hidden) -> None:
+    """Hide concordance until no named mentor's identity value can be derived (module docstring,
+    "Mentor identity"): the concordance cells of the values attached, then every concordance
+    cell of the attribute, then the attribute's mentee groups altogether."""
+    for attr in sorted(raw["concordance"]):
+        key = IDENTITY_PREFIX + attr
+        while values := attached_values(publish(raw, hidden), attr):
+            shown = [v for v in raw["concordance"][attr]
+                     if (attr, v) not in hidden.concordance and ("mentee", key, v) not in hidden.cells]
+            if any(v in shown for v in values):
+                hidden.concordance |= {(attr, v) for v in values if v in shown}
+            elif shown:
+                hidden.concordance |= {(attr, v) for v in shown}
+            else:
+                hidden.withdrawn.add(("mentee", key))
+                hidden.areas.add("identity:" + attr)
+
+
+def attached_values(published: dict, attr: str) -> list[str]:
+    """The values of ``attr`` that ``published`` gives to named mentors: in every reading
+    consistent with it, all mentors of some load above 0 have that value, though the mentor
+    counts by identity alone do not say so.
+
+    A reader cannot tell apart mentors of equal load, so the unknowns are ``z[load, value]``,
+    how many mentors of that load have that value (``None``: none disclosed); an integer
+    program (HiGHS) finds the least each can be.
+    """
+    levels = Counter(row["load"] for row in published["mentors"])
+    values = _values_of(published, attr)
+    counts = _mentor_count_rows(published, attr, levels, values)
+    concordance = _concordance_rows(published, attr, levels, values)
+    if not concordance[0]:
+        return []
+    found = []
+    for load in sorted(level for level in levels if level > 0):
+        for value in values[:-1]:
+            target = (load, value)
+            if value not in found and _least(target, levels, values, *_joined(counts, concordance)) == levels[load] \
+                    and _least(target, levels, values, *counts) < levels[load]:
+                found.append(value)
+    return found
+
+
+def _values_of(published: dict, attr: str) -> list:
+    """Every value of ``attr`` the report lists, among mentees or mentors, and ``None``."""
+    listed = set(published["groups"].get(IDENTITY_PREFIX + attr, {})) | set(published["load_by_identity"].get(attr, {}))
+    return sorted(listed) + [None]
+
+
+def _mentor_count_rows(published: dict, attr: str, levels: Counter, values: list) -> tuple[list, list, list]:
+    """Each load's mentors have one value each; each value has the mentors the report gives it
+    (at least one when suppressed, none when not listed)."""
+    rows, low, high = [], [], []
+    for level, n in levels.items():
+        rows.append({(level, v): 1.0 for v in values})
+        low.append(n)
+        high.append(n)
+    cells = published["load_by_identity"].get(attr, {})
+    if cells:
+        for v in values[:-1]:
+            cell = cells.get(v)
+            rows.append({(level, v): 1.0 for level in levels})
+            if cell is None:
+                low.append(0)
+                high.append(0)
+            elif cell.get("suppressed"):
+                low.append(1)
+                high.append(math.inf)
+            else:
+                low.append(cell["mentors"])
+                high.append(cell["mentors"])
+    return rows, low, high
+
+
+def _concordance_rows(published: dict, attr: str, levels: Counter, values: list) -> tuple[list, list, list]:
+    """A group's concordant mentees have a mentor of their value, who serves at most ``load`` of
+    them (and no more than the group's mentees with a mentor). Concordant mentees are the
+    published figure, or at least the group's covered concordance needs; all groups together
+    have at least the covered concordance needs of the headline."""
+    groups = published["groups"].get(IDENTITY_PREFIX + attr, {})
+    cells = published["concordance"].get(attr, {})
+    area = "identity:" + attr
+    rows, low, high = [], [], []
+    for v in values[:-1]:
+        cell, group = cells.get(v, SUPPRESSED), groups.get(v, SUPPRESSED)
+        if cell is not SUPPRESSED and not cell.get("suppressed"):
+            least, cap = cell["concordant"], cell["with_mentor"]
+        elif group is not SUPPRESSED and not group.get("suppressed"):
+            least = group["coverage"].get(area, {}).get("covered", 0)
+            cap = group["mentees"] - group["without_mentor"]
+        else:
+            least, cap = 0, math.inf
+        rows.append({**{(level, v): float(min(level, cap)) for level in levels}, ("conc", v): -1.0})
+        low.append(0)
+        high.append(math.inf)
+        rows.append({("conc", v): 1.0})
+        low.append(least)
+        high.append(math.inf)
+    if area in published["coverage"] and groups:
+        rows.append({("conc", v): 1.0 for v in values[:-1]})
+        low.append(published["coverage"][area]["covered"])
+        high.append(math.inf)
+    if not any(lo > 0 for lo in low):       # nothing says any mentor has any value
+        return [], [], []
+    return rows, low, high
+
+
+def _joined(*parts: tuple[list, list, list]) -> tuple[list, list, list]:
+    return tuple(sum((p[i] for p in parts), []) for i in range(3))
+
+
+def _least(target: tuple, levels: Counter, values: list, rows: list, low: list, high: list) -> int:
+    """The least ``z[target]`` over integer solutions of ``low <= rows <= high``."""
+    names = sorted({name for row in rows for name in row}, key=repr)
+    where = {name: i for i, name in enumerate(names)}
+    a = np.zeros((len(rows), len(names)))
+    for r, row in enumerate(rows):
+        for name, c in row.items():
+            a[r, where[name]] = c
+    cost = np.zeros(len(names))
+    cost[where[target]] = 1.0
+    res = milp(cost, constraints=LinearConstraint(a, low, high), integrality=np.ones(len(names)),
+               bounds=Bounds(0, np.inf))
+    if res.status != 0:
+        raise RuntimeError(f"the mentor identity model has no solution ({res.message})")
+    return round(res.fun)
+
+
 def unsuppressed(policy: Policy) -> Policy:
     """The policy with small-cell suppression off: figures computed with it are raw."""
     return policy.with_(min_group_size=1)
@@ -517,6 +687,9 @@ def count_hidden(figures: dict, raw: dict) -> int:
         for key, cells in raw[section].items():
             shown = published.get(key, {})
             n += sum(1 for v in cells if shown.get(v, SUPPRESSED) == SUPPRESSED)
+    n += sum(1 for attr, cells in raw["concordance"].items() for v in cells
+             if figures["groups"].get(IDENTITY_PREFIX + attr, {}).get(v, SUPPRESSED) != SUPPRESSED
+             and figures["concordance"].get(attr, {}).get(v, SUPPRESSED) == SUPPRESSED)
     return n + sum(1 for a in raw["coverage"] if a not in figures["coverage"])
 
 

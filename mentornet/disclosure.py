@@ -23,7 +23,13 @@ carries ``n`` (mentors). A reader knows, and the model states as linear relation
   the not-disclosed cell of ``identity.<attr>`` neither needs nor has concordance on it;
   a value the policy's ``[concordance]`` table lists needs concordance for all its members
   (the policy is public); a value that is listed at all has at least one member;
-* per area, the gaps with no candidate are at most the gaps.
+* per area, the gaps with no candidate are at most the gaps;
+* sole coverage: a cell's ``sole`` (mentees with a need one mentor alone covers) is at most its
+  mentees with a mentor and at most its covered needs, and at least, per area, the covered
+  mentees not in mosaic buckets 2 and 3+; cells add up to ``mentees_sole_covered``. The
+  per-mentor ``fragility`` counts research and career needs only, so its total is split into
+  research and career pairs bounded by the headline coverage, mosaic and sole covered: all
+  headline figures, so it bears on no group.
 
 The bounds are those of the linear relaxation (HiGHS through :func:`scipy.optimize.linprog`),
 rounded inwards to integers.
@@ -40,7 +46,22 @@ headline figures of the need ``identity:<attr>`` (coverage and gaps without a ca
 the mentees needing it). When nothing is left to hide, the key is withdrawn altogether (its
 values are not listed). With ``--compare`` the two snapshots are modelled together and the
 change of every cell (new minus old) whose size is 1 to ``min_group_size - 1`` is a sensitive
-cell too; only cells of the new snapshot are hidden for it.
+cell too; only cells of the new snapshot are hidden for it. A cell is the same in both
+snapshots however each spells it (departments compare case-insensitively), and a key with no
+value listed in the old snapshot had everyone in its not-disclosed cell.
+
+Mentor identity
+---------------
+Mentors are listed by id (or pseudonym) with their load; by identity only their number is
+published. Concordance by mentee group still says something about mentors: a group's
+concordant mentees each have an active mentor of their value, who serves at most ``load`` of
+them. With few mentors carrying the load, that can force a named mentor's value (three female
+mentees with a concordant mentor, and one mentor with three mentees, the rest with one). For
+each attribute an integer program over ``z[load, value]`` (mentors of a load having a value:
+mentors of equal load are alike to a reader) finds whether all mentors of some load must have
+some value, when the mentor counts alone do not say so; while one does, the concordance cells
+of those values are hidden, then every concordance cell of the attribute, then its mentee
+groups are withdrawn.
 
 The auditor works on the figures, never on a backend, so both backends give identical results.
 """
@@ -566,8 +587,8 @@ def _protect_mentor_identity(raw: dict, hidden: Hidden) -> None:
 
 def attached_values(published: dict, attr: str) -> list[str]:
     """The values of ``attr`` that ``published`` gives to named mentors: in every reading
-    consistent with it, all mentors of some load above 0 have that value, though the mentor
-    counts by identity alone do not say so.
+    consistent with it, all mentors of some load have that value, though the mentor counts by
+    identity alone do not say so (mentors without a load too: the others may use up a count).
 
     A reader cannot tell apart mentors of equal load, so the unknowns are ``z[load, value]``,
     how many mentors of that load have that value (``None``: none disclosed); an integer
@@ -580,7 +601,7 @@ def attached_values(published: dict, attr: str) -> list[str]:
     if not concordance[0]:
         return []
     found = []
-    for load in sorted(level for level in levels if level > 0):
+    for load in sorted(levels):
         for value in values[:-1]:
             target = (load, value)
             if value not in found and _least(target, levels, values, *_joined(counts, concordance)) == levels[load] \

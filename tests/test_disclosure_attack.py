@@ -379,7 +379,7 @@ def test_no_generated_dataset_and_policy_lets_the_attacker_pin_a_small_cell(tmp_
     d = write_dataset(tmp_path_factory.mktemp("d"), people, rels)
     f = audit_json(d, "--policy", write_policy(d.parent / f"{d.name}.toml", k, policy))
     assert attack(f, people, k, policy) == []
-    assert attached_mentors(f) == []
+    assert attached_mentors(f, people) == []
 
 
 # =========================================================================== --compare
@@ -469,16 +469,17 @@ def test_compare_pairs_differing_by_one_person(tmp_path_factory, seed, n, k, new
     new = audit_json(new_dir, "--policy", p, "--compare", old_dir)
     old = audit_json(old_dir, "--policy", p)
     assert compare_attack(new, old, joined, people, k, policy) == []
-    assert attached_mentors(new) == []
+    assert attached_mentors(new, joined) == []
 
 
 # =========================================================================== mentor identity
 
 
-def attached_mentors(f: dict) -> list[str]:
-    """``mentor attr=value`` for each named mentor with a load whose identity value the report
-    gives away: in every reading consistent with it the mentor has that value, though the
-    mentor counts by identity alone do not say so.
+def attached_mentors(f: dict, people: list[dict] | None = None) -> list[str]:
+    """``mentor attr=value`` for each named mentor whose identity value the report gives away:
+    in every reading consistent with it the mentor has that value, though the mentor counts by
+    identity alone do not say so. With ``people`` (the rows written), only each mentor's own
+    value is tried (no other can be forced); else every value.
 
     The reader assigns each listed mentor one value (or none) per attribute, as many as the
     mentor counts by identity say; a group whose mentees are concordant needs mentors of its
@@ -486,14 +487,16 @@ def attached_mentors(f: dict) -> list[str]:
     concordance needs are concordant mentees (the headline), so hidden groups need some too.
     """
     loads = {m["id"]: m["load"] for m in f["mentors"]}
+    rows = {p["id"]: p for p in people or []}
     found = []
     for attr, mentor_cells in f["load_by_identity"].items():
         values = sorted(set(f["groups"].get(f"identity.{attr}", {})) | set(mentor_cells)) + [HIDDEN]
-        for active in (m for m, load in loads.items() if load > 0):
-            for value in values[:-1]:
-                if _forced(f, attr, mentor_cells, values, loads, active, value, with_mentees=True) and \
-                        not _forced(f, attr, mentor_cells, values, loads, active, value, with_mentees=False):
-                    found.append(f"{active} {attr}={value}")
+        for mentor in loads:
+            own = (rows[mentor].get(f"identity.{attr}") or "").strip().lower() if people else None
+            for value in ([own] if own in values[:-1] else []) if people else values[:-1]:
+                if _forced(f, attr, mentor_cells, values, loads, mentor, value, with_mentees=True) and \
+                        not _forced(f, attr, mentor_cells, values, loads, mentor, value, with_mentees=False):
+                    found.append(f"{mentor} {attr}={value}")
     return found
 
 
@@ -612,7 +615,7 @@ def test_sole_coverage_of_a_named_mentor_says_nothing_about_identity(tmp_path):
     alone = planning.sole_coverage(covering)      # whatif's count, concordance included
     assert dict(zip(alone["id"], alone["sole_coverages"]))["X"] == 3
     assert f["mentees_sole_covered"] == 4          # a need one mentor alone covers, concordance included
-    assert attached_mentors(f) == [] and attack(f, people, 5, policy) == []
+    assert attached_mentors(f, people) == [] and attack(f, people, 5, policy) == []
 
 
 def test_the_attacker_finds_what_the_old_rule_gave_away(tmp_path):

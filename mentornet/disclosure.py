@@ -600,12 +600,16 @@ def attached_values(published: dict, attr: str) -> list[str]:
     concordance = _concordance_rows(published, attr, levels, values)
     if not concordance[0]:
         return []
-    found = []
+    found, not_forced = [], set()
     for load in sorted(levels):
         for value in values[:-1]:
             target = (load, value)
-            if value not in found and _least(target, levels, values, *_joined(counts, concordance)) == levels[load] \
-                    and _least(target, levels, values, *counts) < levels[load]:
+            if value in found or target in not_forced:
+                continue
+            least, solution = _least(target, *_joined(counts, concordance))
+            # any solution shows every (load, value) it does not fill is not forced
+            not_forced |= {name for name, x in solution.items() if name[0] != "conc" and x < levels[name[0]]}
+            if least == levels[load] and _least(target, *counts)[0] < levels[load]:
                 found.append(value)
     return found
 
@@ -678,8 +682,9 @@ def _joined(*parts: tuple[list, list, list]) -> tuple[list, list, list]:
     return tuple(sum((p[i] for p in parts), []) for i in range(3))
 
 
-def _least(target: tuple, levels: Counter, values: list, rows: list, low: list, high: list) -> int:
-    """The least ``z[target]`` over integer solutions of ``low <= rows <= high``."""
+def _least(target: tuple, rows: list, low: list, high: list) -> tuple[int, dict]:
+    """The least ``z[target]`` over integer solutions of ``low <= rows <= high``, and a solution
+    that has it."""
     names = sorted({name for row in rows for name in row}, key=repr)
     where = {name: i for i, name in enumerate(names)}
     a = np.zeros((len(rows), len(names)))
@@ -692,7 +697,7 @@ def _least(target: tuple, levels: Counter, values: list, rows: list, low: list, 
                bounds=Bounds(0, np.inf))
     if res.status != 0:
         raise RuntimeError(f"the mentor identity model has no solution ({res.message})")
-    return round(res.fun)
+    return round(res.fun), {name: round(x) for name, x in zip(names, res.x)}
 
 
 def unsuppressed(policy: Policy) -> Policy:

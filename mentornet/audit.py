@@ -256,10 +256,12 @@ def audit_figures(tables: AuditTables, *, policy: Policy, as_of: dt.date) -> dic
 
 
 def _fragility(covering: pd.DataFrame) -> list[dict]:
-    """``{id, sole_coverages, name}`` of every mentor who alone covers at least one need
-    (DESIGN.md section 3, sole coverage), most first, then by id."""
+    """``{id, sole_coverages, name}`` of every mentor who alone covers at least one research or
+    career need (DESIGN.md section 3, sole coverage), most first, then by id. Concordance needs
+    are left out: a named mentor alone covering one shares an identity value with a mentee
+    (SECURITY.md section 3, mentor identity)."""
     names = dict(zip(covering["mentor_id"], covering["mentor_name"]))
-    frame = planning.sole_coverage(covering)
+    frame = planning.sole_coverage(covering[covering["area"].isin(["research", "career"]).to_numpy()])
     return [{"id": str(i), "sole_coverages": int(n), "name": str(names[i])}
             for i, n in zip(frame["id"], frame["sole_coverages"])]
 

@@ -23,7 +23,13 @@ carries ``n`` (mentors). A reader knows, and the model states as linear relation
   the not-disclosed cell of ``identity.<attr>`` neither needs nor has concordance on it;
   a value the policy's ``[concordance]`` table lists needs concordance for all its members
   (the policy is public); a value that is listed at all has at least one member;
-* per area, the gaps with no candidate are at most the gaps.
+* per area, the gaps with no candidate are at most the gaps;
+* sole coverage: a cell's ``sole`` (mentees with a need one mentor alone covers) is at most its
+  mentees with a mentor and at most its covered needs, and at least, per area, the covered
+  mentees not in mosaic buckets 2 and 3+; cells add up to ``mentees_sole_covered``. The
+  per-mentor ``fragility`` counts research and career needs only, so its total is split into
+  research and career pairs bounded by the headline coverage, mosaic and sole covered: all
+  headline figures, so it bears on no group.
 
 The bounds are those of the linear relaxation (HiGHS through :func:`scipy.optimize.linprog`),
 rounded inwards to integers.
@@ -40,18 +46,34 @@ headline figures of the need ``identity:<attr>`` (coverage and gaps without a ca
 the mentees needing it). When nothing is left to hide, the key is withdrawn altogether (its
 values are not listed). With ``--compare`` the two snapshots are modelled together and the
 change of every cell (new minus old) whose size is 1 to ``min_group_size - 1`` is a sensitive
-cell too; only cells of the new snapshot are hidden for it.
+cell too; only cells of the new snapshot are hidden for it. A cell is the same in both
+snapshots however each spells it (departments compare case-insensitively), and a key with no
+value listed in the old snapshot had everyone in its not-disclosed cell.
+
+Mentor identity
+---------------
+Mentors are listed by id (or pseudonym) with their load; by identity only their number is
+published. Concordance by mentee group still says something about mentors: a group's
+concordant mentees each have an active mentor of their value, who serves at most ``load`` of
+them. With few mentors carrying the load, that can force a named mentor's value (three female
+mentees with a concordant mentor, and one mentor with three mentees, the rest with one). For
+each attribute an integer program over ``z[load, value]`` (mentors of a load having a value:
+mentors of equal load are alike to a reader) finds whether all mentors of some load must have
+some value, when the mentor counts alone do not say so; while one does, the concordance cells
+of those values are hidden, then every concordance cell of the attribute, then its mentee
+groups are withdrawn.
 
 The auditor works on the figures, never on a backend, so both backends give identical results.
 """
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
-from scipy.optimize import linprog
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_matrix
 
 from .model import IDENTITY_PREFIX, Policy
@@ -190,6 +212,7 @@ def add_snapshot(m: LinearModel, figures: dict, concordance: dict, tag: str = ""
     """State everything ``figures`` publishes (section "The model") under variable prefix ``tag``."""
     areas = all_areas(figures)
     hidden_areas = set(figures.get("suppressed_needs", ()))
+    sole = "mentees_sole_covered" in figures
     head = _headline_vars(m, figures, areas, hidden_areas, tag)
     for key, cells in figures["groups"].items():
         if not cells:      # a withdrawn key: its cells are not in the report at all
@@ -202,7 +225,7 @@ def add_snapshot(m: LinearModel, figures: dict, concordance: dict, tag: str = ""
             cell = cells.get(value) if value is not UNDISCLOSED else None
             listed_by_policy = attr is not None and value is not UNDISCLOSED and value in concordance.get(attr, ())
             _mentee_cell(m, address, areas, attr, cell, conc_cells.get(value) if value is not UNDISCLOSED else None,
-                         listed=value is not UNDISCLOSED, needs_own=listed_by_policy)
+                         listed=value is not UNDISCLOSED, needs_own=listed_by_policy, sole=sole)
         for measure, total in head.items():
             coefficients = {m.var(a + (measure,)): 1.0 for a in addresses}
             coefficients[total] = coefficients.get(total, 0.0) - 1.0
@@ -224,9 +247,34 @@ def add_snapshot(m: LinearModel, figures: dict, concordance: dict, tag: str = ""
         m.equal(coefficients)
 
 
-def _measures(areas: list[str]) -> list[str]:
+def _measures(areas: list[str], sole: bool) -> list[str]:
     return ["n", "wm", "g", *(f"mosaic{b}" for b in MOSAIC),
-            *(f"need:{a}" for a in areas), *(f"cov:{a}" for a in areas)]
+            *(f"need:{a}" for a in areas), *(f"cov:{a}" for a in areas), *(["sole"] if sole else [])]
+
+
+def _sole_covered(m: LinearModel, v: dict[str, int], areas: list[str]) -> None:
+    """Mentees with a need one mentor alone covers (``v["sole"]``), in a cell or in total: they
+    have a mentor and a covered need; a covered mentee with one mentor only is one of them."""
+    m.at_most({v["sole"]: 1.0, v["n"]: -1.0, v["wm"]: 1.0})
+    m.at_most({v["sole"]: 1.0, **{v[f"cov:{a}"]: -1.0 for a in areas}})
+    for a in areas:
+        m.at_most({v[f"cov:{a}"]: 1.0, v["mosaic2"]: -1.0, v["mosaic3+"]: -1.0, v["sole"]: -1.0})
+
+
+def _fragility(m: LinearModel, f: dict, head: dict[str, int], tag: str) -> None:
+    """The per-mentor sole coverages count research and career needs only (audit ``_fragility``):
+    their sum splits into research and career pairs, each at most the area's covered mentees,
+    at least those of them with one mentor only, and at most the mentees sole covered. These
+    are headline figures, always published, so the table tells nothing about a group; it is
+    stated for completeness."""
+    split = {}
+    for a in ("research", "career"):
+        pairs = split[a] = m.var((tag, "SOLE PAIRS", a))
+        m.at_most({pairs: 1.0, head[f"cov:{a}"]: -1.0})
+        m.at_most({head[f"cov:{a}"]: 1.0, head["mosaic2"]: -1.0, head["mosaic3+"]: -1.0, pairs: -1.0})
+        m.at_most({pairs: 1.0, head["sole"]: -1.0})
+    total = m.fix((tag, "SOLE PAIRS"), sum(row["sole_coverages"] for row in f["fragility"]))
+    m.equal({split["research"]: 1.0, split["career"]: 1.0, total: -1.0})
 
 
 def _headline_vars(m: LinearModel, f: dict, areas: list[str], hidden_areas: set[str], tag: str) -> dict[str, int]:
@@ -235,6 +283,8 @@ def _headline_vars(m: LinearModel, f: dict, areas: list[str], hidden_areas: set[
             "g": m.fix((tag, "G"), f["gaps"])}
     for b in MOSAIC:
         head[f"mosaic{b}"] = m.fix((tag, "MOSAIC", b), f["mosaic"][b])
+    if "mentees_sole_covered" in f:
+        head["sole"] = m.fix((tag, "SOLE"), f["mentees_sole_covered"])
     by_area = f["no_candidate"]["by_area"]
     wc_total = {}
     for a in areas:
@@ -264,12 +314,15 @@ def _headline_vars(m: LinearModel, f: dict, areas: list[str], hidden_areas: set[
         gaps[head[f"cov:{a}"]] = -1.0
     gaps[head["g"]] = -1.0
     m.equal(gaps)
+    if "sole" in head:
+        _sole_covered(m, head, areas)
+        _fragility(m, f, head, tag)
     return head
 
 
 def _mentee_cell(m: LinearModel, address: tuple, areas: list[str], attr: str | None, cell: dict | None,
-                 conc: dict | None, *, listed: bool, needs_own: bool) -> None:
-    v = {measure: m.var(address + (measure,)) for measure in _measures(areas)}
+                 conc: dict | None, *, listed: bool, needs_own: bool, sole: bool) -> None:
+    v = {measure: m.var(address + (measure,)) for measure in _measures(areas, sole)}
     n = v["n"]
     if listed:
         m.at_least(address + ("n",), 1)
@@ -286,6 +339,8 @@ def _mentee_cell(m: LinearModel, address: tuple, areas: list[str], attr: str | N
         gaps[need] = gaps.get(need, 0.0) + 1.0
         gaps[cov] = gaps.get(cov, 0.0) - 1.0
     m.equal(gaps)
+    if sole:
+        _sole_covered(m, v, areas)
     if attr is not None:
         own_need, own_cov = v[f"need:identity:{attr}"], v[f"cov:identity:{attr}"]
         if address[3] is UNDISCLOSED:
@@ -306,6 +361,8 @@ def _mentee_cell(m: LinearModel, address: tuple, areas: list[str], attr: str | N
     m.fix(address + ("g",), cell["gaps"])
     for b in MOSAIC:
         m.fix(address + (f"mosaic{b}",), cell["mosaic"][b])
+    if sole:
+        m.fix(address + ("sole",), cell["sole_covered"])
     for a, c in cell["coverage"].items():
         m.fix(address + (f"need:{a}",), c["needing"])
         m.fix(address + (f"cov:{a}",), c["covered"])
@@ -316,11 +373,13 @@ def _mentee_cell(m: LinearModel, address: tuple, areas: list[str], attr: str | N
 
 @dataclass
 class Hidden:
-    """What is hidden beyond the raw figures: value cells, need headlines, withdrawn keys."""
+    """What is hidden beyond the raw figures: value cells, need headlines, withdrawn keys, and
+    concordance cells of published groups (for mentor identity)."""
 
     cells: set[tuple[str, str, str]] = field(default_factory=set)   # (kind, key, value)
     areas: set[str] = field(default_factory=set)
     withdrawn: set[tuple[str, str]] = field(default_factory=set)    # (kind, key)
+    concordance: set[tuple[str, str]] = field(default_factory=set)  # (attr, value)
 
 
 def publish(raw: dict, hidden: Hidden) -> dict:
@@ -330,7 +389,8 @@ def publish(raw: dict, hidden: Hidden) -> dict:
                            {v: SUPPRESSED if ("mentee", key, v) in hidden.cells else c for v, c in cells.items()})
                      for key, cells in raw["groups"].items()}
     out["concordance"] = {attr: ({} if ("mentee", IDENTITY_PREFIX + attr) in hidden.withdrawn else
-                                 {v: SUPPRESSED if ("mentee", IDENTITY_PREFIX + attr, v) in hidden.cells else c
+                                 {v: SUPPRESSED if ("mentee", IDENTITY_PREFIX + attr, v) in hidden.cells
+                                  or (attr, v) in hidden.concordance else c
                                   for v, c in cells.items()})
                           for attr, cells in raw["concordance"].items()}
     out["load_by_identity"] = {
@@ -388,11 +448,7 @@ def protect(raw: dict, *, policy: Policy, old_raw: dict | None = None, old_hidde
     sizes = cell_sizes(raw)
     sensitive = sensitive_cells(sizes, k)
     hidden = Hidden(cells={c for c in sensitive if c[2] is not UNDISCLOSED})
-    changes = []
-    if old_raw is not None:
-        old_sizes = cell_sizes(old_raw)
-        changes = sorted((c for c in set(sizes) | set(old_sizes)
-                          if 0 < abs(sizes.get(c, 0) - old_sizes.get(c, 0)) < k and c in sizes), key=_order)
+    changes = [] if old_raw is None else small_changes(sizes, old_raw, k)
     primary = set(hidden.cells)
     added: list = []
 
@@ -405,12 +461,12 @@ def protect(raw: dict, *, policy: Policy, old_raw: dict | None = None, old_hidde
         if old_raw is not None:
             old_published = publish(old_raw, old_hidden or Hidden())
             add_snapshot(model, old_published, concordance, "old")
-            for c in changes:
+            for c, old_cell in changes:
                 if (c[0], c[1]) in state.withdrawn:
                     continue
                 d = model.var(("change",) + c, lower=-math.inf)
-                new = _cell_var(model, "new", c)
-                old = _cell_var(model, "old", c, unknown=(c[0], c[1]) in (old_hidden or Hidden()).withdrawn)
+                new = model.index[_variable("new", c)]
+                old = _old_cell_var(model, old_cell, old_raw, withdrawn=(c[0], c[1]) in (old_hidden or Hidden()).withdrawn)
                 model.equal({d: 1.0, new: -1.0, old: 1.0})
                 targets.setdefault(c, []).append(("change",) + c)
         return published, _first_unsafe(model, targets, k)
@@ -426,8 +482,8 @@ def protect(raw: dict, *, policy: Policy, old_raw: dict | None = None, old_hidde
             trial = Hidden(cells=hidden.cells - {item}, areas=hidden.areas - {item})
             if check(trial)[1] is None:
                 hidden = trial
-        published = publish(raw, hidden)
-    return {**published, "min_group_size": k}, hidden
+    _protect_mentor_identity(raw, hidden)
+    return {**publish(raw, hidden), "min_group_size": k}, hidden
 
 
 def _cost(item, raw: dict, sizes: dict[tuple, int]) -> tuple:
@@ -436,12 +492,43 @@ def _cost(item, raw: dict, sizes: dict[tuple, int]) -> tuple:
     return (sizes[item], 0, item[2] or "")
 
 
-def _cell_var(model: LinearModel, tag: str, cell: tuple, unknown: bool = False) -> int:
-    """The size variable of a cell; a value the snapshot does not list has no one (fixed 0),
-    unless its key was withdrawn (``unknown``)."""
-    name = _variable(tag, cell)
-    if name in model.index or unknown:
+def same_cell(cell: tuple) -> tuple:
+    """What a cell is across two snapshots: department values compared case-insensitively
+    (each snapshot spells a department as most of its people do, audit ``_group_values``)."""
+    kind, key, value = cell
+    return (kind, key, value.lower()) if key == "department" and value is not UNDISCLOSED else cell
+
+
+def small_changes(sizes: dict[tuple, int], old_raw: dict, k: int) -> list[tuple[tuple, tuple]]:
+    """``(new cell, the same cell in old_raw)`` for every cell of the new snapshot whose size
+    changed by 1 to ``k - 1``, in cell order.
+
+    The old cell is the same value however the old snapshot spells it; a value the old
+    snapshot does not list had no one, and when the old snapshot lists no value of the key at
+    all (or lacks the key), its not-disclosed cell was everyone: it is then ``(kind, key, None)``
+    all the same, of size the old headline total.
+    """
+    old_sizes = cell_sizes(old_raw)
+    old_of = {same_cell(c): c for c in old_sizes}
+    totals = {"mentee": old_raw["mentees"], "mentor": len(old_raw["mentors"])}
+    out = []
+    for c in sorted(sizes, key=_order):
+        old_cell = old_of.get(same_cell(c), c)
+        before = old_sizes.get(old_cell, totals[c[0]] if c[2] is UNDISCLOSED else 0)
+        if 0 < abs(sizes[c] - before) < k:
+            out.append((c, old_cell))
+    return out
+
+
+def _old_cell_var(model: LinearModel, cell: tuple, old_raw: dict, *, withdrawn: bool) -> int:
+    """The size variable of ``cell`` in the old snapshot as its report reads: unknown when the
+    key was withdrawn; when the report lists no such value, 0, or for the not-disclosed cell of
+    a key with no value listed, everyone."""
+    name = _variable("old", cell)
+    if name in model.index or withdrawn:
         return model.var(name)
+    if cell[2] is UNDISCLOSED:
+        return model.fix(name, old_raw["mentees"] if cell[0] == "mentee" else len(old_raw["mentors"]))
     return model.fix(name, 0)
 
 
@@ -477,6 +564,142 @@ def _hide_more(cell: tuple, raw: dict, sizes: dict[tuple, int], hidden: Hidden):
     return choice
 
 
+# =========================================================================== mentor identity
+
+
+def _protect_mentor_identity(raw: dict, hidden: Hidden) -> None:
+    """Hide concordance until no named mentor's identity value can be derived (module docstring,
+    "Mentor identity"): the concordance cells of the values attached, then every concordance
+    cell of the attribute, then the attribute's mentee groups altogether."""
+    for attr in sorted(raw["concordance"]):
+        key = IDENTITY_PREFIX + attr
+        while values := attached_values(publish(raw, hidden), attr):
+            shown = [v for v in raw["concordance"][attr]
+                     if (attr, v) not in hidden.concordance and ("mentee", key, v) not in hidden.cells]
+            if any(v in shown for v in values):
+                hidden.concordance |= {(attr, v) for v in values if v in shown}
+            elif shown:
+                hidden.concordance |= {(attr, v) for v in shown}
+            else:
+                hidden.withdrawn.add(("mentee", key))
+                hidden.areas.add("identity:" + attr)
+
+
+def attached_values(published: dict, attr: str) -> list[str]:
+    """The values of ``attr`` that ``published`` gives to named mentors: in every reading
+    consistent with it, all mentors of some load have that value, though the mentor counts by
+    identity alone do not say so (mentors without a load too: the others may use up a count).
+
+    A reader cannot tell apart mentors of equal load, so the unknowns are ``z[load, value]``,
+    how many mentors of that load have that value (``None``: none disclosed); an integer
+    program (HiGHS) finds the least each can be.
+    """
+    levels = Counter(row["load"] for row in published["mentors"])
+    values = _values_of(published, attr)
+    counts = _mentor_count_rows(published, attr, levels, values)
+    concordance = _concordance_rows(published, attr, levels, values)
+    if not concordance[0]:
+        return []
+    found, not_forced = [], set()
+    for load in sorted(levels):
+        for value in values[:-1]:
+            target = (load, value)
+            if value in found or target in not_forced:
+                continue
+            least, solution = _least(target, *_joined(counts, concordance))
+            # any solution shows every (load, value) it does not fill is not forced
+            not_forced |= {name for name, x in solution.items() if name[0] != "conc" and x < levels[name[0]]}
+            if least == levels[load] and _least(target, *counts)[0] < levels[load]:
+                found.append(value)
+    return found
+
+
+def _values_of(published: dict, attr: str) -> list:
+    """Every value of ``attr`` the report lists, among mentees or mentors, and ``None``."""
+    listed = set(published["groups"].get(IDENTITY_PREFIX + attr, {})) | set(published["load_by_identity"].get(attr, {}))
+    return sorted(listed) + [None]
+
+
+def _mentor_count_rows(published: dict, attr: str, levels: Counter, values: list) -> tuple[list, list, list]:
+    """Each load's mentors have one value each; each value has the mentors the report gives it
+    (at least one when suppressed, none when not listed)."""
+    rows, low, high = [], [], []
+    for level, n in levels.items():
+        rows.append({(level, v): 1.0 for v in values})
+        low.append(n)
+        high.append(n)
+    cells = published["load_by_identity"].get(attr, {})
+    if cells:
+        for v in values[:-1]:
+            cell = cells.get(v)
+            rows.append({(level, v): 1.0 for level in levels})
+            if cell is None:
+                low.append(0)
+                high.append(0)
+            elif cell.get("suppressed"):
+                low.append(1)
+                high.append(math.inf)
+            else:
+                low.append(cell["mentors"])
+                high.append(cell["mentors"])
+    return rows, low, high
+
+
+def _concordance_rows(published: dict, attr: str, levels: Counter, values: list) -> tuple[list, list, list]:
+    """A group's concordant mentees have a mentor of their value, who serves at most ``load`` of
+    them (and no more than the group's mentees with a mentor). Concordant mentees are the
+    published figure, or at least the group's covered concordance needs; all groups together
+    have at least the covered concordance needs of the headline."""
+    groups = published["groups"].get(IDENTITY_PREFIX + attr, {})
+    cells = published["concordance"].get(attr, {})
+    area = "identity:" + attr
+    rows, low, high = [], [], []
+    for v in values[:-1]:
+        cell, group = cells.get(v, SUPPRESSED), groups.get(v, SUPPRESSED)
+        if cell is not SUPPRESSED and not cell.get("suppressed"):
+            least, cap = cell["concordant"], cell["with_mentor"]
+        elif group is not SUPPRESSED and not group.get("suppressed"):
+            least = group["coverage"].get(area, {}).get("covered", 0)
+            cap = group["mentees"] - group["without_mentor"]
+        else:
+            least, cap = 0, math.inf
+        rows.append({**{(level, v): float(min(level, cap)) for level in levels}, ("conc", v): -1.0})
+        low.append(0)
+        high.append(math.inf)
+        rows.append({("conc", v): 1.0})
+        low.append(least)
+        high.append(math.inf)
+    if area in published["coverage"] and groups:
+        rows.append({("conc", v): 1.0 for v in values[:-1]})
+        low.append(published["coverage"][area]["covered"])
+        high.append(math.inf)
+    if not any(lo > 0 for lo in low):       # nothing says any mentor has any value
+        return [], [], []
+    return rows, low, high
+
+
+def _joined(*parts: tuple[list, list, list]) -> tuple[list, list, list]:
+    return tuple(sum((p[i] for p in parts), []) for i in range(3))
+
+
+def _least(target: tuple, rows: list, low: list, high: list) -> tuple[int, dict]:
+    """The least ``z[target]`` over integer solutions of ``low <= rows <= high``, and a solution
+    that has it."""
+    names = sorted({name for row in rows for name in row}, key=repr)
+    where = {name: i for i, name in enumerate(names)}
+    a = np.zeros((len(rows), len(names)))
+    for r, row in enumerate(rows):
+        for name, c in row.items():
+            a[r, where[name]] = c
+    cost = np.zeros(len(names))
+    cost[where[target]] = 1.0
+    res = milp(cost, constraints=LinearConstraint(a, low, high), integrality=np.ones(len(names)),
+               bounds=Bounds(0, np.inf))
+    if res.status != 0:
+        raise RuntimeError(f"the mentor identity model has no solution ({res.message})")
+    return round(res.fun), {name: round(x) for name, x in zip(names, res.x)}
+
+
 def unsuppressed(policy: Policy) -> Policy:
     """The policy with small-cell suppression off: figures computed with it are raw."""
     return policy.with_(min_group_size=1)
@@ -490,6 +713,9 @@ def count_hidden(figures: dict, raw: dict) -> int:
         for key, cells in raw[section].items():
             shown = published.get(key, {})
             n += sum(1 for v in cells if shown.get(v, SUPPRESSED) == SUPPRESSED)
+    n += sum(1 for attr, cells in raw["concordance"].items() for v in cells
+             if figures["groups"].get(IDENTITY_PREFIX + attr, {}).get(v, SUPPRESSED) != SUPPRESSED
+             and figures["concordance"].get(attr, {}).get(v, SUPPRESSED) == SUPPRESSED)
     return n + sum(1 for a in raw["coverage"] if a not in figures["coverage"])
 
 

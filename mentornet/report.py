@@ -239,7 +239,7 @@ def _fragility_section(f: dict, limit: int | None) -> Section:
     """Sole coverage (DESIGN.md section 3): mentors on whom covered needs hang alone."""
     rows = [[f"{m.get('name') or m['id']} ({m['id']})", m["sole_coverages"]] for m in f["fragility"]]
     return Section("fragility", "Sole coverage (who would leave needs open)",
-                   _frame(rows[:limit], ["mentor", "needs covered by them alone"]),
+                   _frame(rows[:limit], ["mentor", "research and career needs covered by them alone"]),
                    f"{f['mentees_sole_covered']} of {f['mentees']} mentees have a need that one mentor alone covers; "
                    "`mentornet whatif --without ID` shows what a departure would open." + _more(len(rows), limit))
 

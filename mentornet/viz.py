@@ -97,6 +97,7 @@ class NetworkPage:
     gaps: int
     referral_paths: int
     identity_left_out: int = 0   # policy-only identity needs left out (no show_identity)
+    opened: int | None = None    # with departures (``without``): the needs they open, of the people in focus
 
 
 def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None = None,
@@ -384,7 +385,8 @@ def render_network(backend_or_dataset, *, policy: Policy, as_of: dt.date, mentee
     )
     counts = data["counts"]
     return NetworkPage(html=html, people=counts["people"], connections=counts["connections"],
-                       gaps=counts["gaps"], referral_paths=counts["referrals"], identity_left_out=left_out)
+                       gaps=counts["gaps"], referral_paths=counts["referrals"], identity_left_out=left_out,
+                       opened=counts["opened"] if data["departures"] else None)
 
 
 def pseudonymize_view(inputs: ViewInputs, pz, *, mentee: str | None = None) -> ViewInputs:

@@ -240,8 +240,9 @@ def viz_data(directory, page, *args):
 
     result = CliRunner().invoke(main, ["viz", str(directory), "--as-of", "2026-11-25", "-o", str(page), *args])
     assert result.exit_code == 0, result.output
-    return json.loads(re.search(r'<script type="application/json" id="mentornet-data">(.*?)</script>',
+    data = json.loads(re.search(r'<script type="application/json" id="mentornet-data">(.*?)</script>',
                                 page.read_text(), re.S).group(1))
+    return {**data, "said": result.stderr}
 
 
 def test_viz_without_greys_the_departed_marks_opened_needs_and_routes_around_them(tmp_path):
@@ -252,6 +253,7 @@ def test_viz_without_greys_the_departed_marks_opened_needs_and_routes_around_the
     assert nodes["m2"]["opened"] == ["research"] and "research" in nodes["m2"]["gaps"]
     assert nodes["m1"]["opened"] == []  # b still covers m1's research
     assert data["departures"] is True and data["counts"]["opened"] == 1
+    assert "8 people, 7 connections, 2 gaps (1 opened by the departure), 1 referral paths" in data["said"]
     ids = [n["id"] for n in data["nodes"]]
     paths = [[ids[i] for i in r["path"]] for r in data["referrals"]]
     assert ["m2", "d"] in paths and not any({"a", "m3"} & set(p) for p in paths)
@@ -264,6 +266,7 @@ def test_viz_without_sizes_people_by_the_load_after_the_departure(tmp_path):
     before = {n["id"]: n for n in viz_data(directory, tmp_path / "before.html")["nodes"]}
     assert {i: before[i]["load"] for i in "abcd"} == {"a": 2, "b": 1, "c": 1, "d": 1}
     assert not any(n["departed"] or n["opened"] for n in before.values())
+    assert "opened" not in viz_data(directory, tmp_path / "again.html")["said"]
     after = {n["id"]: n for n in viz_data(directory, tmp_path / "after.html", "--without", "a",
                                           "--without", "m3")["nodes"]}
     # m3 leaving frees d (capacity 1); a is gone and carries no load, the two they mentored noted

@@ -9,8 +9,8 @@ Goals (issue 18): `whatif` within 1.5x of one `refer` of the affected mentees; `
 
 Like for like: each side of a pair is its own Python process that runs the same steps, so
 neither pays anything the other does not:
-- whatif side: read the files, then (timed) snapshot, rule warnings, the 10 most critical
-  mentors, :func:`mentornet.planning.whatif`;
+- whatif side: read the files, then (timed) snapshot, rule warnings, the covering mentors, the
+  10 most critical mentors, :func:`mentornet.planning.whatif` (what the command does);
 - refer side: read the files, then (timed) snapshot, rule warnings, the top-k referrals with
   paths of every gap of the mentees the whatif affects (one ``ranked_candidates`` call, what
   ``refer`` does for them).
@@ -58,7 +58,9 @@ backend = NetworkXBackend(ds)
 snap = backend.snapshot(policy=policy, as_of=as_of)
 backend.warnings(snap)
 if side == "whatif":
-    rows = planning.whatif(backend, snap, planning.top_critical(backend, snap, int(sys.argv[5])))
+    covering = backend.covering_mentors(snap)
+    gone = planning.top_critical(backend, snap, int(sys.argv[5]), covering=covering)
+    rows = planning.whatif(backend, snap, gone, covering=covering)
     mentees = sorted(set(rows["mentee_id"]))
 else:
     rows = backend.ranked_candidates(snap, limit=policy.top_k, mentees=mentees, with_paths=True)

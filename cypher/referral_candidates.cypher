@@ -1,6 +1,6 @@
 // name: referral_candidates
-// description: The best $limit candidates for each gap (of $mentee and/or $area when given), ranked by hops, score, room left and id, with the interests they share; the rows of `mentornet refer` without paths.
-// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $concordance (map: identity attribute -> folded values that make concordance a need), $attrs (identity attribute names), $default_capacity (integer), $max_hops (integer), $limit (candidates per gap), $mentee (a person id, or null for everyone), $area (research, career, identity:<attr>, or null for every area), $part and $parts (only the mentees whose id code points sum to $part modulo $parts: mentornet runs the parts in parallel sessions; 0 and 1 for everyone), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone), $as_of (ISO date: a MENTORS row whose since is after it has not started)
+// description: The best $limit candidates for each gap (of $mentee or $mentees and/or $area when given), ranked by hops, score, room left and id, with the interests they share; the rows of `mentornet refer` without paths.
+// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $concordance (map: identity attribute -> folded values that make concordance a need), $attrs (identity attribute names), $default_capacity (integer), $max_hops (integer), $limit (candidates per gap), $mentee (a person id, or null for everyone), $mentees (a list of person ids, or null for everyone), $area (research, career, identity:<attr>, or null for every area), $part and $parts (only the mentees whose id code points sum to $part modulo $parts: mentornet runs the parts in parallel sessions; 0 and 1 for everyone), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone), $as_of (ISO date: a MENTORS row whose since is after it has not started)
 // columns: mentee_id, area, rank, candidate_id, hops, score, candidate_name, shares, remaining
 // kind: read
 // people with room for a mentee (mentor-eligible, accepting, remaining capacity > 0), grouped by
@@ -20,7 +20,8 @@ CALL () {
 WITH rooms, reduce(all = [], g IN rooms | all + g.people) AS eligible
 WITH rooms, eligible, [c IN eligible WHERE size(coalesce(c.leadership, [])) > 0] AS leaders
 MATCH (m:Person)
-WHERE m.mentee = true AND ($mentee IS NULL OR m.id = $mentee) AND NOT m.id IN $without
+WHERE m.mentee = true AND ($mentee IS NULL OR m.id = $mentee) AND ($mentees IS NULL OR m.id IN $mentees)
+  AND NOT m.id IN $without
   AND reduce(s = 0, c IN m.id_codepoints | s + c) % $parts = $part
 WITH rooms, eligible, leaders, m, [(mentor:Person)-[r:MENTORS]->(m)
          WHERE {{ active_mentorship }} AND NOT mentor.id IN $without

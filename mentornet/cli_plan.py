@@ -43,9 +43,10 @@ def whatif(source, *, without, without_file, top_critical, show_identity, as_of,
         snap = backend.snapshot(policy=policy, as_of=as_of)
         report_warnings(backend.warnings(snap))
         planning.check_ids(backend, ids)
+        covering = backend.covering_mentors(snap)  # asked once: top_critical and whatif both start from it
         if top_critical is not None:
-            ids += planning.top_critical(backend, snap, top_critical)
-        rows = planning.whatif(backend, snap, ids)
+            ids += planning.top_critical(backend, snap, top_critical, covering=covering)
+        rows = planning.whatif(backend, snap, ids, covering=covering)
         if not show_identity:
             (rows,), _ = without_policy_only(backend, [rows], policy)
         summary = planning.whatif_summary(rows)

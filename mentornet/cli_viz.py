@@ -55,5 +55,6 @@ def viz(source, *, output, mentee, department, show_identity, referrals, without
     write_html(target, page.html)
     if page.identity_left_out:
         say(left_out_message(page.identity_left_out))
+    opened = "" if page.opened is None else f" ({page.opened} opened by the departure)"
     say(f"wrote {output}: {page.people} people, {page.connections} connections, "
-        f"{page.gaps} gaps, {page.referral_paths} referral paths")
+        f"{page.gaps} gaps{opened}, {page.referral_paths} referral paths")

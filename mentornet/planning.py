@@ -35,9 +35,10 @@ def sole_coverage(covering: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("sole_coverages", ascending=False, kind="mergesort", ignore_index=True)
 
 
-def fragility(backend, snap: Snapshot) -> list[dict]:
-    """The audit's ``fragility`` figure: ``{id, sole_coverages}`` per mentor with at least one."""
-    frame = sole_coverage(backend.covering_mentors(snap))
+def fragility(backend, snap: Snapshot, *, covering: pd.DataFrame | None = None) -> list[dict]:
+    """The audit's ``fragility`` figure: ``{id, sole_coverages}`` per mentor with at least one
+    (``covering``: ``backend.covering_mentors(snap)`` when already asked)."""
+    frame = sole_coverage(backend.covering_mentors(snap) if covering is None else covering)
     return [{"id": i, "sole_coverages": int(n)} for i, n in zip(frame["id"], frame["sole_coverages"])]
 
 
@@ -47,9 +48,9 @@ def solely_covered_mentees(covering: pd.DataFrame) -> set[str]:
     return set(covering.loc[per_need.to_numpy() == 1, "mentee_id"])
 
 
-def top_critical(backend, snap: Snapshot, k: int) -> list[str]:
+def top_critical(backend, snap: Snapshot, k: int, *, covering: pd.DataFrame | None = None) -> list[str]:
     """The ``k`` mentors with the most sole coverages, ties by id."""
-    return [row["id"] for row in fragility(backend, snap)[:k]]
+    return [row["id"] for row in fragility(backend, snap, covering=covering)[:k]]
 
 
 # ----------------------------------------------------------------------------- whatif
@@ -72,14 +73,16 @@ def read_id_file(path: str) -> list[str]:
         raise DataError(Problem(path, f"cannot read the id list: {exc.__class__.__name__}")) from None
 
 
-def whatif(backend, snap: Snapshot, without) -> pd.DataFrame:
+def whatif(backend, snap: Snapshot, without, *, covering: pd.DataFrame | None = None) -> pd.DataFrame:
     """The departure stress test: one row per (mentee, need) of a remaining mentee covered
     before and a gap once ``without`` are gone, with the removed people who covered it and the
-    rank-1 referral on the reduced dataset (empty when none). Sorted by mentee_id, area."""
+    rank-1 referral on the reduced dataset (empty when none). Sorted by mentee_id, area.
+    ``covering``: ``backend.covering_mentors(snap)`` when already asked (a database query)."""
     gone = sorted(set(without))
     if not gone:
         return _empty_whatif()
-    covering = backend.covering_mentors(snap)
+    if covering is None:
+        covering = backend.covering_mentors(snap)
     lost = covering[covering["mentor_id"].isin(gone).to_numpy()]
     if lost.empty:
         return _empty_whatif()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from . import analysis
@@ -85,6 +86,54 @@ class DatasetSnapshot(Snapshot):
         from .referrals import network_of
 
         return network_of(self)
+
+
+@dataclass(frozen=True, eq=False)
+class ReducedSnapshot(DatasetSnapshot):
+    """``base``'s dataset without the people ``gone`` (the departure stress test), under the same rules.
+
+    Removing people removes exactly their rows from the active mentorships, the needs and the
+    covering mentors, so those are ``base``'s facts filtered rather than recomputed; the gaps
+    follow from the needs and their covering mentors (the coverage of needs, which is all that
+    :func:`mentornet.analysis.gaps_from` uses of ``covered``). Every fact equals the one a
+    :class:`DatasetSnapshot` of the reduced dataset computes (``tests/test_planning.py``).
+    """
+
+    base: DatasetSnapshot = None  # type: ignore[assignment]
+    gone: frozenset = frozenset()
+
+    def _kept(self, frame: pd.DataFrame, columns) -> pd.DataFrame | None:
+        """``frame`` without the rows naming someone gone; None when nothing is left (then the
+        fact is computed afresh, so that an empty table has the types it always has)."""
+        gone = list(self.gone)
+        keep = ~np.logical_or.reduce([frame[c].isin(gone).to_numpy() for c in columns])
+        return frame[keep].reset_index(drop=True) if keep.any() else None
+
+    @cached_property
+    def active(self) -> pd.DataFrame:
+        kept = self._kept(self.base.active, ["mentor_id", "mentee_id"])
+        return DatasetSnapshot.active.func(self) if kept is None else kept
+
+    @cached_property
+    def needs(self) -> pd.DataFrame:
+        kept = self._kept(self.base.needs, ["mentee_id"])
+        return DatasetSnapshot.needs.func(self) if kept is None else kept
+
+    @cached_property
+    def covering(self) -> pd.DataFrame:
+        kept = self._kept(self.base.covering, ["mentee_id", "mentor_id"])
+        return DatasetSnapshot.covering.func(self) if kept is None else kept
+
+    @cached_property
+    def gaps(self) -> pd.DataFrame:
+        return analysis.gaps_from(self.dataset, self.needs, self.covering[["mentee_id", "area"]], self.active)
+
+
+def snapshot_without(snap: DatasetSnapshot, ids) -> ReducedSnapshot:
+    """The snapshot of ``snap``'s dataset without the people ``ids`` (:class:`ReducedSnapshot`)."""
+    gone = frozenset(ids)
+    return ReducedSnapshot(policy=snap.policy, as_of=snap.as_of, dataset=dataset_without(snap.dataset, gone),
+                           base=snap, gone=gone)
 
 
 def dataset_snapshot(ds: Dataset, *, policy: Policy, as_of: dt.date) -> DatasetSnapshot:

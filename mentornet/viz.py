@@ -68,7 +68,8 @@ class ViewInputs:
     """What one view shows; every table is restricted to the people drawn.
 
     ``people``: the dataset's people columns for those drawn, plus ``load`` and ``capacity``
-    (policy default applied). ``relations``: one row per relationship fact between two drawn
+    (policy default applied); with ``departed``, ``load`` is the load after the departure (the
+    departed carry none) and ``load_before`` the load before it. ``relations``: one row per relationship fact between two drawn
     people, ``source, target, kind`` (a name of :data:`EDGE_KINDS`), ``focus``, ``last_met``;
     mentoring rows between one pair are merged (focus union of the rows of the best state).
     ``gaps``: ``mentee_id, area``. ``referrals``: the ``refer`` columns. ``focus_ids``: the
@@ -96,6 +97,7 @@ class NetworkPage:
     gaps: int
     referral_paths: int
     identity_left_out: int = 0   # policy-only identity needs left out (no show_identity)
+    opened: int | None = None    # with departures (``without``): the needs they open, of the people in focus
 
 
 def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None = None,
@@ -161,12 +163,17 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
     _check_size(len(drawn), max_nodes, subject)
 
     shown = people[people["id"].isin(drawn)]
-    load = backend.mentor_load(full)  # those without a row have no mentee and the capacity they were given
+    # The load the view is about: after the departure (a removed mentee frees their mentors' load;
+    # the departed carry none). Those without a row have no mentee and the capacity they were given.
+    load = backend.mentor_load(snap)
     capacity = shown["capacity"].fillna(policy.default_capacity).astype("int64")
     shown = shown.assign(
         load=load["load"].reindex(shown["id"]).fillna(0).astype("int64").to_numpy(),
         capacity=load["capacity"].reindex(shown["id"]).fillna(pd.Series(capacity.to_numpy(), index=shown["id"]))
         .astype("int64").to_numpy())
+    if without:  # what the departed carried, for their tooltip
+        before = backend.mentor_load(full)["load"]
+        shown = shown.assign(load_before=before.reindex(shown["id"]).fillna(0).astype("int64").to_numpy())
     inside = relations["source"].isin(drawn) & relations["target"].isin(drawn)
     return ViewInputs(
         people=shown.reset_index(drop=True),
@@ -335,11 +342,11 @@ def _pack(boxes):
 
 def build_network_html(backend_or_dataset, *, policy: Policy, as_of: dt.date, mentee: str | None = None,
                        department: str | None = None, show_identity: bool = False, referrals: bool = True,
-                       max_nodes: int = DEFAULT_MAX_NODES) -> str:
+                       max_nodes: int = DEFAULT_MAX_NODES, without=()) -> str:
     """The self-contained HTML page of one view (see :func:`view_inputs` for the views)."""
     return render_network(backend_or_dataset, policy=policy, as_of=as_of, mentee=mentee,
                           department=department, show_identity=show_identity, referrals=referrals,
-                          max_nodes=max_nodes).html
+                          max_nodes=max_nodes, without=without).html
 
 
 def render_network(backend_or_dataset, *, policy: Policy, as_of: dt.date, mentee: str | None = None,
@@ -359,7 +366,10 @@ def render_network(backend_or_dataset, *, policy: Policy, as_of: dt.date, mentee
     left_out = 0
     if not show_identity:
         (gaps, refs), left_out = hide_policy_only(backend, [inputs.gaps, inputs.referrals], policy=policy)
-        inputs = dataclasses.replace(inputs, gaps=gaps, referrals=refs)
+        opened = inputs.opened
+        if opened is not None:  # each opened need is also a gap after the departure: counted above
+            (opened,), _ = hide_policy_only(backend, [opened], policy=policy)
+        inputs = dataclasses.replace(inputs, gaps=gaps, referrals=refs, opened=opened)
     if pseudonymizer is not None:
         inputs = pseudonymize_view(inputs, pseudonymizer, mentee=mentee)
     data = page_data(inputs, policy=policy, as_of=as_of, show_identity=show_identity,
@@ -371,11 +381,12 @@ def render_network(backend_or_dataset, *, policy: Policy, as_of: dt.date, mentee
         edge_styles=[(kind, EDGE_STYLES[kind]) for kind in EDGE_KINDS],
         gap_colour=GAP_COLOUR, referral_colour=REFERRAL_COLOUR, show_identity=show_identity,
         referrals=referrals, counts=data["counts"], highlight_ranks=data["highlight_ranks"],
-        tie_kinds=TIE_KINDS, physics_max=PHYSICS_MAX_NODES,
+        tie_kinds=TIE_KINDS, physics_max=PHYSICS_MAX_NODES, departures=data["departures"],
     )
     counts = data["counts"]
     return NetworkPage(html=html, people=counts["people"], connections=counts["connections"],
-                       gaps=counts["gaps"], referral_paths=counts["referrals"], identity_left_out=left_out)
+                       gaps=counts["gaps"], referral_paths=counts["referrals"], identity_left_out=left_out,
+                       opened=counts["opened"] if data["departures"] else None)
 
 
 def pseudonymize_view(inputs: ViewInputs, pz, *, mentee: str | None = None) -> ViewInputs:
@@ -444,6 +455,7 @@ def page_data(inputs: ViewInputs, *, policy: Policy, as_of: dt.date, show_identi
             "gaps": gaps.get(row["id"], []), "suggested": suggested.get(i, []),
             "focus": row["id"] in inputs.focus_ids, "context": row["id"] not in own,
             "departed": row["id"] in inputs.departed, "opened": opened.get(row["id"], []),
+            "load_before": int(row["load_before"]) if row["id"] in inputs.departed else 0,
             "x": round(float(xy[i, 0]), 1), "y": round(float(xy[i, 1]), 1),
         }
         if show_identity:
@@ -454,12 +466,14 @@ def page_data(inputs: ViewInputs, *, policy: Policy, as_of: dt.date, show_identi
         "subject": inputs.subject, "as_of": as_of.isoformat(),
         "stale_after_days": policy.stale_after_days,
         "physics": len(nodes) <= PHYSICS_MAX_NODES, "highlight_ranks": highlight_ranks,
+        "departures": bool(inputs.departed),
         "nodes": nodes, "edges": edges, "referrals": paths,
         "roles": ROLE_COLOURS, "edge_kinds": list(EDGE_KINDS), "edge_styles": EDGE_STYLES,
         "gap_colour": GAP_COLOUR, "referral_colour": REFERRAL_COLOUR,
         "counts": {"people": len(nodes), "connections": len(edges),
                    "mentees_with_gaps": int(focus_gaps["mentee_id"].nunique()), "gaps": int(len(focus_gaps)),
-                   "referrals": len(paths), "drawn_paths": sum(p["drawn"] for p in paths)},
+                   "referrals": len(paths), "drawn_paths": sum(p["drawn"] for p in paths),
+                   "opened": sum(len(areas) for m, areas in opened.items() if m in inputs.focus_ids)},
     }
 
 

@@ -255,7 +255,8 @@ def page_network(html: str) -> dict:
 
 
 @pytest.mark.parametrize("view", [{}, {"department": "radiology"}, {"mentee": "res-petrov"},
-                                  {"show_identity": True, "referrals": False}])
+                                  {"show_identity": True, "referrals": False},
+                                  {"without": ("fac-kim", "res-nwosu")}])
 def test_viz_draws_the_same_network(loaded, datasets, view):
     ds = datasets["radiology"]
     backend = loaded(ds)

@@ -149,6 +149,27 @@ def test_whatif_rows_are_exactly_the_needs_the_departure_opens(seed):
         assert row.candidate_id == expected_candidate
 
 
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10**6))
+def test_a_reduced_snapshot_has_the_facts_of_the_reduced_dataset(seed):
+    """The embedded backend filters the full snapshot's facts instead of recomputing them: each
+    equals what a snapshot of the reduced dataset computes from scratch."""
+    backend, rng = _backend(seed)
+    policy = Policy(concordance={"gender": frozenset({"female"})}) if rng.random() < 0.5 else Policy()
+    snap = backend.snapshot(policy=policy, as_of=AS_OF)
+    ids = list(backend.dataset.people["id"])
+    gone = rng.sample(ids, rng.randint(0, len(ids)))
+    if rng.random() < 0.5:  # with the full snapshot's facts computed first, or not
+        snap.covering, snap.gaps
+    reduced = backend.without(snap, gone)
+    fresh = NetworkXBackend(dataset_without(backend.dataset, gone)).snapshot(policy=policy, as_of=AS_OF)
+    for fact in ("active", "needs", "covering", "gaps", "covered", "load"):
+        # the values exactly; a text column may be str or object depending on which rows made it
+        pd.testing.assert_frame_equal(getattr(reduced, fact), getattr(fresh, fact), obj=fact, check_dtype=False,
+                                      check_index_type=False)
+    assert planning.whatif(backend, snap, gone).equals(planning.whatif(backend, backend.snapshot(policy=policy, as_of=AS_OF), gone))
+
+
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 10**6))
 def test_recruit_counts_only_the_gaps_match_left_open(seed):
@@ -213,22 +234,59 @@ def test_recruit_cli_on_the_example():
     assert table.exit_code == 0 and "would serve" in table.output and "at the default capacity" in table.output
 
 
-def test_viz_without_greys_the_departed_marks_opened_needs_and_routes_around_them(tmp_path):
+def viz_data(directory, page, *args):
+    """The node data ``viz`` writes into the page (the JSON block the page script reads)."""
     import re
 
-    directory = write_dataset(tmp_path / "ds", PEOPLE, RELS)
-    page = tmp_path / "page.html"
-    result = CliRunner().invoke(main, ["viz", str(directory), "--as-of", "2026-11-25", "--without", "a",
-                                       "--without", "m3", "-o", str(page)])
+    result = CliRunner().invoke(main, ["viz", str(directory), "--as-of", "2026-11-25", "-o", str(page), *args])
     assert result.exit_code == 0, result.output
     data = json.loads(re.search(r'<script type="application/json" id="mentornet-data">(.*?)</script>',
                                 page.read_text(), re.S).group(1))
+    return {**data, "said": result.stderr}
+
+
+def test_viz_without_greys_the_departed_marks_opened_needs_and_routes_around_them(tmp_path):
+    directory = write_dataset(tmp_path / "ds", PEOPLE, RELS)
+    data = viz_data(directory, tmp_path / "page.html", "--without", "a", "--without", "m3")
     nodes = {n["id"]: n for n in data["nodes"]}
     assert sorted(i for i, n in nodes.items() if n["departed"]) == ["a", "m3"]
     assert nodes["m2"]["opened"] == ["research"] and "research" in nodes["m2"]["gaps"]
     assert nodes["m1"]["opened"] == []  # b still covers m1's research
+    assert data["departures"] is True and data["counts"]["opened"] == 1
+    assert "8 people, 7 connections, 2 gaps (1 opened by the departure), 1 referral paths" in data["said"]
     ids = [n["id"] for n in data["nodes"]]
     paths = [[ids[i] for i in r["path"]] for r in data["referrals"]]
     assert ["m2", "d"] in paths and not any({"a", "m3"} & set(p) for p in paths)
     bad = CliRunner().invoke(main, ["viz", str(directory), "--without", "ghost", "-o", str(tmp_path / "x.html")])
     assert bad.exit_code == 2 and "ghost" in bad.stderr and not (tmp_path / "x.html").exists()
+
+
+def test_viz_without_sizes_people_by_the_load_after_the_departure(tmp_path):
+    directory = write_dataset(tmp_path / "ds", PEOPLE, RELS)
+    before = {n["id"]: n for n in viz_data(directory, tmp_path / "before.html")["nodes"]}
+    assert {i: before[i]["load"] for i in "abcd"} == {"a": 2, "b": 1, "c": 1, "d": 1}
+    assert not any(n["departed"] or n["opened"] for n in before.values())
+    assert "opened" not in viz_data(directory, tmp_path / "again.html")["said"]
+    after = {n["id"]: n for n in viz_data(directory, tmp_path / "after.html", "--without", "a",
+                                          "--without", "m3")["nodes"]}
+    # m3 leaving frees d (capacity 1); a is gone and carries no load, the two they mentored noted
+    assert (after["d"]["load"], after["d"]["capacity"]) == (0, 1)
+    assert (after["a"]["load"], after["a"]["load_before"]) == (0, 2)
+    assert (after["b"]["load"], after["c"]["load"]) == (1, 1)
+    assert after["m3"]["load_before"] == 0 and after["b"]["load_before"] == 0
+
+
+def test_viz_without_leaves_out_opened_identity_needs_that_come_only_from_the_policy(tmp_path):
+    people = [{"id": "s", "role": "student", "identity.gender": "female", "research_interests": "ai"},
+              {"id": "f", "role": "faculty", "identity.gender": "female", "research_interests": "ai"}]
+    rels = [{"source": "f", "target": "s", "type": "MENTORS", "focus": "research"}]
+    directory = write_dataset(tmp_path / "ds", people, rels)
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[concordance]\ngender = ["female"]\n')
+    hidden = viz_data(directory, tmp_path / "hidden.html", "--policy", str(policy), "--without", "f")
+    s = next(n for n in hidden["nodes"] if n["id"] == "s")
+    assert s["opened"] == ["research"] and "identity:gender" not in s["gaps"]
+    shown = viz_data(directory, tmp_path / "shown.html", "--policy", str(policy), "--without", "f",
+                     "--show-identity")
+    s = next(n for n in shown["nodes"] if n["id"] == "s")
+    assert s["opened"] == ["identity:gender", "research"]

@@ -18,7 +18,7 @@ import pandas as pd
 from .. import audit, referrals
 from ..errors import Problem
 from ..model import Dataset, Policy, fold
-from ..snapshot import DatasetSnapshot, dataset_without
+from ..snapshot import DatasetSnapshot, snapshot_without
 from .base import Backend
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class NetworkXBackend(Backend):
         return snap.covering
 
     def without(self, snap: DatasetSnapshot, ids) -> DatasetSnapshot:
-        return DatasetSnapshot(policy=snap.policy, as_of=snap.as_of, dataset=dataset_without(snap.dataset, ids))
+        return snapshot_without(snap, ids)
 
     def suited_reach(self, snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
         return referrals.suited_in_reach(snap, gaps)

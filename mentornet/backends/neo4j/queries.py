@@ -232,6 +232,7 @@ class Neo4jBackend(Backend):
             "max_hops": policy.max_hops,
             "limit": policy.top_k,
             "mentee": None,
+            "mentees": None,
             "area": None,
             "part": 0,
             "parts": 1,
@@ -309,27 +310,22 @@ class Neo4jBackend(Backend):
     def ranked_candidates(self, snap: Neo4jSnapshot, *, limit: int, mentee: str | None = None,
                           area: str | None = None, with_paths: bool = True, mentees=None) -> pd.DataFrame:
         """Ranked by ``cypher/referral_candidates.cypher``, walked by ``cypher/referral_paths.cypher``;
-        ``mentees``: one statement per mentee."""
-        if mentees is None:
-            rows = self.candidates(snap, limit=limit, mentee=mentee, area=area)
-        else:
-            with ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="mentornet-read") as pool:
-                frames = list(pool.map(lambda m: self.candidates(snap, limit=limit, mentee=m, area=area),
-                                       sorted(set(mentees))))
-            frames = [f for f in frames if not f.empty]
-            rows = (sort_rows(pd.concat(frames, ignore_index=True), ["mentee_id", "area", "rank"]) if frames
-                    else self.candidates(snap, limit=limit, mentee="", area=area))
+        ``mentees``: those mentees only, as one list parameter (the people with room are found once,
+        not once per mentee)."""
+        rows = self.candidates(snap, limit=limit, mentee=mentee, area=area,
+                               mentees=None if mentees is None else sorted(set(mentees)))
         if with_paths and not rows.empty:
             rows["path"], rows["ties"] = self.referral_paths(snap, rows["mentee_id"], rows["candidate_id"],
                                                              rows["hops"])
         return rows[REFER_COLUMNS]
 
     def candidates(self, snap: Snapshot | None = None, *, limit: int, mentee: str | None = None,
-                   area: str | None = None, **rules) -> pd.DataFrame:
-        """The best ``limit`` candidates of every gap (columns of REFER_COLUMNS, ``path`` and
-        ``ties`` empty) plus ``remaining``, sorted by mentee, area, rank."""
+                   area: str | None = None, mentees: list[str] | None = None, **rules) -> pd.DataFrame:
+        """The best ``limit`` candidates of every gap (of ``mentee``, or of ``mentees``, when given;
+        columns of REFER_COLUMNS, ``path`` and ``ties`` empty) plus ``remaining``, sorted by mentee,
+        area, rank."""
         snap = self.snapshot(snap, **rules)
-        params = {**snap.parameters, "limit": limit, "mentee": mentee, "area": area}
+        params = {**snap.parameters, "limit": limit, "mentee": mentee, "mentees": mentees, "area": area}
         parts = 1 if mentee is not None else self.parallel
         frames = self._in_parallel([("referral_candidates", {**params, "part": part, "parts": parts})
                                     for part in range(parts)])

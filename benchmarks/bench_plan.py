@@ -3,18 +3,16 @@
 
 Usage: python benchmarks/bench_plan.py [SIZES...]   (default 20000; the issue names 100,000)
 
-Each command runs end to end (reading the files included) on a generated dataset. Ratios:
-`whatif` to `refer` (all gaps) and to a `refer` of only the mentees the departure affects (the
-issue's goal: within 1.5x of that); `recruit` to `match` (goal: within 1.2x; `recruit` runs
-`match` and then groups its open gaps).
+Each command runs end to end (reading the files included) on a generated dataset, right after a
+bare pandas read of the same files (its anchor); median (min-max) of three repetitions. Ratios,
+within each repetition: `whatif` to `refer` (all gaps) and to a `refer` of only the mentees the
+departure affects, in process (the issue's goal: within 1.5x of that); `recruit` to `match`
+(goal: within 1.2x; `recruit` runs `match` and then groups its open gaps).
 """
 import subprocess
 import sys
 
-from common import dataset, machine, run, table
-
-MN = [sys.executable, "-m", "mentornet"]
-AS_OF = "2026-11-25"
+from common import AS_OF, MN, REPEAT, bare_read, command, dataset, load, machine, paired, spread, table
 
 AFFECTED = """
 import datetime as dt, time, mentornet
@@ -32,24 +30,28 @@ print(f"{{time.perf_counter() - t:.2f}}")
 
 def main(sizes):
     rows = []
+    start_load = load()
     for n in sizes:
         ds = dataset(n)
         out = subprocess.run(MN + ["whatif", str(ds), "--as-of", AS_OF, "--top-critical", "10", "--format", "csv"],
                              capture_output=True, text=True, check=True)
         mentees = sorted({line.split(",")[0] for line in out.stdout.splitlines()[1:]})
-        whatif, whatif_mem = run(MN + ["whatif", str(ds), "--as-of", AS_OF, "--top-critical", "10", "--format", "csv"])
-        refer, _ = run(MN + ["refer", str(ds), "--as-of", AS_OF, "--format", "csv"])
-        recruit, recruit_mem = run(MN + ["recruit", str(ds), "--as-of", AS_OF, "--format", "csv"])
-        match, _ = run(MN + ["match", str(ds), "--as-of", AS_OF, "--format", "csv"])
+        anchor, m = paired({"whatif": command("whatif", ds, "--top-critical", "10", "--format", "csv"),
+                            "refer": command("refer", ds, "--format", "csv"),
+                            "recruit": command("recruit", ds, "--format", "csv"),
+                            "match": command("match", ds, "--format", "csv")}, bare_read(ds))
         # the referral part alone, in process, for the affected mentees (files read outside the timing)
-        affected = float(subprocess.run([sys.executable, "-c", AFFECTED.format(ds=ds, mentees=mentees)],
-                                        capture_output=True, text=True, check=True).stdout)
-        rows.append([f"{n:,}", len(mentees), f"{whatif:.1f}", f"{whatif_mem:.0f}", f"{refer:.1f}",
-                     f"{whatif / refer:.2f}x", f"{affected:.1f}", f"{recruit:.1f}", f"{recruit_mem:.0f}",
-                     f"{match:.1f}", f"{recruit / match:.2f}x"])
-    print(f"machine: {machine()}")
-    print(table(["people", "mentees affected", "whatif --top-critical 10 (s)", "whatif peak MiB", "refer (s)",
-                 "whatif/refer", "refer of affected, in process (s)", "recruit (s)", "recruit peak MiB",
+        affected = [float(subprocess.run([sys.executable, "-c", AFFECTED.format(ds=ds, mentees=mentees)],
+                                         capture_output=True, text=True, check=True).stdout) for _ in range(REPEAT)]
+        w, rf, rc, mt = m["whatif"].seconds, m["refer"].seconds, m["recruit"].seconds, m["match"].seconds
+        rows.append([f"{n:,}", len(mentees), spread(anchor.seconds), spread(w, "{:.1f}"), f"{max(m['whatif'].mib):.0f}",
+                     spread(rf, "{:.1f}"), spread([a / b for a, b in zip(w, rf)], unit="x"), spread(affected, "{:.1f}"),
+                     spread(rc, "{:.1f}"), f"{max(m['recruit'].mib):.0f}", spread(mt, "{:.1f}"),
+                     spread([a / b for a, b in zip(rc, mt)], unit="x")])
+    print(f"machine: {machine()}; {start_load} at the start, {load()} at the end")
+    print(f"median (min-max) of {REPEAT} repetitions; ratios within a repetition")
+    print(table(["people", "mentees affected", "bare read (s)", "whatif --top-critical 10 (s)", "whatif peak MiB",
+                 "refer (s)", "whatif/refer", "refer of affected, in process (s)", "recruit (s)", "recruit peak MiB",
                  "match (s)", "recruit/match"], rows))
 
 

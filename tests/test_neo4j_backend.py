@@ -532,7 +532,7 @@ def test_query_analyst_queries(server):
     assert conflicts.stdout.splitlines()[1].startswith("fac-lindqvist,res-jones,")
     stale = invoke(server, "query", "stale_mentorships", server.uri, "--as-of", "2026-11-25", "--format", "csv")
     assert stale.stdout == ("mentor_id,mentee_id,last_met,status\n"
-                            "fac-sato,res-huang,2025-05-20,active\nfac-thompson,fel-santos,2024-06-20,ended\n")
+                            "fac-sato,res-huang,2025-05-20,lapsed\nfac-thompson,fel-santos,2024-06-20,ended\n")
     # -p overrides the cutoff that --as-of gives: with an early cutoff nothing has lapsed
     early = invoke(server, "query", "stale_mentorships", server.uri, "-p", "cutoff=2000-01-01", "--format", "csv")
     assert early.stdout == "mentor_id,mentee_id,last_met,status\nfac-thompson,fel-santos,2024-06-20,ended\n"

@@ -140,7 +140,7 @@ def tables_of(snap: DatasetSnapshot) -> AuditTables:
     return AuditTables(
         identity_attributes=attrs, mentees=mentees, mentors=mentors, conflicts=snap.conflicts,
         stale=stale_pairs(ds, policy=snap.policy, as_of=snap.as_of, active=active),
-        no_candidate=gaps_without_candidate(snap, gaps[["mentee_id", "area"]]),
+        no_candidate=gaps_without_candidate(snap),
         covering=with_mentor_names(snap.covering, dict(zip(people["id"], people["name"]))),
     )
 
@@ -179,10 +179,13 @@ def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataF
     return out.reset_index()[columns]
 
 
-def gaps_without_candidate(snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
-    """The gaps (``mentee_id, area, reason``) for which no candidate is in reach, with the reason."""
-    found = referrals.rank_candidates(snap.network, gaps, policy=snap.policy, limit=1, with_paths=False)
-    missing = matching.without_candidate(gaps, found)
+def gaps_without_candidate(snap: DatasetSnapshot) -> pd.DataFrame:
+    """The snapshot's gaps (``mentee_id, area, reason``) for which no candidate is in reach, with
+    the reason; from the snapshot's one candidate search (:meth:`DatasetSnapshot.pools`)."""
+    gaps = snap.gaps
+    reached = np.zeros(len(gaps), dtype=bool)
+    reached[snap.pools(1).gap] = True
+    missing = gaps.loc[~reached, ["mentee_id", "area"]].reset_index(drop=True)
     return matching.gap_reasons(referrals.suited_in_reach(snap, missing))
 
 

@@ -51,7 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import analysis, disclosure, matching, planning, referrals
+from . import analysis, matching, planning
 from .model import IDENTITY_PREFIX, MENTORS, Dataset, Policy
 from .snapshot import DatasetSnapshot, dataset_snapshot
 
@@ -186,7 +186,9 @@ def gaps_without_candidate(snap: DatasetSnapshot) -> pd.DataFrame:
     reached = np.zeros(len(gaps), dtype=bool)
     reached[snap.pools(1).gap] = True
     missing = gaps.loc[~reached, ["mentee_id", "area"]].reset_index(drop=True)
-    return matching.gap_reasons(referrals.suited_in_reach(snap, missing))
+    from .referrals import suited_in_reach  # scipy.sparse loads only for the commands that walk the network
+
+    return matching.gap_reasons(suited_in_reach(snap, missing))
 
 
 def audit(backend, snap=None, *, policy: Policy | None = None, as_of: dt.date | None = None,
@@ -198,6 +200,8 @@ def audit(backend, snap=None, *, policy: Policy | None = None, as_of: dt.date | 
     ``raw`` skips it (for ``--compare``, which protects two snapshots together).
     """
     snap = backend.snapshot(snap, policy=policy, as_of=as_of)
+    from . import disclosure  # scipy.optimize loads only for the audit
+
     figures = audit_figures(backend.audit_tables(snap), policy=disclosure.unsuppressed(snap.policy), as_of=snap.as_of)
     return figures if raw else disclosure.protect(figures, policy=snap.policy)[0]
 

@@ -17,7 +17,6 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from . import workbook
 from .errors import DataError, Problem
 from .model import (
     FOCI,
@@ -74,7 +73,7 @@ def find_table(directory: Path, stem: str) -> Path:
         return xlsx_path
     holders = [path for path in sorted(directory.glob("*.xlsx"))
                if not path.name.startswith(("~$", ".")) and path.is_file()
-               and stem in {normal_name(title) for title in workbook.sheet_names(_read_bytes(path))}]
+               and stem in {normal_name(title) for title in _workbook().sheet_names(_read_bytes(path))}]
     if len(holders) == 1:
         return holders[0]
     if len(holders) > 1:
@@ -310,9 +309,16 @@ def _cells_per_record(text: str, sep: str = ",") -> np.ndarray:
     return counts
 
 
+def _workbook():
+    """:mod:`mentornet.workbook` (openpyxl), imported only when a workbook is read."""
+    from . import workbook
+
+    return workbook
+
+
 def _read_excel(raw: bytes, path: Path, stem: str | None, required) -> tuple[pd.DataFrame, str, list[Problem]]:
     name = str(path)
-    sheet = workbook.read_sheet(raw, name, want=stem or "", normal=normal_name, max_columns=MAX_COLUMNS)
+    sheet = _workbook().read_sheet(raw, name, want=stem or "", normal=normal_name, max_columns=MAX_COLUMNS)
     if stem and normal_name(path.stem) != stem:  # one workbook holding both tables: say which sheet
         name = f"{name}, sheet {sheet.title}"
     notes = [Problem(name, note, severity="warning") for note in sheet.notes]
@@ -330,7 +336,7 @@ def _read_excel(raw: bytes, path: Path, stem: str | None, required) -> tuple[pd.
         cells = rows[number]
         beyond = [c for c in cells if c > width]
         if beyond:
-            problems.append(Problem(name, f"cell {workbook.get_column_letter(beyond[0])}{number} holds a value but its "
+            problems.append(Problem(name, f"cell {_workbook().get_column_letter(beyond[0])}{number} holds a value but its "
                                           "column has no header", row=number))
         data.append([cells.get(c, "") for c in range(1, width + 1)])
         numbers.append(number)
@@ -359,7 +365,7 @@ def _check_merged(merged, rows, header_row, name):
     for min_col, min_row, max_col, max_row in merged:
         if max_row < header_row:
             continue  # a title spanning the columns above the table
-        ref = f"{workbook.get_column_letter(min_col)}{min_row}:{workbook.get_column_letter(max_col)}{max_row}"
+        ref = f"{_workbook().get_column_letter(min_col)}{min_row}:{_workbook().get_column_letter(max_col)}{max_row}"
         if min_col != max_col or min_row <= header_row:
             problems.append(Problem(name, f"cells {ref} are merged; unmerge them (Home, Merge & Center, "
                                           "Unmerge Cells) and give each cell its own value", row=min_row))

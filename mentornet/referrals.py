@@ -20,14 +20,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-
 from . import analysis
 from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, TRAINEE_ROLES, Dataset, Policy
 from .snapshot import DatasetSnapshot, dataset_snapshot
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 REFER_COLUMNS = ["mentee_id", "area", "rank", "candidate_id", "hops", "score", "path",
                  "candidate_name", "shares", "ties"]
@@ -118,6 +120,8 @@ def network_of(snap: DatasetSnapshot) -> Network:
     rels = ds.relationships
     src = index.get_indexer(rels["source"])
     dst = index.get_indexer(rels["target"])
+    import scipy.sparse as sp  # loaded by the commands that walk the network only (not gaps, validate)
+
     adjacency = sp.coo_matrix((np.ones(2 * len(src), dtype=np.int32),
                                (np.concatenate([src, dst]), np.concatenate([dst, src]))), shape=(n, n)).tocsr()
     adjacency.data[:] = 1
@@ -246,6 +250,8 @@ def _batch_rows(n: int) -> int:
 
 
 def _csr(rows: np.ndarray, cols: np.ndarray, shape) -> sp.csr_matrix:
+    import scipy.sparse as sp
+
     return sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=shape)
 
 
@@ -599,6 +605,8 @@ def _paths_of_length(net, layers, rows, mentees, cands, h) -> np.ndarray:
     result[:, 0], result[:, h] = mentees, cands
     if h == 1:
         return result
+    import scipy.sparse as sp
+
     # on[i]: nodes at distance i from m that lie on a shortest path to c (i = h-1 .. 1)
     on = {h: sp.csr_matrix((np.ones(k, np.int32), (np.arange(k), cands)), shape=(k, n))}
     for i in range(h - 1, 0, -1):

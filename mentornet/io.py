@@ -220,7 +220,7 @@ def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
         if not len(candidates):
             break
         values = frame.iloc[candidates, col].to_numpy()
-        candidates = candidates[np.fromiter((not (v or "").strip() for v in values), dtype=bool, count=len(values))]
+        candidates = candidates[np.array([not (v or "").strip() for v in values.tolist()], dtype=bool)]
     blank = np.zeros(len(frame), dtype=bool)
     blank[candidates] = True
     return blank
@@ -423,9 +423,21 @@ def _normalise_header(frame: pd.DataFrame, name: str, header_row: int = 1) -> pd
 def _per_value(series: pd.Series, func) -> pd.Series:
     """``func`` applied once per distinct value (enumerated columns repeat a handful of values)."""
     codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
-    mapped = np.empty(len(uniques), dtype=object)
-    mapped[:] = [func(str(u)) for u in uniques]
-    return pd.Series(mapped[codes], index=series.index, dtype=object)
+    return pd.Series(_mapped(uniques, func)[codes], index=series.index, dtype=object)
+
+
+def _mapped(values, func) -> np.ndarray:
+    mapped = np.empty(len(values), dtype=object)
+    mapped[:] = [func(str(u)) for u in values]
+    return mapped
+
+
+def _distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct trimmed NFC texts): :func:`_strip` as codes into its distinct values."""
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
+    cleaned = _mapped(uniques, _clean)
+    codes2, distinct = pd.factorize(cleaned, use_na_sentinel=False)  # two spellings may trim alike
+    return codes2[codes], np.asarray(distinct, dtype=object)
 
 
 def _strip(series: pd.Series) -> pd.Series:
@@ -654,10 +666,14 @@ def attribute_name(text: str) -> str:
     return name[len(IDENTITY_PREFIX):] if name.startswith(IDENTITY_PREFIX) else name
 
 
-def _check_invisible(values: pd.Series, file, column, problems) -> None:
+def _check_invisible(values: pd.Series, file, column, problems, distinct=None) -> None:
     """Ids holding control, format (zero-width, bidi) or unusual space characters: they print
-    like another id, so a relationship would silently go to a lookalike."""
-    found = _per_value(values, _invisible_character)
+    like another id, so a relationship would silently go to a lookalike. ``distinct``: the
+    values as (codes, distinct values) when already known."""
+    if distinct is None:
+        found = _per_value(values, _invisible_character)
+    else:
+        found = pd.Series(_mapped(distinct[1], _invisible_character)[distinct[0]], index=values.index, dtype=object)
     bad = found.ne("")
     for r, value, char in zip(_rows(bad), values[bad], found[bad]):
         problems.append(Problem(file, f"{column} {_short(value)!r} contains the invisible character U+{ord(char):04X} "
@@ -700,12 +716,15 @@ def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataF
     _require_columns(frame, REL_REQUIRED, file)
     out = pd.DataFrame(index=frame.index)
     for col in ("source", "target"):
-        values = _strip(frame[col])
-        empty = values.eq("")
+        # every check runs once per distinct id, then is spread to the rows (a million rows name
+        # a hundred thousand people)
+        codes, distinct = _distinct(frame[col])
+        values = pd.Series(distinct[codes], index=frame.index, dtype=object)
+        empty = pd.Series((distinct == "")[codes], index=frame.index)
         for r in _rows(empty):
             problems.append(Problem(file, f"empty {col}", row=int(r), column=col))
-        _check_invisible(values, file, col, problems)
-        unknown = pd.Series(people_ids.get_indexer(values) < 0, index=values.index) & ~empty
+        _check_invisible(values, file, col, problems, distinct=(codes, distinct))
+        unknown = pd.Series((people_ids.get_indexer(distinct) < 0)[codes], index=values.index) & ~empty
         for r, value in zip(_rows(unknown), values[unknown]):
             problems.append(Problem(file, f"unknown person {_short(value)!r}", row=int(r), column=col))
         out[col] = values

@@ -4,10 +4,14 @@ The straightforward method runs one breadth-first search per mentee and filters 
 person it reaches in Python. This module does the same work in batches of mentees with
 sparse-matrix products (scipy), which walk the acquaintance network in C:
 
-* hop ``h`` of a batch is ``(frontier @ A) - visited``; only mentor candidates are kept
-  at the last hop, and a mentee stops early once each of its gaps has enough candidates
-  (candidates at a later hop always rank lower, so they cannot change the answer);
-* interests are bit sets, so shared topics and Jaccard scores are popcounts;
+* hop ``h`` of a batch is ``frontier @ A`` less the people already reached (looked up in one
+  visited table kept for the whole search and cleared entry by entry); only mentor
+  candidates are kept at the last hop, and a mentee stops early once each of its gaps has
+  enough candidates (candidates at a later hop always rank lower, so they cannot change
+  the answer);
+* interests are bit sets, so shared topics and Jaccard scores are popcounts; each hop's
+  candidates are ranked by one ``argsort`` of a packed integer key (:class:`_Ranker`), and
+  the result is arrays (:class:`Pools`), made into rows once at the end;
 * referral paths are found for all referrals of a batch at once by intersecting the
   mentee's BFS layers with the candidate's neighbourhood, then choosing the smallest
   next node step by step (first hop: the mentee's active mentors first).

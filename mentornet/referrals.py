@@ -164,14 +164,18 @@ def _tie_table(rels, src, dst, n, *, policy, as_of):
         active[is_mentor] = analysis.active_mask(rels[is_mentor], policy=policy, as_of=as_of)
     # a mentorship that has not started yet is an acquaintance ("knows"), not a former one
     is_mentor &= analysis.started_mask(rels, as_of=as_of)
-    kind = rels["type"].str.lower().map({"coauthor": 2, "colleague": 3, "knows": 4, "mentors": 4}).to_numpy()
+    types = rels["type"].to_numpy()  # upper case (io)
+    kind = np.select([types == "COAUTHOR", types == "COLLEAGUE"], [2, 3], 4)  # KNOWS, and MENTORS not started
     # seen from the target (a = dst): the source is their mentor; from the source: their mentee
     from_dst = np.where(is_mentor, np.where(active, 0, 5), kind)
     from_src = np.where(is_mentor, np.where(active, 1, 6), kind)
     keys = np.concatenate([dst.astype(np.int64) * n + src, src.astype(np.int64) * n + dst])
     codes = np.concatenate([from_dst, from_src]).astype(np.int64)
-    frame = pd.DataFrame({"k": keys, "c": codes}).groupby("k", sort=True)["c"].min()
-    return frame.index.to_numpy(), frame.to_numpy()
+    order = np.lexsort((codes, keys))  # by pair, strongest description first
+    keys, codes = keys[order], codes[order]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return keys[first], codes[first]
 
 
 # --------------------------------------------------------------------------- suitability

@@ -2,41 +2,32 @@
 
 Usage: python benchmarks/bench_gaps.py [SIZES...]   (default 10000 100000)
 
-Goal (issue 2): at 100,000 people, `gaps` end to end within 5x of the time pandas takes
-only to read the two CSV files, and peak memory under 2 GB.
+Each run of `validate` and of `gaps` comes right after a bare pandas read of the same two files
+(its anchor, in the same repetition); each figure is the median (min-max) of three repetitions,
+of the seconds and of the ratio to the read run just before.
+Goal (issue 19): at 100,000 people, `gaps` within 2.5x of the bare read.
 """
-import statistics
 import sys
 
-from common import dataset, machine, python, run, table
-
-REPEAT = 3  # each figure is the median of this many runs (the machine is shared)
-
-
-def median_run(measure):
-    runs = [measure() for _ in range(REPEAT)]
-    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
-
-MN = [sys.executable, "-m", "mentornet"]
+from common import (REPEAT, bare_read, command, dataset, load, machine, paired, relationship_count, spread,
+                    table)
 
 
 def main(sizes):
     rows = []
+    start_load = load()
     for n in sizes:
         ds = dataset(n)
-        rels = sum(1 for _ in open(ds / "relationships.csv")) - 1
-        bare, bare_mem = median_run(lambda: python(
-            "import pandas as pd; "
-            f"pd.read_csv(r'{ds}/people.csv', dtype=str, keep_default_na=False); "
-            f"pd.read_csv(r'{ds}/relationships.csv', dtype=str, keep_default_na=False)"))
-        val, val_mem = median_run(lambda: run(MN + ["validate", str(ds), "--as-of", "2026-11-25"]))
-        gaps, gaps_mem = median_run(lambda: run(MN + ["gaps", str(ds), "--as-of", "2026-11-25", "--format", "csv"]))
-        rows.append([f"{n:,}", f"{rels:,}", f"{bare:.2f}", f"{val:.2f}", f"{gaps:.2f}",
-                     f"{gaps / bare:.1f}x", f"{max(val_mem, gaps_mem):.0f}"])
-    print(f"machine: {machine()}")
-    print(f"median of {REPEAT} runs each")
-    print(table(["people", "relationships", "bare pandas read (s)", "validate (s)", "gaps (s)",
-                 "gaps / bare read", "peak MiB"], rows))
+        anchor, m = paired({"validate": command("validate", ds),
+                            "gaps": command("gaps", ds, "--format", "csv")}, bare_read(ds))
+        rows.append([f"{n:,}", f"{relationship_count(ds):,}", spread(anchor.seconds),
+                     spread(m["validate"].seconds), spread(m["validate"].ratios, "{:.1f}", "x"),
+                     spread(m["gaps"].seconds), spread(m["gaps"].ratios, "{:.1f}", "x"),
+                     f"{max(m['validate'].mib + m['gaps'].mib):.0f}"])
+    print(f"machine: {machine()}; {start_load} at the start, {load()} at the end")
+    print(f"median (min-max) of {REPEAT} repetitions; each ratio is to the read run just before it")
+    print(table(["people", "relationships", "bare pandas read (s)", "validate (s)", "validate / read",
+                 "gaps (s)", "gaps / read", "peak MiB"], rows))
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import analysis, disclosure, matching, planning, referrals
+from . import analysis, matching, planning
 from .model import IDENTITY_PREFIX, MENTORS, Dataset, Policy, fold, fold_values
 from .snapshot import DatasetSnapshot, dataset_snapshot
 
@@ -140,7 +140,7 @@ def tables_of(snap: DatasetSnapshot) -> AuditTables:
     return AuditTables(
         identity_attributes=attrs, mentees=mentees, mentors=mentors, conflicts=snap.conflicts,
         stale=stale_pairs(ds, policy=snap.policy, as_of=snap.as_of, active=active),
-        no_candidate=gaps_without_candidate(snap, gaps[["mentee_id", "area"]]),
+        no_candidate=gaps_without_candidate(snap),
         covering=with_mentor_names(snap.covering, dict(zip(people["id"], people["name"]))),
     )
 
@@ -179,11 +179,16 @@ def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataF
     return out.reset_index()[columns]
 
 
-def gaps_without_candidate(snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
-    """The gaps (``mentee_id, area, reason``) for which no candidate is in reach, with the reason."""
-    found = referrals.rank_candidates(snap.network, gaps, policy=snap.policy, limit=1, with_paths=False)
-    missing = matching.without_candidate(gaps, found)
-    return matching.gap_reasons(referrals.suited_in_reach(snap, missing))
+def gaps_without_candidate(snap: DatasetSnapshot) -> pd.DataFrame:
+    """The snapshot's gaps (``mentee_id, area, reason``) for which no candidate is in reach, with
+    the reason; from the snapshot's one candidate search (:meth:`DatasetSnapshot.pools`)."""
+    gaps = snap.gaps
+    reached = np.zeros(len(gaps), dtype=bool)
+    reached[snap.pools(1).gap] = True
+    missing = gaps.loc[~reached, ["mentee_id", "area"]].reset_index(drop=True)
+    from .referrals import suited_in_reach  # scipy.sparse loads only for the commands that walk the network
+
+    return matching.gap_reasons(suited_in_reach(snap, missing))
 
 
 def audit(backend, snap=None, *, policy: Policy | None = None, as_of: dt.date | None = None,
@@ -195,6 +200,8 @@ def audit(backend, snap=None, *, policy: Policy | None = None, as_of: dt.date | 
     ``raw`` skips it (for ``--compare``, which protects two snapshots together).
     """
     snap = backend.snapshot(snap, policy=policy, as_of=as_of)
+    from . import disclosure  # scipy.optimize loads only for the audit
+
     figures = audit_figures(backend.audit_tables(snap), policy=disclosure.unsuppressed(snap.policy), as_of=snap.as_of)
     return figures if raw else disclosure.protect(figures, policy=snap.policy)[0]
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import click
 
-from . import disclosure, privacy
+from . import privacy
 from .files import write_atomically
 from .output import PrintableStream, for_terminal
 from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings, say
@@ -45,7 +45,7 @@ def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credenti
       mentornet audit examples/radiology --as-of 2026-11-25 -o report.html
       mentornet audit data/2026 --compare data/2025 --compare-as-of 2025-11-25 --format json
     """
-    from . import audit as figures_of, report  # matplotlib and the templates load only for this command
+    from . import audit as figures_of, disclosure, report  # scipy.optimize, matplotlib and the templates load only here
 
     target_format = None
     if output is not None:

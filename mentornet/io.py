@@ -17,7 +17,6 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from . import workbook
 from .errors import DataError, Problem
 from .model import (
     FOCI,
@@ -75,7 +74,7 @@ def find_table(directory: Path, stem: str) -> Path:
         return xlsx_path
     holders = [path for path in sorted(directory.glob("*.xlsx"))
                if not path.name.startswith(("~$", ".")) and path.is_file()
-               and stem in {normal_name(title) for title in workbook.sheet_names(_read_bytes(path))}]
+               and stem in {normal_name(title) for title in _workbook().sheet_names(_read_bytes(path))}]
     if len(holders) == 1:
         return holders[0]
     if len(holders) > 1:
@@ -222,7 +221,7 @@ def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
         if not len(candidates):
             break
         values = frame.iloc[candidates, col].to_numpy()
-        candidates = candidates[np.fromiter((not (v or "").strip() for v in values), dtype=bool, count=len(values))]
+        candidates = candidates[np.array([not (v or "").strip() for v in values.tolist()], dtype=bool)]
     blank = np.zeros(len(frame), dtype=bool)
     blank[candidates] = True
     return blank
@@ -311,9 +310,16 @@ def _cells_per_record(text: str, sep: str = ",") -> np.ndarray:
     return counts
 
 
+def _workbook():
+    """:mod:`mentornet.workbook` (openpyxl), imported only when a workbook is read."""
+    from . import workbook
+
+    return workbook
+
+
 def _read_excel(raw: bytes, path: Path, stem: str | None, required) -> tuple[pd.DataFrame, str, list[Problem]]:
     name = str(path)
-    sheet = workbook.read_sheet(raw, name, want=stem or "", normal=normal_name, max_columns=MAX_COLUMNS)
+    sheet = _workbook().read_sheet(raw, name, want=stem or "", normal=normal_name, max_columns=MAX_COLUMNS)
     if stem and normal_name(path.stem) != stem:  # one workbook holding both tables: say which sheet
         name = f"{name}, sheet {sheet.title}"
     notes = [Problem(name, note, severity="warning") for note in sheet.notes]
@@ -331,7 +337,7 @@ def _read_excel(raw: bytes, path: Path, stem: str | None, required) -> tuple[pd.
         cells = rows[number]
         beyond = [c for c in cells if c > width]
         if beyond:
-            problems.append(Problem(name, f"cell {workbook.get_column_letter(beyond[0])}{number} holds a value but its "
+            problems.append(Problem(name, f"cell {_workbook().get_column_letter(beyond[0])}{number} holds a value but its "
                                           "column has no header", row=number))
         data.append([cells.get(c, "") for c in range(1, width + 1)])
         numbers.append(number)
@@ -360,7 +366,7 @@ def _check_merged(merged, rows, header_row, name):
     for min_col, min_row, max_col, max_row in merged:
         if max_row < header_row:
             continue  # a title spanning the columns above the table
-        ref = f"{workbook.get_column_letter(min_col)}{min_row}:{workbook.get_column_letter(max_col)}{max_row}"
+        ref = f"{_workbook().get_column_letter(min_col)}{min_row}:{_workbook().get_column_letter(max_col)}{max_row}"
         if min_col != max_col or min_row <= header_row:
             problems.append(Problem(name, f"cells {ref} are merged; unmerge them (Home, Merge & Center, "
                                           "Unmerge Cells) and give each cell its own value", row=min_row))
@@ -418,9 +424,21 @@ def _normalise_header(frame: pd.DataFrame, name: str, header_row: int = 1) -> pd
 def _per_value(series: pd.Series, func) -> pd.Series:
     """``func`` applied once per distinct value (enumerated columns repeat a handful of values)."""
     codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
-    mapped = np.empty(len(uniques), dtype=object)
-    mapped[:] = [func(str(u)) for u in uniques]
-    return pd.Series(mapped[codes], index=series.index, dtype=object)
+    return pd.Series(_mapped(uniques, func)[codes], index=series.index, dtype=object)
+
+
+def _mapped(values, func) -> np.ndarray:
+    mapped = np.empty(len(values), dtype=object)
+    mapped[:] = [func(str(u)) for u in values]
+    return mapped
+
+
+def _distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct trimmed NFC texts): :func:`_strip` as codes into its distinct values."""
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
+    cleaned = _mapped(uniques, _clean)
+    codes2, distinct = pd.factorize(cleaned, use_na_sentinel=False)  # two spellings may trim alike
+    return codes2[codes], np.asarray(distinct, dtype=object)
 
 
 def _strip(series: pd.Series) -> pd.Series:
@@ -649,10 +667,14 @@ def attribute_name(text: str) -> str:
     return name[len(IDENTITY_PREFIX):] if name.startswith(IDENTITY_PREFIX) else name
 
 
-def _check_invisible(values: pd.Series, file, column, problems) -> None:
+def _check_invisible(values: pd.Series, file, column, problems, distinct=None) -> None:
     """Ids holding control, format (zero-width, bidi) or unusual space characters: they print
-    like another id, so a relationship would silently go to a lookalike."""
-    found = _per_value(values, _invisible_character)
+    like another id, so a relationship would silently go to a lookalike. ``distinct``: the
+    values as (codes, distinct values) when already known."""
+    if distinct is None:
+        found = _per_value(values, _invisible_character)
+    else:
+        found = pd.Series(_mapped(distinct[1], _invisible_character)[distinct[0]], index=values.index, dtype=object)
     bad = found.ne("")
     for r, value, char in zip(_rows(bad), values[bad], found[bad]):
         problems.append(Problem(file, f"{column} {_short(value)!r} contains the invisible character U+{ord(char):04X} "
@@ -695,12 +717,15 @@ def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataF
     _require_columns(frame, REL_REQUIRED, file)
     out = pd.DataFrame(index=frame.index)
     for col in ("source", "target"):
-        values = _strip(frame[col])
-        empty = values.eq("")
+        # every check runs once per distinct id, then is spread to the rows (a million rows name
+        # a hundred thousand people)
+        codes, distinct = _distinct(frame[col])
+        values = pd.Series(distinct[codes], index=frame.index, dtype=object)
+        empty = pd.Series((distinct == "")[codes], index=frame.index)
         for r in _rows(empty):
             problems.append(Problem(file, f"empty {col}", row=int(r), column=col))
-        _check_invisible(values, file, col, problems)
-        unknown = pd.Series(people_ids.get_indexer(values) < 0, index=values.index) & ~empty
+        _check_invisible(values, file, col, problems, distinct=(codes, distinct))
+        unknown = pd.Series((people_ids.get_indexer(distinct) < 0)[codes], index=values.index) & ~empty
         for r, value in zip(_rows(unknown), values[unknown]):
             problems.append(Problem(file, f"unknown person {_short(value)!r}", row=int(r), column=col))
         out[col] = values

@@ -4,10 +4,14 @@ The straightforward method runs one breadth-first search per mentee and filters 
 person it reaches in Python. This module does the same work in batches of mentees with
 sparse-matrix products (scipy), which walk the acquaintance network in C:
 
-* hop ``h`` of a batch is ``(frontier @ A) - visited``; only mentor candidates are kept
-  at the last hop, and a mentee stops early once each of its gaps has enough candidates
-  (candidates at a later hop always rank lower, so they cannot change the answer);
-* interests are bit sets, so shared topics and Jaccard scores are popcounts;
+* hop ``h`` of a batch is ``frontier @ A`` less the people already reached (looked up in one
+  visited table kept for the whole search and cleared entry by entry); only mentor
+  candidates are kept at the last hop, and a mentee stops early once each of its gaps has
+  enough candidates (candidates at a later hop always rank lower, so they cannot change
+  the answer);
+* interests are bit sets, so shared topics and Jaccard scores are popcounts; each hop's
+  candidates are ranked by one ``argsort`` of a packed integer key (:class:`_Ranker`), and
+  the result is arrays (:class:`Pools`), made into rows once at the end;
 * referral paths are found for all referrals of a batch at once by intersecting the
   mentee's BFS layers with the candidate's neighbourhood, then choosing the smallest
   next node step by step (first hop: the mentee's active mentors first).
@@ -19,14 +23,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-
 from . import analysis
 from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, TRAINEE_ROLES, Dataset, Policy, fold, fold_values
 from .snapshot import DatasetSnapshot, dataset_snapshot
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 REFER_COLUMNS = ["mentee_id", "area", "rank", "candidate_id", "hops", "score", "path",
                  "candidate_name", "shares", "ties"]
@@ -58,13 +65,19 @@ class Network:
     tie_codes: np.ndarray      # index into TIE_ORDER for each tie key
     research_vocab: list
     career_vocab: list
+    research_size: np.ndarray  # topics per person
+    career_size: np.ndarray
 
     @property
     def size(self) -> int:
         return len(self.ids)
 
+    @cached_property
+    def index(self) -> pd.Index:
+        return pd.Index(self.ids)
+
     def position(self, ids) -> np.ndarray:
-        return pd.Index(self.ids).get_indexer(ids)
+        return self.index.get_indexer(ids)
 
 
 def _bitsets(lists: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -111,6 +124,8 @@ def network_of(snap: DatasetSnapshot) -> Network:
     rels = ds.relationships
     src = index.get_indexer(rels["source"])
     dst = index.get_indexer(rels["target"])
+    import scipy.sparse as sp  # loaded by the commands that walk the network only (not gaps, validate)
+
     adjacency = sp.coo_matrix((np.ones(2 * len(src), dtype=np.int32),
                                (np.concatenate([src, dst]), np.concatenate([dst, src]))), shape=(n, n)).tocsr()
     adjacency.data[:] = 1
@@ -137,6 +152,7 @@ def network_of(snap: DatasetSnapshot) -> Network:
         trainee=people["role"].isin(TRAINEE_ROLES).to_numpy(), department=dept,
         mentor_keys=mentor_keys, tie_keys=tie_keys, tie_codes=tie_codes,
         research_vocab=research_vocab, career_vocab=career_vocab,
+        research_size=_popcount(research), career_size=_popcount(career),
     )
 
 
@@ -148,14 +164,18 @@ def _tie_table(rels, src, dst, n, *, policy, as_of):
         active[is_mentor] = analysis.active_mask(rels[is_mentor], policy=policy, as_of=as_of)
     # a mentorship that has not started yet is an acquaintance ("knows"), not a former one
     is_mentor &= analysis.started_mask(rels, as_of=as_of)
-    kind = rels["type"].str.lower().map({"coauthor": 2, "colleague": 3, "knows": 4, "mentors": 4}).to_numpy()
+    types = rels["type"].to_numpy()  # upper case (io)
+    kind = np.select([types == "COAUTHOR", types == "COLLEAGUE"], [2, 3], 4)  # KNOWS, and MENTORS not started
     # seen from the target (a = dst): the source is their mentor; from the source: their mentee
     from_dst = np.where(is_mentor, np.where(active, 0, 5), kind)
     from_src = np.where(is_mentor, np.where(active, 1, 6), kind)
     keys = np.concatenate([dst.astype(np.int64) * n + src, src.astype(np.int64) * n + dst])
     codes = np.concatenate([from_dst, from_src]).astype(np.int64)
-    frame = pd.DataFrame({"k": keys, "c": codes}).groupby("k", sort=True)["c"].min()
-    return frame.index.to_numpy(), frame.to_numpy()
+    order = np.lexsort((codes, keys))  # by pair, strongest description first
+    keys, codes = keys[order], codes[order]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return keys[first], codes[first]
 
 
 # --------------------------------------------------------------------------- suitability
@@ -206,7 +226,278 @@ def allowed(net: Network, mentees: np.ndarray, cands: np.ndarray) -> np.ndarray:
     return ~already & ~conflict & (cands != mentees)
 
 
+# --------------------------------------------------------------------------- reach
+
+
+class _Visited:
+    """Who each mentee of a batch has reached: one flat boolean table of ``rows x N`` kept for
+    the whole search and cleared entry by entry (never re-allocated or zeroed whole)."""
+
+    def __init__(self, rows: int, n: int):
+        self.n = n
+        self.seen = np.zeros(rows * n, dtype=bool)
+        self.marked: list[np.ndarray] = []
+
+    def mark(self, rows: np.ndarray, cols: np.ndarray) -> None:
+        keys = rows * self.n + cols
+        self.seen[keys] = True
+        self.marked.append(keys)
+
+    def new(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        return ~self.seen[rows * self.n + cols]
+
+    def clear(self) -> None:
+        for keys in self.marked:
+            self.seen[keys] = False
+        self.marked = []
+
+
+def _batch_rows(n: int) -> int:
+    """Mentees per batch: the visited table stays within about 256 MB."""
+    return int(min(BATCH, max(64, (1 << 28) // max(n, 1))))
+
+
+def _csr(rows: np.ndarray, cols: np.ndarray, shape) -> sp.csr_matrix:
+    import scipy.sparse as sp
+
+    return sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=shape)
+
+
+def _step(rows, cols, b, adjacency, live=None):
+    """(row, column) of every entry of ``frontier @ adjacency`` (frontier rows of ``live``)."""
+    if live is not None:
+        keep = live[rows]
+        rows, cols = rows[keep], cols[keep]
+    product = _csr(rows, cols, (b, adjacency.shape[0])) @ adjacency
+    out_rows = np.repeat(np.arange(b, dtype=np.int64), np.diff(product.indptr))
+    return out_rows, product.indices.astype(np.int64)
+
+
+def _bfs_layers(net: Network, batch: np.ndarray, depth: int, visited: _Visited) -> list:
+    """BFS layers 0..depth of each mentee in ``batch``, as (row, person) arrays."""
+    b = len(batch)
+    rows, cols = np.arange(b, dtype=np.int64), batch.astype(np.int64)
+    visited.mark(rows, cols)
+    layers = [(rows, cols)]
+    for _ in range(depth):
+        r, c = _step(*layers[-1], b, net.adjacency)
+        new = visited.new(r, c)
+        r, c = r[new], c[new]
+        visited.mark(r, c)
+        layers.append((r, c))
+    visited.clear()
+    return layers
+
+
+def _layer_matrices(layers, b, n) -> list:
+    return [_csr(r, c, (b, n)) for r, c in layers]
+
+
 # --------------------------------------------------------------------------- ranking
+
+
+class _Ranker:
+    """The ranking of DESIGN.md section 3 (hops, then score descending, remaining capacity
+    descending, id) as one integer per (gap, candidate) of a hop: the gap, the score's place
+    among all possible Jaccard values, room and id rank packed in the bits of an int64, so one
+    ``argsort`` orders a hop's candidates gap by gap. Scores are compared as the same floats the
+    rows show (equal fractions are equal floats; IEEE division is correctly rounded)."""
+
+    def __init__(self, net: Network, gaps: int):
+        most = int(max(net.research_size.max(initial=0), net.career_size.max(initial=0)))
+        top = 2 * most  # a union has at most two sets' items
+        inter, union = np.meshgrid(np.arange(top + 1), np.arange(top + 1), indexing="ij")
+        values = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
+        distinct = np.unique(values)
+        # place 0 = the highest score
+        self.score_place = (len(distinct) - 1 - np.searchsorted(distinct, values)).astype(np.int64)
+        self.distinct = distinct
+        self.id_bits = max(1, int(net.size - 1).bit_length())
+        self.room_max = int(net.remaining[net.eligible].max(initial=1))
+        self.room_bits = max(1, self.room_max.bit_length())
+        self.score_bits = max(1, (len(distinct) - 1).bit_length())
+        self.gap_bits = max(1, int(gaps).bit_length())
+        self.packed = self.gap_bits + self.score_bits + self.room_bits + self.id_bits <= 62
+
+    def order(self, net, gap, cand, inter, union) -> np.ndarray:
+        """Positions of the hits sorted by gap, then rank."""
+        place = self.score_place[inter, union]
+        room = self.room_max - net.remaining[cand]
+        idr = net.id_rank[cand]
+        if not self.packed:
+            return np.lexsort((idr, room, place, gap))
+        key = gap.astype(np.int64)
+        key = (key << self.score_bits) | place
+        key = (key << self.room_bits) | room
+        key = (key << self.id_bits) | idr
+        return np.argsort(key)
+
+
+def _suited(net, kind, attr, m, c):
+    """(suited mask, Jaccard numerator, denominator) of (mentee, candidate) pairs for one area."""
+    if kind < 2:
+        bits, size = (net.research, net.research_size) if kind == 0 else (net.career, net.career_size)
+        sm, sc = size[m], size[c]
+        inter = _popcount(bits[m] & bits[c])
+        lists = sm > 0
+        suited = np.where(lists, inter > 0, sc > 0)
+        union = np.where(lists, sm + sc - inter, 0)
+        return suited, np.where(lists, inter, 0), union
+    codes = net.identity[attr]
+    cm = codes[m]
+    suited = (cm == codes[c]) & (cm >= 0)
+    m, c = m[suited], c[suited]
+    inter = np.zeros(len(suited), dtype=np.int64)
+    union = np.zeros(len(suited), dtype=np.int64)
+    both = _popcount(net.research[m] & net.research[c])
+    inter[suited] = both
+    union[suited] = net.research_size[m] + net.research_size[c] - both
+    return suited, inter, union
+
+
+def _area_kinds(net: Network, areas: np.ndarray) -> tuple[np.ndarray, list]:
+    """Each area as a small code: 0 research, 1 career, 2 + i the i-th identity attribute."""
+    attrs = list(net.identity)
+    names = {"research": 0, "career": 1, **{f"identity:{a}": 2 + i for i, a in enumerate(attrs)}}
+    return np.array([names[a] for a in areas], dtype=np.int64), attrs
+
+
+@dataclass
+class Pools:
+    """The best candidates of each gap, as arrays sorted by gap then rank (``gap`` indexes the
+    gaps given to :func:`candidate_pools`)."""
+
+    gap: np.ndarray
+    cand: np.ndarray
+    hops: np.ndarray
+    score: np.ndarray
+    rank: np.ndarray
+    paths: tuple | None = None  # when asked: (path texts, tie texts), object arrays per row
+
+
+def top_ranks(pools: Pools, limit: int) -> Pools:
+    """The rows of ``pools`` ranked ``limit`` or better (paths kept when there are any)."""
+    keep = np.flatnonzero(pools.rank <= limit)
+    if len(keep) == len(pools.rank):
+        return pools
+    paths = None if pools.paths is None else (pools.paths[0][keep], pools.paths[1][keep])
+    return Pools(pools.gap[keep], pools.cand[keep], pools.hops[keep], pools.score[keep], pools.rank[keep], paths)
+
+
+def candidate_pools(net: Network, gap_m: np.ndarray, gap_area: np.ndarray, *, max_hops: int, limit: int,
+                    with_paths: bool = False) -> Pools:
+    """The best ``limit`` candidates of each gap (mentee position ``gap_m``, area ``gap_area``).
+
+    Mentees are taken in batches; hop ``h`` of a batch is the people one step beyond hop
+    ``h - 1`` not reached before (a sparse product and a look-up in a visited table). Only
+    mentor-eligible people are candidates, and the last hop reaches only them. A mentee stops
+    once each of its gaps has ``limit`` candidates: candidates at a later hop always rank lower.
+    An active mentor of the mentee is always at hop 1 (their ``MENTORS`` row is a tie), so only
+    hop 1 checks it.
+    """
+    kinds, attrs = _area_kinds(net, gap_area)
+    n = net.size
+    order = np.argsort(gap_m, kind="stable")
+    mentees = np.unique(gap_m)
+    per_batch = _batch_rows(n)
+    visited = _Visited(per_batch, n)
+    ranker = _Ranker(net, min(len(gap_m), per_batch * (2 + len(attrs))))
+    leader_dept = np.where(net.leader & (net.department >= 0), net.department, -2)
+    trainee_dept = np.where(net.trainee & (net.department >= 0), net.department, -3)
+    parts = []
+    bounds = np.searchsorted(gap_m[order], mentees)
+    bounds = np.append(bounds, len(order))
+    for start in range(0, len(mentees), per_batch):
+        batch = mentees[start:start + per_batch]
+        gaps = order[bounds[start]:bounds[min(start + per_batch, len(mentees))]]
+        parts.append(_search_batch(net, batch, gaps, gap_m, kinds, attrs, max_hops=max_hops, limit=limit,
+                                   visited=visited, ranker=ranker, leader_dept=leader_dept,
+                                   trainee_dept=trainee_dept, with_paths=with_paths))
+    if not parts:
+        none = np.zeros(0, dtype=object)
+        return Pools(*(np.zeros(0, dtype=np.int64) for _ in range(5)), paths=(none, none) if with_paths else None)
+    paths = (np.concatenate([p[5][0] for p in parts]), np.concatenate([p[5][1] for p in parts])) if with_paths \
+        else None
+    return Pools(*(np.concatenate([p[i] for p in parts]) for i in range(5)), paths=paths)
+
+
+def _search_batch(net, batch, gaps, gap_m, kinds, attrs, *, max_hops, limit, visited, ranker, leader_dept,
+                  trainee_dept, with_paths):
+    n, b = net.size, len(batch)
+    local_row = np.searchsorted(batch, gap_m[gaps])        # each gap's mentee row in the batch
+    gap_of = np.full((b, 2 + len(attrs)), -1, dtype=np.int64)  # (row, area kind) -> local gap
+    gap_of[local_row, kinds[gaps]] = np.arange(len(gaps))
+    found = np.zeros(len(gaps), dtype=np.int64)
+    live = np.ones(b, dtype=bool)
+    rows, cols = np.arange(b, dtype=np.int64), batch.astype(np.int64)
+    visited.mark(rows, cols)
+    layers = [(rows, cols)]
+    hits = []
+    for hop in range(1, max_hops + 1):
+        if hop < max_hops:
+            r, c = _step(*layers[-1], b, net.adjacency, live)
+            new = visited.new(r, c)
+            r, c = r[new], c[new]
+            visited.mark(r, c)
+            layers.append((r, c))
+            keep = net.eligible[c]
+            r, c = r[keep], c[keep]
+        else:  # the last hop: only candidates, and no further layer
+            r, c = _step(*layers[-1], b, net.to_eligible, live)
+            c = net.eligible_cols[c]
+            new = visited.new(r, c)
+            r, c = r[new], c[new]
+        m = batch[r]
+        ok = leader_dept[c] != trainee_dept[m]
+        if hop == 1:
+            keys = c * n + m
+            pos = np.minimum(np.searchsorted(net.mentor_keys, keys), max(len(net.mentor_keys) - 1, 0))
+            if len(net.mentor_keys):
+                ok &= net.mentor_keys[pos] != keys
+            ok &= c != m
+        r, c, m = r[ok], c[ok], m[ok]
+        g_parts, c_parts, i_parts, u_parts = [], [], [], []
+        for kind in np.unique(kinds[gaps]):
+            g = gap_of[r, kind]
+            sel = np.flatnonzero(g >= 0)
+            if not len(sel):
+                continue
+            suited, inter, union = _suited(net, kind, attrs[kind - 2] if kind >= 2 else None, m[sel], c[sel])
+            g_parts.append(g[sel][suited])
+            c_parts.append(c[sel][suited])
+            i_parts.append(inter[suited])
+            u_parts.append(union[suited])
+        if g_parts:
+            g, c = np.concatenate(g_parts), np.concatenate(c_parts)
+            inter, union = np.concatenate(i_parts), np.concatenate(u_parts)
+            ordered = ranker.order(net, g, c, inter, union)
+            g, c, inter, union = g[ordered], c[ordered], inter[ordered], union[ordered]
+            first = np.ones(len(g), dtype=bool)
+            first[1:] = g[1:] != g[:-1]
+            starts = np.flatnonzero(first)
+            place = np.arange(len(g)) - np.repeat(starts, np.diff(np.append(starts, len(g))))
+            rank = found[g] + place + 1
+            take = rank <= limit
+            g, c, inter, union, rank = g[take], c[take], inter[take], union[take], rank[take]
+            np.add.at(found, g, 1)
+            hits.append((g, c, np.full(len(g), hop, dtype=np.int64), inter, union, rank))
+        satisfied = np.ones(b, dtype=bool)
+        np.logical_and.at(satisfied, local_row, found >= limit)
+        live &= ~satisfied
+        if not live.any() or (hop < max_hops and not len(layers[-1][0])):
+            break
+    visited.clear()
+    if not hits:
+        empty, none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
+        return empty, empty, empty, np.zeros(0), empty, (none, none)
+    g, c, hops, inter, union, rank = (np.concatenate([h[i] for h in hits]) for i in range(6))
+    ordered = np.lexsort((rank, g))
+    g, c, hops, inter, union, rank = g[ordered], c[ordered], hops[ordered], inter[ordered], union[ordered], rank[ordered]
+    score = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
+    paths = None
+    if with_paths:
+        paths = _paths(net, _layer_matrices(layers, b, n), local_row[g], batch[local_row[g]], c, hops)
+    return gaps[g], c, hops, score, rank, paths
 
 
 def rank_candidates(net: Network, gaps: pd.DataFrame, *, policy: Policy, limit: int,
@@ -218,107 +509,40 @@ def rank_candidates(net: Network, gaps: pd.DataFrame, *, policy: Policy, limit: 
     """
     if gaps.empty:
         return _empty()
-    gap_m = net.position(gaps["mentee_id"])
-    gap_area = gaps["area"].to_numpy(dtype=object)
-    order = np.argsort(gap_m, kind="stable")
-    gap_m, gap_area = gap_m[order], gap_area[order]
-    mentees = np.unique(gap_m)
-    out = []
-    for start in range(0, len(mentees), BATCH):
-        batch = mentees[start:start + BATCH]
-        lo, hi = np.searchsorted(gap_m, [batch[0], batch[-1] + 1])
-        out.append(_rank_batch(net, batch, gap_m[lo:hi], gap_area[lo:hi], policy=policy, limit=limit,
-                               with_paths=with_paths))
-    frame = pd.concat(out, ignore_index=True)
-    return analysis.sort_rows(frame, ["mentee_id", "area", "rank"])[REFER_COLUMNS]
+    pools = candidate_pools(net, net.position(gaps["mentee_id"]), gaps["area"].to_numpy(dtype=object),
+                            max_hops=policy.max_hops, limit=limit, with_paths=with_paths)
+    return pools_frame(net, gaps, pools)
+
+
+def pools_frame(net: Network, gaps: pd.DataFrame, pools: Pools) -> pd.DataFrame:
+    """The rows of :data:`REFER_COLUMNS` for ``pools`` (of ``gaps``), sorted by mentee, area, rank."""
+    if not len(pools.gap):
+        return _empty()
+    keys = pd.DataFrame({"mentee_id": gaps["mentee_id"].to_numpy(dtype=object),
+                         "area": gaps["area"].to_numpy(dtype=object), "at": np.arange(len(gaps))})
+    place = np.empty(len(gaps), dtype=np.int64)
+    place[analysis.sort_rows(keys, ["mentee_id", "area"])["at"].to_numpy()] = np.arange(len(gaps))
+    order = np.lexsort((pools.rank, place[pools.gap]))
+    g, cands = pools.gap[order], pools.cand[order]
+    mentees = keys["mentee_id"].to_numpy()[g]
+    areas = keys["area"].to_numpy()[g]
+    frame = pd.DataFrame({
+        "mentee_id": mentees, "area": areas, "rank": pools.rank[order], "candidate_id": net.ids[cands],
+        "hops": pools.hops[order], "score": pools.score[order],
+    })
+    frame["path"], frame["ties"] = ("", "") if pools.paths is None else (pools.paths[0][order], pools.paths[1][order])
+    frame["candidate_name"] = ""
+    frame["shares"] = _shares(net, net.position(mentees), cands, areas)  # match shows them too
+    return frame[REFER_COLUMNS]
 
 
 def _empty() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in REFER_COLUMNS})
 
-
-def _rank_batch(net, batch, gap_m, gap_area, *, policy, limit, with_paths):
-    n, b = net.size, len(batch)
-    row_of = {m: i for i, m in enumerate(batch)}
-    gap_row = np.array([row_of[m] for m in gap_m], dtype=np.int64)
-    frontier = sp.csr_matrix((np.ones(b, dtype=np.int32), (np.arange(b), batch)), shape=(b, n))
-    visited = frontier.copy()
-    layers = [frontier]
-    found = []  # per hop: DataFrame of (gap, cand, hops, score)
-    counts = np.zeros(len(gap_m), dtype=np.int64)
-    live = np.ones(b, dtype=bool)
-    eligible_cols = net.eligible_cols
-    for hop in range(1, policy.max_hops + 1):
-        keep = sp.diags(live.astype(np.int32), dtype=np.int32)
-        if hop < policy.max_hops:
-            step, visited = _next_layer(keep @ layers[-1], visited, net.adjacency)
-            layers.append(step)
-            cand_part = step[:, eligible_cols].tocoo()
-        else:  # the last hop only needs candidates, never a further layer
-            step, _ = _next_layer(keep @ layers[-1], visited[:, eligible_cols], net.to_eligible)
-            cand_part = step.tocoo()
-        rows, cands = cand_part.row.astype(np.int64), eligible_cols[cand_part.col]
-        hits = _evaluate(net, batch, rows, cands, gap_row, gap_area, hop)
-        if len(hits):
-            found.append(hits)
-            counts += np.bincount(hits["gap"].to_numpy(), minlength=len(gap_m))
-        satisfied = np.ones(b, dtype=bool)
-        np.logical_and.at(satisfied, gap_row, counts >= limit)
-        live &= ~satisfied
-        if not live.any() or step.nnz == 0:
-            break
-    if not found:
-        return _empty()
-    hits = pd.concat(found, ignore_index=True)
-    hits = hits.assign(rem=net.remaining[hits["cand"].to_numpy()], idr=net.id_rank[hits["cand"].to_numpy()])
-    hits = hits.sort_values(["gap", "hops", "score", "rem", "idr"], ascending=[True, True, False, False, True],
-                            kind="mergesort")
-    hits["rank"] = hits.groupby("gap").cumcount() + 1
-    hits = hits[hits["rank"] <= limit]
-    g = hits["gap"].to_numpy()
-    cands = hits["cand"].to_numpy()
-    mentees = gap_m[g]
-    areas = gap_area[g]
-    frame = pd.DataFrame({
-        "mentee_id": net.ids[mentees], "area": areas, "rank": hits["rank"].to_numpy(),
-        "candidate_id": net.ids[cands], "hops": hits["hops"].to_numpy(), "score": hits["score"].to_numpy(),
-    })
-    frame["candidate_name"] = ""
-    frame["shares"] = _shares(net, mentees, cands, areas)  # match shows them too
-    if with_paths:
-        paths, ties = _paths(net, layers, gap_row[g], mentees, cands, hits["hops"].to_numpy())
-        frame["path"], frame["ties"] = paths, ties
-    else:
-        frame["path"], frame["ties"] = "", ""
-    return frame
-
-
-def _evaluate(net, batch, rows, cands, gap_row, gap_area, hop) -> pd.DataFrame:
-    """Expand (mentee row, candidate) pairs to the mentee's gaps; keep suited, allowed ones."""
-    if len(rows) == 0:
-        return pd.DataFrame()
-    mentees = batch[rows]
-    ok = allowed(net, mentees, cands)
-    rows, cands, mentees = rows[ok], cands[ok], mentees[ok]
-    parts = []
-    for area in np.unique(gap_area):
-        gaps_here = np.flatnonzero(gap_area == area)
-        # at most one gap per (mentee, area): map mentee row -> gap index
-        gap_of_row = np.full(len(batch), -1, dtype=np.int64)
-        gap_of_row[gap_row[gaps_here]] = gaps_here
-        g = gap_of_row[rows]
-        sel = g >= 0
-        if not sel.any():
-            continue
-        suited, score = suitability(net, area, mentees[sel], cands[sel])
-        parts.append(pd.DataFrame({"gap": g[sel][suited], "cand": cands[sel][suited], "hops": hop,
-                                   "score": score[suited]}))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-
-
-def _shares(net, mentees, cands, areas) -> list[str]:
-    """Interests the mentee and candidate share for the need (research for identity needs)."""
-    out = [""] * len(mentees)
+def _shares(net, mentees, cands, areas) -> np.ndarray:
+    """Interests the mentee and candidate share for the need (research for identity needs),
+    as ``;``-joined text, built once per distinct shared set."""
+    out = np.full(len(mentees), "", dtype=object)
     career = np.asarray(areas == "career")
     for use_career in (False, True):
         sel = np.flatnonzero(career == use_career)
@@ -326,35 +550,53 @@ def _shares(net, mentees, cands, areas) -> list[str]:
             continue
         bits = net.career if use_career else net.research
         vocab = net.career_vocab if use_career else net.research_vocab
-        common = bits[mentees[sel]] & bits[cands[sel]]
-        uniq, inverse = np.unique(common, axis=0, return_inverse=True)
-        text = [";".join(vocab[w * 64 + i] for w, word in enumerate(row) for i in range(64) if int(word) >> i & 1)
-                for row in uniq]
-        for i, k in zip(sel, inverse.reshape(-1)):
-            out[i] = text[k]
+        common = np.ascontiguousarray(bits[mentees[sel]] & bits[cands[sel]])
+        flat = common[:, 0] if common.shape[1] == 1 else common.view(np.dtype((np.void, 8 * common.shape[1])))[:, 0]
+        uniq, inverse = np.unique(flat, return_inverse=True)
+        rows = uniq.reshape(-1, 1) if common.shape[1] == 1 else np.frombuffer(uniq.tobytes(), dtype=np.uint64).reshape(len(uniq), -1)
+        text = np.array([";".join(vocab[w * 64 + i] for w, word in enumerate(row) for i in range(64) if int(word) >> i & 1)
+                         for row in rows] + [""], dtype=object)[:-1]
+        out[sel] = text[inverse.reshape(-1)]
     return out
 
 
 # --------------------------------------------------------------------------- paths
 
 
-def _paths(net, layers, rows, mentees, cands, hops):
-    """Referral paths for each (mentee, candidate), computed once per distinct pair."""
-    pairs = pd.DataFrame({"row": rows, "m": mentees, "c": cands, "h": hops})
-    unique = pairs.drop_duplicates(["m", "c"]).reset_index(drop=True)
-    nodes = np.full((len(unique), int(unique["h"].max()) + 1), -1, dtype=np.int64)
-    for h in np.unique(unique["h"]):
-        sel = np.flatnonzero(unique["h"].to_numpy() == h)
-        nodes[sel, : h + 1] = _paths_of_length(net, layers, unique["row"].to_numpy()[sel],
-                                               unique["m"].to_numpy()[sel], unique["c"].to_numpy()[sel], int(h))
-    text, ties = [], []
-    for seq in nodes:
-        seq = seq[seq >= 0]
-        text.append(">".join(net.ids[seq]))
-        ties.append(">".join(tie_label(net, a, b) for a, b in zip(seq[:-1], seq[1:])))
-    lookup = {(m, c): i for i, (m, c) in enumerate(zip(unique["m"], unique["c"]))}
-    index = [lookup[(m, c)] for m, c in zip(mentees, cands)]
-    return [text[i] for i in index], [ties[i] for i in index]
+def _paths(net, layers, rows, mentees, cands, hops) -> tuple[np.ndarray, np.ndarray]:
+    """Referral paths and tie descriptions (object arrays of text) for each (mentee,
+    candidate), each distinct pair computed once."""
+    n = net.size
+    _, first, inverse = np.unique(mentees.astype(np.int64) * n + cands, return_index=True, return_inverse=True)
+    rows, mentees, cands, hops = rows[first], mentees[first], cands[first], hops[first]
+    text = np.empty(len(first), dtype=object)
+    ties = np.empty(len(first), dtype=object)
+    for h in np.unique(hops):
+        sel = np.flatnonzero(hops == h)
+        nodes = _paths_of_length(net, layers, rows[sel], mentees[sel], cands[sel], int(h))
+        text[sel] = [">".join(seq) for seq in zip(*(net.ids[nodes[:, j]] for j in range(h + 1)))]
+        ties[sel] = _tie_text(net, nodes)
+    inverse = inverse.reshape(-1)
+    return text[inverse], ties[inverse]
+
+
+def _tie_text(net, nodes: np.ndarray) -> np.ndarray:
+    """How each node of each path relates to the one before it (``mentor`` = it mentors the one
+    before), ``>``-joined, one text per path (built once per distinct sequence of ties)."""
+    steps = nodes.shape[1] - 1
+    combo = np.zeros(len(nodes), dtype=np.int64)
+    for j in range(steps):
+        keys = nodes[:, j].astype(np.int64) * net.size + nodes[:, j + 1]
+        combo = combo * len(TIE_ORDER) + net.tie_codes[np.searchsorted(net.tie_keys, keys)]
+    uniq, inverse = np.unique(combo, return_inverse=True)
+    words = []
+    for code in uniq.tolist():
+        parts = []
+        for _ in range(steps):
+            code, tie = divmod(code, len(TIE_ORDER))
+            parts.append(TIE_ORDER[tie])
+        words.append(">".join(reversed(parts)))
+    return np.array(words + [""], dtype=object)[:-1][inverse.reshape(-1)]
 
 
 def tie_label(net, a, b) -> str:
@@ -371,6 +613,8 @@ def _paths_of_length(net, layers, rows, mentees, cands, h) -> np.ndarray:
     result[:, 0], result[:, h] = mentees, cands
     if h == 1:
         return result
+    import scipy.sparse as sp
+
     # on[i]: nodes at distance i from m that lie on a shortest path to c (i = h-1 .. 1)
     on = {h: sp.csr_matrix((np.ones(k, np.int32), (np.arange(k), cands)), shape=(k, n))}
     for i in range(h - 1, 0, -1):
@@ -417,7 +661,10 @@ def ranked_referrals(snap: DatasetSnapshot, *, limit: int, mentee: str | None = 
     """The best ``limit`` candidates of each of the snapshot's gaps (or of ``gaps``), of
     ``mentee`` / ``area`` when given, with candidate names and (``with_paths``) paths."""
     gaps = filter_gaps(snap.gaps if gaps is None else gaps, mentee=mentee, area=area)
-    rows = rank_candidates(snap.network, gaps, policy=snap.policy, limit=limit, with_paths=with_paths)
+    if gaps is snap.gaps and not with_paths:  # the snapshot's one shared search
+        rows = pools_frame(snap.network, gaps, snap.pools(limit))
+    else:
+        rows = rank_candidates(snap.network, gaps, policy=snap.policy, limit=limit, with_paths=with_paths)
     people = snap.dataset.people
     names = pd.Series(people["name"].to_numpy(), index=people["id"].to_numpy())
     rows["candidate_name"] = names.reindex(rows["candidate_id"]).to_numpy()
@@ -433,45 +680,27 @@ def filter_gaps(gaps: pd.DataFrame, *, mentee: str | None, area: str | None) -> 
     return gaps
 
 
-def _layers(net: Network, batch: np.ndarray, depth: int) -> list:
-    """BFS layers 0..depth of each mentee in ``batch`` (one sparse row per mentee)."""
-    b, n = len(batch), net.size
-    frontier = sp.csr_matrix((np.ones(b, dtype=np.int32), (np.arange(b), batch)), shape=(b, n))
-    visited, layers = frontier.copy(), [frontier]
-    for _ in range(depth):
-        step, visited = _next_layer(layers[-1], visited, net.adjacency)
-        layers.append(step)
-    return layers
-
-
-def _next_layer(frontier, visited, adjacency):
-    """(people one hop beyond ``frontier`` not yet visited, visited including them), per row."""
-    step = frontier @ adjacency
-    step.data[:] = 1
-    step = (step - step.multiply(visited)).tocsr()
-    step.eliminate_zeros()
-    seen = (visited + step).tocsr()
-    seen.data[:] = 1
-    return step, seen
-
-
 def paths_for(net: Network, mentee_ids, candidate_ids, hops) -> tuple[list[str], list[str]]:
     """Referral paths and tie descriptions for given (mentee, candidate, hops) triples."""
     mentees, cands = net.position(mentee_ids), net.position(candidate_ids)
     hops = np.asarray(hops, dtype=np.int64)
-    paths, ties = [""] * len(mentees), [""] * len(mentees)
+    paths = np.full(len(mentees), "", dtype=object)
+    ties = np.full(len(mentees), "", dtype=object)
     if len(mentees) == 0:
-        return paths, ties
+        return paths.tolist(), ties.tolist()
     unique = np.unique(mentees)
-    for start in range(0, len(unique), BATCH):
-        batch = unique[start:start + BATCH]
-        sel = np.flatnonzero(np.isin(mentees, batch))
+    per_batch = _batch_rows(net.size)
+    visited = _Visited(per_batch, net.size)
+    order = np.argsort(mentees, kind="stable")
+    bounds = np.append(np.searchsorted(mentees[order], unique), len(order))
+    for start in range(0, len(unique), per_batch):
+        batch = unique[start:start + per_batch]
+        sel = order[bounds[start]:bounds[min(start + per_batch, len(unique))]]
         rows = np.searchsorted(batch, mentees[sel])
-        layers = _layers(net, batch, int(hops[sel].max()) - 1)
-        p, t = _paths(net, layers, rows, mentees[sel], cands[sel], hops[sel])
-        for i, pi, ti in zip(sel, p, t):
-            paths[i], ties[i] = pi, ti
-    return paths, ties
+        layers = _bfs_layers(net, batch, int(hops[sel].max()) - 1, visited)
+        paths[sel], ties[sel] = _paths(net, _layer_matrices(layers, len(batch), net.size), rows, mentees[sel],
+                                       cands[sel], hops[sel])
+    return paths.tolist(), ties.tolist()
 
 
 def match_pools(ds: Dataset, *, policy: Policy, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame, Network]:
@@ -510,11 +739,13 @@ def suited_in_reach(snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
     suited = np.zeros(len(gaps), dtype=bool)
     unconflicted = np.zeros(len(gaps), dtype=bool)
     mentees = np.unique(gap_m)
-    for start in range(0, len(mentees), BATCH):
-        batch = mentees[start:start + BATCH]
-        layers = _layers(net, batch, snap.policy.max_hops)
-        reach = sum(layers[1:], sp.csr_matrix((len(batch), net.size), dtype=np.int32)).tocoo()
-        rows, cands = reach.row.astype(np.int64), reach.col.astype(np.int64)
+    per_batch = _batch_rows(net.size)
+    visited = _Visited(per_batch, net.size)
+    for start in range(0, len(mentees), per_batch):
+        batch = mentees[start:start + per_batch]
+        layers = _bfs_layers(net, batch, snap.policy.max_hops, visited)[1:]
+        rows = np.concatenate([r for r, _ in layers])
+        cands = np.concatenate([c for _, c in layers])
         m = batch[rows]
         keep = role_ok[cands] & (cands != m) & ~np.isin(cands * net.size + m, net.mentor_keys)
         rows, cands, m = rows[keep], cands[keep], m[keep]

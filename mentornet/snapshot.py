@@ -23,7 +23,7 @@ from . import analysis
 from .model import Dataset, Policy, stale_cutoff
 
 if TYPE_CHECKING:
-    from .referrals import Network
+    from .referrals import Network, Pools
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,6 +79,23 @@ class DatasetSnapshot(Snapshot):
     def conflicts(self) -> pd.DataFrame:
         """Active mentorships in a leadership conflict (``mentor_id, mentee_id``)."""
         return analysis.leadership_conflicts(self.dataset, self.active)
+
+    def pools(self, limit: int) -> Pools:
+        """The best ``limit`` candidates of every gap, without paths (:class:`mentornet.referrals.Pools`,
+        ``gap`` indexing :attr:`gaps`): one candidate search per snapshot, shared by ``match``,
+        the audit's gaps without a candidate and any smaller limit (the first ``limit`` ranks of a
+        larger pool are the pool of ``limit``: a search stops a mentee only once each gap has
+        enough candidates, and later hops rank lower)."""
+        from .referrals import top_ranks, candidate_pools
+
+        kept = self.__dict__.get("_pools")
+        if kept is None or kept[0] < limit:
+            net, gaps = self.network, self.gaps
+            found = candidate_pools(net, net.position(gaps["mentee_id"]), gaps["area"].to_numpy(dtype=object),
+                                    max_hops=self.policy.max_hops, limit=limit)
+            kept = (limit, found)
+            self.__dict__["_pools"] = kept
+        return top_ranks(kept[1], limit)
 
     @cached_property
     def network(self) -> Network:

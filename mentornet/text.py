@@ -74,7 +74,8 @@ def match_rows(chosen: pd.DataFrame, open_gaps: pd.DataFrame) -> pd.DataFrame:
     frame = frame.astype(object).where(frame.notna(), None)  # empty in CSV, null in JSON
     columns = ["mentee_id", "area", "candidate_id", "hops", "path", "status", "reason", "candidate_name", "score",
                "shares"]
-    order = sorted(range(len(frame)), key=lambda i: (frame["mentee_id"].iat[i], frame["area"].iat[i]))
+    mentee_ids, areas = frame["mentee_id"].tolist(), frame["area"].tolist()
+    order = sorted(range(len(frame)), key=lambda i: (mentee_ids[i], areas[i]))
     return frame.iloc[order].reset_index(drop=True)[columns]
 
 

@@ -150,8 +150,10 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
             raise DataError(Problem("--department", f"no one in department {department!r}; "
                                                    f"departments: {_department_list(people)}"))
         focus = set(people.loc[members, "id"])
-        refs = backend.refer(snap) if referrals else _no_referrals()
-        refs = refs[refs["mentee_id"].isin(focus)]
+        # the referrals of the members' gaps only (a gap's ranking does not depend on other gaps)
+        asking = sorted(set(gaps["mentee_id"]) & focus)
+        refs = (backend.ranked_candidates(snap, limit=snap.policy.top_k, mentees=asking) if referrals and asking
+                else _no_referrals())
         linked = mentoring["source"].isin(focus) | mentoring["target"].isin(focus)
         drawn = (focus | set(mentoring.loc[linked, "source"]) | set(mentoring.loc[linked, "target"])
                  | _path_ids(refs))

@@ -1,0 +1,81 @@
+"""The shared candidate search (issue 19): one search per snapshot, batches, smaller limits.
+
+The search takes mentees in batches and keeps a visited table between them; these tests force
+tiny batches so that every batch boundary is crossed, and check the answer is the one the
+straightforward reference gives. A snapshot's pools of a large limit, cut to a smaller one,
+must equal a search with the smaller limit (what ``match`` and the audit share).
+"""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import AS_OF, random_dataset
+from mentornet import referrals
+from mentornet._reference import reference_referrals
+from mentornet.audit import gaps_without_candidate
+from mentornet.backends.networkx import NetworkXBackend
+from mentornet.model import Policy
+from mentornet.referrals import find_referrals, top_ranks
+from mentornet.snapshot import dataset_snapshot
+
+PATH_COLUMNS = ["mentee_id", "area", "rank", "candidate_id", "hops", "score", "path", "ties", "shares"]
+
+
+def _rows(frame):
+    return frame[[c for c in PATH_COLUMNS if c in frame.columns]].astype(str).values.tolist()
+
+
+@settings(max_examples=25, deadline=None)
+@given(rng=st.randoms(use_true_random=False), n_people=st.integers(4, 16), n_rels=st.integers(0, 30),
+       batch=st.integers(1, 4), policy=st.sampled_from([Policy(), Policy(max_hops=2, top_k=5), Policy(max_hops=4)]))
+def test_tiny_batches_give_the_same_referrals(rng, n_people, n_rels, batch, policy):
+    ds = random_dataset(rng, n_people, n_rels)
+    whole = find_referrals(ds, policy=policy, as_of=AS_OF)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(referrals, "BATCH", batch)
+        batched = find_referrals(ds, policy=policy, as_of=AS_OF)
+        backend = NetworkXBackend(ds)
+        snap = backend.snapshot(policy=policy, as_of=AS_OF)
+        paths, ties = backend.referral_paths(snap, whole["mentee_id"], whole["candidate_id"], whole["hops"])
+    assert _rows(batched) == _rows(whole)
+    slow = reference_referrals(ds, policy=policy, as_of=AS_OF)
+    cols = ["mentee_id", "area", "rank", "candidate_id", "hops", "score", "path"]
+    assert whole[cols].astype(str).values.tolist() == slow[cols].astype(str).values.tolist()
+    assert paths == whole["path"].tolist() and ties == whole["ties"].tolist()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_larger_pool_cut_to_a_limit_is_the_pool_of_that_limit(seed):
+    ds = random_dataset(random.Random(seed), 16, 40)
+    big = dataset_snapshot(ds, policy=Policy(), as_of=AS_OF)
+    big.pools(20)
+    for limit in (1, 2, 3, 20):
+        cut = big.pools(limit)
+        fresh = dataset_snapshot(ds, policy=Policy(), as_of=AS_OF).pools(limit)
+        for field in ("gap", "cand", "hops", "score", "rank"):
+            assert np.array_equal(getattr(cut, field), getattr(fresh, field)), (limit, field)
+
+
+def test_match_and_the_audit_share_one_search(monkeypatch):
+    ds = random_dataset(random.Random(3), 16, 40)
+    calls = []
+    search = referrals.candidate_pools
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs["limit"])
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(referrals, "candidate_pools", counted)
+    backend = NetworkXBackend(ds)
+    snap = backend.snapshot(policy=Policy(), as_of=AS_OF)
+    chosen, _ = backend.match(snap)
+    missing = gaps_without_candidate(snap)
+    assert calls == [Policy().match_pool]  # the audit's limit-1 question reused match's pools
+    pools = top_ranks(snap.pools(1), 1)
+    assert len(missing) == len(snap.gaps) - len(np.unique(pools.gap))
+    assert len(chosen) > 0

@@ -12,8 +12,10 @@ The rule (README, "Output files"; SECURITY.md section 11):
   ``generate`` does not follow links (``follow_links=False``): it replaces the link itself, so
   ``--force`` never writes outside the target directory;
 - an existing file that is not a regular file (a FIFO, a terminal, ``/dev/null``,
-  ``/dev/stdout``) is written through, never replaced: ``-o /dev/stdout`` prints the report;
-- a directory, a missing directory, or a file that cannot be written is a :class:`DataError`
+  ``/dev/stdout``) is written through, never replaced: ``-o /dev/stdout`` prints the report
+  (``generate``, which follows no links, refuses one);
+- a directory, a missing directory, or a file that cannot be written (a read-only one
+  included: it is not replaced behind its owner's back) is a :class:`DataError`
   (exit 2) naming the path: before any work (:func:`check_writable`) and, if the disk fills
   or the directory turns read-only meanwhile, when writing.
 """

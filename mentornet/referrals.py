@@ -189,7 +189,8 @@ def _popcount(bits: np.ndarray) -> np.ndarray:
     if _HAS_BITWISE_COUNT:
         return np.bitwise_count(bits).sum(axis=1, dtype=np.int64)
     # numpy < 2.0: count the bytes of each row through a table.
-    as_bytes = np.ascontiguousarray(bits).view(np.uint8).reshape(len(bits), -1)
+    bits = np.ascontiguousarray(bits)
+    as_bytes = bits.view(np.uint8).reshape(len(bits), bits.shape[1] * bits.itemsize)  # also for no rows
     return _BYTE_POPCOUNT[as_bytes].sum(axis=1, dtype=np.int64)
 
 

@@ -468,3 +468,19 @@ def test_reference_property_covers_some_referrals():
         ds = random_dataset(random.Random(seed), 12, 20)
         total += len(find_referrals(ds, policy=Policy(), as_of=AS_OF))
     assert total > 0
+
+
+@pytest.mark.parametrize("rows", [0, 1, 7])
+def test_popcount_byte_table_equals_a_count_of_the_bits(rows, monkeypatch):
+    """numpy < 2.0 has no bitwise_count: the byte-table fallback (also for no rows at all, which
+    the lowest-versions CI leg met) counts what bin() counts."""
+    import numpy as np
+
+    from mentornet import referrals
+
+    rng = np.random.default_rng(rows)
+    bits = rng.integers(0, 2**63, size=(rows, 3), dtype=np.int64).astype(np.uint64)
+    expected = [sum(bin(int(x)).count("1") for x in row) for row in bits]
+    monkeypatch.setattr(referrals, "_HAS_BITWISE_COUNT", False)
+    got = referrals._popcount(bits)
+    assert got.shape == (rows,) and got.tolist() == expected

@@ -68,7 +68,8 @@ def test_ctrl_c_while_importing_exits_130_without_a_traceback(entry, tmp_path):
         out, err = proc.communicate(timeout=LIMIT)
     finally:
         proc.kill()
-    assert (proc.returncode, err, out) == (130, b"mentornet: interrupted\n", b"")
+    # the whole stderr in the message: this failed twice at random under load (not yet explained)
+    assert (proc.returncode, err, out) == (130, b"mentornet: interrupted\n", b""), err.decode(errors="replace")
 
 
 # The child interrupts itself (a real SIGINT) at the moment its main thread is inside pandas'

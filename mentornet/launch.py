@@ -26,13 +26,32 @@ def run() -> None:
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is not None:
             setattr(sys, name, ReaderMayLeave(getattr(sys, name)))
+    signal.signal(signal.SIGINT, _on_ctrl_c)
     try:
-        from .cli import main
-
+        try:
+            from .cli import main
+        except BaseException:
+            # an extension module's initialisation may swallow the KeyboardInterrupt or turn it
+            # into another error; the flag says what really happened
+            if _ctrl_c:
+                interrupted()
+            raise
+        if _ctrl_c:  # pressed during the imports, and swallowed by one of them
+            interrupted()
         main(prog_name="mentornet")
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the goodbye short
         interrupted()
+
+
+_ctrl_c = False
+
+
+def _on_ctrl_c(signum, frame) -> None:
+    """Python's own handler (raise KeyboardInterrupt), remembering that Ctrl-C was pressed."""
+    global _ctrl_c
+    _ctrl_c = True
+    raise KeyboardInterrupt
 
 
 def interrupted() -> NoReturn:

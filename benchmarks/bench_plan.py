@@ -38,7 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import dataset, machine, table
+from common import dataset, load, machine, table
 
 MN = [sys.executable, "-m", "mentornet"]
 AS_OF = "2026-11-25"
@@ -192,13 +192,14 @@ def main(argv):
         del argv[at:at + 2]
     neo4j = "--neo4j" in argv
     sizes = [int(a) for a in argv if a != "--neo4j"] or [20_000]
-    print(f"machine: {machine()}; {reps} repetitions, figures as median (min-max)")
+    print(f"machine: {machine()}; {load()} at the start; {reps} repetitions, figures as median (min-max)")
     rows = [row for n in sizes for row in embedded(n, reps)]
     print(table(["people", "pair", "planning command", "baseline", "ratio (wall)", "ratio (CPU)", "goal",
                  "peak MiB"], rows))
     if neo4j:
         print(table(["people", "command", "neo4j", "embedded", "neo4j / embedded (wall)",
                      "(CPU: client + server)", "client peak MiB (neo4j / embedded)"], on_neo4j(sizes, reps)))
+    print(f"{load()} at the end")
 
 
 if __name__ == "__main__":

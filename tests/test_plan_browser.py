@@ -7,6 +7,8 @@ frees d, one hop from m2, who becomes m2's referral).
 """
 from __future__ import annotations
 
+import math
+
 import pytest
 from click.testing import CliRunner
 
@@ -59,8 +61,6 @@ def open_viz(browser_page, tmp_path, name, *args):
 
 def ring(person, fraction, directions=16):
     """Points at ``fraction`` of a drawn person's radius, around the centre."""
-    import math
-
     r = person["size"] * fraction
     return [[person["x"] + r * math.cos(2 * math.pi * k / directions),
              person["y"] + r * math.sin(2 * math.pi * k / directions)] for k in range(directions)]
@@ -68,8 +68,6 @@ def ring(person, fraction, directions=16):
 
 def along(a, b, offset, fractions=(0.35, 0.45, 0.5, 0.55, 0.65)):
     """Points along the line from a to b, ``offset`` network units to its side."""
-    import math
-
     dx, dy = b["x"] - a["x"], b["y"] - a["y"]
     length = math.hypot(dx, dy)
     nx, ny = -dy / length, dx / length

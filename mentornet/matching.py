@@ -87,6 +87,7 @@ def assign(gap: np.ndarray, cand: np.ndarray, pair: np.ndarray, hops: np.ndarray
     costs = np.concatenate([hops.astype(np.int64), np.zeros(n_gap + n_pair + n_cand, np.int64)])
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    del tails, heads, caps, costs  # the solver holds its own copy (memory at a million people)
     flow.set_node_supply(source, n_gap)   # as much as could ever flow...
     flow.set_node_supply(sink, -n_gap)    # ...the solver sends the maximum it can
     status = flow.solve_max_flow_with_min_cost()

@@ -117,7 +117,7 @@ def _empty_whatif() -> pd.DataFrame:
 
 def recruit(backend, snap: Snapshot) -> pd.DataFrame:
     """Every recruitment profile the gaps ``match`` leaves open ask for (all rows, sorted)."""
-    _, open_ = backend.match(snap)
+    _, open_ = backend.match(snap, with_paths=False)
     return demand(open_, backend.people(), default_capacity=snap.policy.default_capacity)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from helpers import AS_OF, dataset, random_dataset
@@ -328,3 +329,75 @@ def test_open_gap_reasons_equal_a_brute_force(rng, n_people, n_rels, policy):
             continue
         suited, free = brute_reach(ds, policy, m, a)
         assert reason == (NO_SUITED if not suited else FULL if free else ONLY_LEADERS), (m, a)
+
+
+# --------------------------------------------------------------------------- the array flow equals the frame flow
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    from mentornet.generate import generate_dataset
+    from mentornet.io import read_dataset
+
+    out = []
+    for seed in (1, 2):
+        directory = tmp_path_factory.mktemp(f"gen{seed}")
+        generate_dataset(directory, people=1500, seed=seed)
+        out.append(read_dataset(directory))
+    return out
+
+
+@pytest.mark.parametrize("policy", [Policy(), Policy(match_pool=3, default_capacity=1), Policy(max_hops=2)])
+def test_array_flow_chooses_what_the_frame_flow_chooses(generated, policy):
+    """The embedded backend's assignment (integer arrays from the search) and the generic one
+    (:func:`solve_match` on the pools' text rows) give the solver the same network, so the
+    same rows, in the same order, with the same columns; on generated datasets, where many
+    optimal assignments tie, so a different network would show."""
+    from mentornet.backends.base import Backend
+
+    for ds in generated:
+        backend = NetworkXBackend(ds)
+        snap = backend.snapshot(policy=policy, as_of=AS_OF)
+        gaps = backend.find_gaps(snap)
+        fast, fast_open = backend.assignment(snap, gaps)
+        slow, slow_open = Backend.assignment(backend, snap, gaps)
+        assert len(fast) > 100
+        pd.testing.assert_frame_equal(fast.reset_index(drop=True), slow.reset_index(drop=True))
+        pd.testing.assert_frame_equal(fast_open, slow_open)
+
+
+def test_trimming_a_pool_can_change_the_chosen_optimum():
+    """Why ``match`` never trims pools (:func:`mentornet.matching.choose_from_pools`): the row
+    m2/research/c1 (the last of its gap's pool) is in no optimal assignment, and dropping it
+    keeps the optimum's value, yet the solver then returns another, equally good assignment
+    (c1 and c2 swap between m1's and m2's career gaps), so the output would change."""
+    rows = [("m1", "career", "c2", 1), ("m1", "career", "c1", 1), ("m1", "research", "c3", 1),
+            ("m1", "research", "c2", 1), ("m1", "research", "c1", 2), ("m2", "career", "c2", 2),
+            ("m2", "career", "c1", 2), ("m2", "career", "c3", 2), ("m2", "research", "c2", 1),
+            ("m2", "research", "c3", 1), ("m2", "research", "c1", 2), ("m3", "career", "c2", 1)]
+    unused = ("m2", "research", "c1", 2)
+    remaining = pd.Series({"c1": 1, "c2": 2, "c3": 2})
+    trimmed = [r for r in rows if r != unused]
+    assert unused not in set().union(*optimal_assignments(rows, remaining))
+    full, cut = solve_match(pools(*rows), remaining), solve_match(pools(*trimmed), remaining)
+    assert score(full) == score(cut) == brute_force(pools(*rows), remaining)
+    assert chosen(full) != chosen(cut)
+
+
+def optimal_assignments(rows, remaining) -> list[set]:
+    """Every best feasible assignment (most gaps, then fewest hops), each a set of rows."""
+    import itertools
+
+    gaps = sorted({(m, a) for m, a, _, _ in rows})
+    best, found = None, []
+    for pick in itertools.product(*[[None, *[r for r in rows if r[:2] == g]] for g in gaps]):
+        taken = [r for r in pick if r is not None]
+        counts = pd.Series([r[2] for r in taken], dtype=object).value_counts()
+        if any(counts[c] > remaining[c] for c in counts.index) or len({(r[0], r[2]) for r in taken}) < len(taken):
+            continue
+        key = (len(taken), -sum(r[3] for r in taken))
+        if best is None or key > best:
+            best, found = key, []
+        if key == best:
+            found.append(set(taken))
+    return found

@@ -192,17 +192,28 @@ class Backend(abc.ABC):
             gaps = gaps[gaps["area"] == fold(area.strip())]
         return self.reasons(snap, matching.without_candidate(gaps, referrals))
 
-    def match(self, snap: Snapshot | None = None, **rules) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def match(self, snap: Snapshot | None = None, *, with_paths: bool = True,
+              **rules) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(assignment rows, open gaps with reasons): the best ``match_pool`` candidates of each
-        gap, the flow solved by :func:`mentornet.matching.solve_match`, then the chosen paths."""
+        gap, the flow solved by :func:`mentornet.matching.solve_match`, then the chosen paths
+        (``path`` and ``ties`` left empty without ``with_paths``: ``recruit`` needs the open
+        gaps only)."""
         snap = self.snapshot(snap, **rules)
         gaps = self.find_gaps(snap)
-        pools = self.ranked_candidates(snap, limit=snap.policy.match_pool, with_paths=False)
-        remaining = self.remaining(snap)
-        chosen = matching.solve_match(pools, remaining)
-        open_ = matching.open_gaps(gaps, pools, chosen, self.reasons(snap, matching.without_candidate(gaps, pools)))
+        chosen, unreached = self.assignment(snap, gaps)
+        open_ = matching.open_gaps(gaps, chosen, self.reasons(snap, unreached))
         chosen = chosen[["mentee_id", "area", "candidate_id", "hops", *matching.MATCH_DETAILS[:-1]]]
         chosen = chosen.reset_index(drop=True)
-        chosen["path"], chosen["ties"] = self.referral_paths(snap, chosen["mentee_id"], chosen["candidate_id"],
-                                                             chosen["hops"])
+        if with_paths:
+            chosen["path"], chosen["ties"] = self.referral_paths(snap, chosen["mentee_id"], chosen["candidate_id"],
+                                                                 chosen["hops"])
+        else:
+            chosen["path"], chosen["ties"] = "", ""
         return sort_rows(chosen, ["mentee_id", "area"])[matching.MATCH_COLUMNS + matching.MATCH_DETAILS], open_
+
+    def assignment(self, snap: Snapshot, gaps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(the chosen rows of the gaps' ``match_pool`` pools, with the columns of
+        :meth:`ranked_candidates`; the gaps of ``gaps`` with no candidate at all, ``mentee_id,
+        area``). A backend may answer it from its own arrays, with the same rows."""
+        pools = self.ranked_candidates(snap, limit=snap.policy.match_pool, with_paths=False)
+        return matching.solve_match(pools, self.remaining(snap)), matching.without_candidate(gaps, pools)

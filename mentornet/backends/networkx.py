@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .. import audit, referrals
+from .. import audit, matching, referrals
 from ..errors import Problem
 from ..model import Dataset, Policy, fold
 from ..snapshot import DatasetSnapshot, snapshot_without
@@ -76,6 +76,15 @@ class NetworkXBackend(Backend):
         gaps = None if mentees is None else snap.gaps[snap.gaps["mentee_id"].isin(list(mentees)).to_numpy()]
         return referrals.ranked_referrals(snap, limit=limit, mentee=mentee, area=area, with_paths=with_paths,
                                           gaps=gaps)
+
+    def assignment(self, snap: DatasetSnapshot, gaps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """From the snapshot's shared search, as arrays (:func:`mentornet.matching.choose_from_pools`);
+        text columns are made for the chosen rows only."""
+        net = snap.network
+        chosen, reached = matching.choose_from_pools(net, gaps, snap.pools(snap.policy.match_pool))
+        rows = referrals.pools_frame(net, gaps, chosen)
+        rows["candidate_name"] = self.dataset.people["name"].to_numpy()[net.position(rows["candidate_id"])]
+        return rows, gaps.loc[~reached, ["mentee_id", "area"]].reset_index(drop=True)
 
     def referral_paths(self, snap: DatasetSnapshot, mentee_ids, candidate_ids, hops) -> tuple[list[str], list[str]]:
         return referrals.paths_for(snap.network, mentee_ids, candidate_ids, hops)

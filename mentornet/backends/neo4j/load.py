@@ -171,8 +171,7 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
     progress = progress or (lambda kind, done, total: None)
     written = {"people": 0, "relationships": 0}
     try:
-        for name in ("schema_person_id", "schema_person_mentee", "schema_person_department"):
-            db._auto(statement(name).text)
+        create_schema(db)
         if replace:
             delete_loaded(db)
         verb = "create" if db.counts()["people"] == 0 else "load"
@@ -198,7 +197,7 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
         _check_people(db, nodes)
         if verb == "load":
             _check_no_more_relationships(db, len(rels))
-        db._write(statement("load_dataset_info").text, attrs=ds.identity_attributes, source=ds.source)
+        write_dataset_record(db, dataset_record(ds))
     except BackendUnavailable:
         raise
     except UNAVAILABLE as exc:
@@ -207,6 +206,26 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
         raise BackendUnavailable(f"{db.uri}: another client wrote people into the database during this load "
                                  f"{_how_far(written)}") from None
     return written
+
+#: The constraint and indexes, created before an online load writes and after a bulk import.
+SCHEMA_STATEMENTS = ("schema_person_id", "schema_person_mentee", "schema_person_department")
+
+
+def create_schema(db: Neo4jBackend) -> None:
+    for name in SCHEMA_STATEMENTS:
+        db._auto(statement(name).text)
+
+
+def dataset_record(ds: Dataset) -> dict:
+    """What the dataset record (``cypher/load_dataset_info.cypher``) is written from: the
+    identity attribute names and the dataset directory."""
+    return {"attrs": list(ds.identity_attributes), "source": ds.source}
+
+
+def write_dataset_record(db: Neo4jBackend, record: dict) -> None:
+    """Write (or complete) the single :MentornetDataset node from :func:`dataset_record`."""
+    db._write(statement("load_dataset_info").text, **record)
+
 
 def _check_people(db: Neo4jBackend, nodes: dict[str, str]) -> None:
     """Raise :class:`BackendUnavailable` unless every element id the relationships were

@@ -234,7 +234,13 @@ class Neo4jBackend(Backend):
             pd.DataFrame({c: pd.Series(dtype=object) for c in ("mentee_id", "area", "mentor_id")})
 
     def identity_attributes(self) -> list[str]:
-        return list(self._rows("dataset_info")[0]["identity_attributes"])
+        """The identity attribute names the load recorded; :class:`BackendUnavailable` after a
+        bulk import that ``finish-import`` has not completed (no indexes, no empty lists yet)."""
+        info = self._rows("dataset_info")[0]
+        if info["state"] == "imported":
+            raise BackendUnavailable(f"{self.uri}: the database holds a bulk import that is not finished; "
+                                     f"run `mentornet finish-import {self.uri}` first")
+        return list(info["identity_attributes"])
 
     def counts(self) -> dict[str, int]:
         """Number of people and of relationships between people in the database."""

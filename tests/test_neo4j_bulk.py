@@ -176,7 +176,7 @@ def test_an_existing_database_is_kept_unless_replace(tmp_path):
     store = home / "data" / "databases" / "neo4j"
     before = sorted((p.name, p.stat().st_mtime_ns) for p in store.iterdir())
     again = invoke("load", EXAMPLE, "--bulk", home, "--neo4j-admin", ADMIN)
-    assert again.exit_code == 2 and "the importer failed" in again.output, again.output
+    assert again.exit_code == 2 and "already holds the database 'neo4j'" in again.output, again.output
     assert sorted((p.name, p.stat().st_mtime_ns) for p in store.iterdir()) == before
     replaced = invoke("load", EXAMPLE, "--bulk", home, "--neo4j-admin", ADMIN, "--replace")
     assert replaced.exit_code == 0, replaced.output

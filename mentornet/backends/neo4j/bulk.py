@@ -24,17 +24,15 @@ needs the block format), so :func:`finish_import` creates them, as an online loa
 """
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
-from functools import reduce
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
-
-import numpy as np
-import pandas as pd
 
 from ...errors import BackendUnavailable, DataError, Problem
 from ...model import REL_TYPES, Dataset
@@ -106,9 +104,9 @@ def write_import_files(ds: Dataset, directory: Path) -> ImportFiles:
     delimiter = _array_delimiter(tables)
     out = ImportFiles(directory, array_delimiter=delimiter, people=len(ids), rels=len(rels))
 
-    files = [("people", ":".join(PERSON_LABELS), {"id:ID": _text(ids)}, people_table)]
+    files = [("people", ":".join(PERSON_LABELS), {"id:ID": ids}, people_table)]
     for rtype, ((a, b), table) in rel_tables.items():
-        files.append((rtype.lower(), rtype, {":START_ID": _text(a), ":END_ID": _text(b)}, table))
+        files.append((rtype.lower(), rtype, {":START_ID": a, ":END_ID": b}, table))
     fix = []  # which kinds carry EMPTY_LISTS, for finish_import
     for name, label, keys, table in files:
         path = directory / f"{name}.csv"
@@ -133,15 +131,11 @@ def _spread(maps: list, count: int) -> dict[str, list]:
 
 
 def _array_delimiter(tables: list[dict[str, list]]) -> str:
-    items = set()
-    for table in tables:
-        for values in table.values():
-            for v in values:
-                if isinstance(v, list):
-                    items.update(x for x in v if isinstance(x, str))
-    text = "".join(items)
+    lists = [list(chain.from_iterable(v for v in values if type(v) is list))
+             for table in tables for values in table.values()]
+    items = "".join(x for column in lists for x in column if type(x) is str)
     for ch in ARRAY_DELIMITERS:
-        if ch not in text:
+        if ch not in items:
             return ch
     raise DataError(Problem("--bulk", "every array delimiter the importer could use occurs in a list value; "
                                       "load the dataset with the online load instead"))
@@ -149,82 +143,73 @@ def _array_delimiter(tables: list[dict[str, list]]) -> str:
 
 def _type(name: str, values: list) -> str:
     """The importer's type for a column of ``values`` (``None`` skipped)."""
-    kinds = set()
-    for v in values:
-        if v is None:
-            continue
-        if isinstance(v, list):
-            inner = {_scalar(x) for x in v} or {"string"}
-            kinds.add((inner.pop() if len(inner) == 1 else "mixed") + "[]")
-        else:
-            kinds.add(_scalar(v))
-    if len(kinds) > 1 or "mixed[]" in kinds:
+    types = set(map(type, values))
+    kinds = {_SCALARS.get(t, "mixed") for t in types - {type(None), list}}
+    if list in types:
+        inner = {_SCALARS.get(t, "mixed") for t in set(map(type, chain.from_iterable(filter(None, values))))}
+        kinds.add((inner.pop() if len(inner) == 1 else "mixed" if inner else "string") + "[]")
+    if len(kinds) > 1 or any(k.startswith("mixed") for k in kinds):
         raise DataError(Problem("--bulk", f"the values of {name!r} are of several types ({', '.join(sorted(kinds))}),"
                                           " which the importer cannot write in one column; use the online load"))
     return kinds.pop() if kinds else "string"
 
 
-def _scalar(v) -> str:
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, int):
-        return "long"
-    if isinstance(v, float):
-        return "double"
-    return "string" if isinstance(v, str) else "mixed"
+_SCALARS = {str: "string", bool: "boolean", int: "long", float: "double"}
 
 
-def _write_csv(path: Path, keys: dict[str, pd.Series], table: dict[str, list], delimiter: str) -> tuple[bool, bool]:
+class _Absent(float):
+    """Written by :mod:`csv` (``QUOTE_NONNUMERIC``) as an empty, unquoted field: a number to
+    the writer, so not quoted, and empty as text. Texts are quoted, so ``""`` stays a text."""
+
+    def __str__(self) -> str:
+        return ""
+
+    __repr__ = __str__
+
+
+ABSENT = _Absent()
+
+
+def _write_csv(path: Path, keys: dict[str, list], table: dict[str, list], delimiter: str) -> tuple[bool, bool]:
     """Write one importer file; returns whether a text holds a line break (the importer must
     be told) and whether a row has an empty list (named in :data:`EMPTY_LISTS`)."""
+    header, fields = list(keys), [_field(values, "string", delimiter) for values in keys.values()]
+    texts = list(fields)  # the columns of text, to look for line breaks in
     count = len(next(iter(keys.values()))) if keys else len(next(iter(table.values())))
-    header, fields = list(keys), list(keys.values())
-    empty = pd.Series([[] for _ in range(count)], dtype=object) if count else pd.Series([], dtype=object)
-    has_empty = np.zeros(count, dtype=bool)
+    empty: list = [None] * count
     for name, values in table.items():
         kind = _type(name, values)
         header.append(f"{name}:{kind}")
-        series = pd.Series(values, dtype=object)
         if kind.endswith("[]"):
-            is_empty = series.map(lambda v: isinstance(v, list) and not v).to_numpy(dtype=bool)
-            if is_empty.any():
-                has_empty |= is_empty
-                empty = pd.Series([e + [name] if f else e for e, f in zip(empty, is_empty)], dtype=object)
-                series = series.where(~is_empty, None)
-        fields.append(_field(series, kind, delimiter))
-    if has_empty.any():
+            for i, v in enumerate(values):
+                if type(v) is list and not v:
+                    empty[i] = (empty[i] or []) + [name]
+        fields.append(_field(values, kind, delimiter))
+        if kind.startswith("string"):
+            texts.append(fields[-1])
+    has_empty = any(e is not None for e in empty)
+    if has_empty:
         header.append(f"{EMPTY_LISTS}:string[]")
-        fields.append(_field(empty.where(has_empty, None), "string[]", delimiter))
-    multiline = any(f.str.contains("[\r\n]", regex=True).any() for f in fields if len(f))
-    rows = reduce(lambda a, b: a + "," + b, fields) if fields else pd.Series([], dtype=object)
+        fields.append(_field(empty, "string[]", delimiter))
+    multiline = any("\n" in text or "\r" in text
+                    for text in ("".join([v for v in column if v is not ABSENT]) for column in texts))
     with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
         fh.write(",".join(_quote(h) if any(c in h for c in ',"\r\n') else h for h in header) + "\n")
-        if len(rows):
-            fh.write("\n".join(rows.tolist()))
-            fh.write("\n")
-    return multiline, bool(has_empty.any())
+        writer.writerows(zip(*fields))
+    return multiline, has_empty
 
 
-def _field(series: pd.Series, kind: str, delimiter: str) -> pd.Series:
-    """The CSV text of each value: empty for ``None``, quoted for text."""
-    present = series.notna().to_numpy()
-    if kind == "string":
-        text = _text(series)
-    elif kind.endswith("[]"):
-        join = (lambda v: _quote(delimiter.join(v))) if kind == "string[]" else (lambda v: delimiter.join(map(str, v)))
-        text = series.map(lambda v: join(v) if v is not None else "")
-    elif kind == "boolean":
-        text = series.map({True: "true", False: "false"})
-    else:
-        text = series.map(lambda v: repr(v) if v is not None else "")
-    return text.where(present, "").astype(object)
-
-
-def _text(values) -> pd.Series:
-    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
-    present = series.notna().to_numpy()
-    quoted = '"' + series.where(present, "").astype(str).str.replace('"', '""', regex=False) + '"'
-    return quoted.where(present, "")
+def _field(values: list, kind: str, delimiter: str) -> list:
+    """Each value as the writer is to spell it: :data:`ABSENT` for ``None`` and an empty list,
+    texts as they are (quoted by the writer), booleans as ``true``/``false``, lists joined."""
+    if kind == "string[]":
+        return [delimiter.join(v) if v else ABSENT for v in values]
+    if kind.endswith("[]"):
+        return [delimiter.join(map(str, v)) if v else ABSENT for v in values]
+    if kind == "boolean":
+        return [ABSENT if v is None else "true" if v else "false" for v in values]
+    return [ABSENT if v is None else v for v in values]
 
 
 def _quote(text: str) -> str:
@@ -247,6 +232,11 @@ def run_import(ds: Dataset, home: Path, *, database: str = "neo4j", replace: boo
         raise DataError(Problem(str(home), "no such directory (give the Neo4j home, the directory holding bin/ and data/)"))
     if not (admin.is_file() and os.access(admin, os.X_OK)):
         raise DataError(Problem(str(admin), "not found or not executable (give --neo4j-admin PATH)"))
+    store = home / "data" / "databases" / database
+    if not replace and store.is_dir() and any(store.iterdir()):
+        raise DataError(Problem(str(home), f"already holds the database {database!r} ({store}); the bulk load "
+                                           "writes new databases only: give --replace to delete it, or another "
+                                           "--database (nothing was written)"))
     progress = progress or (lambda message: None)
     scratch = Path(tempfile.mkdtemp(prefix="mentornet-import-"))
     try:

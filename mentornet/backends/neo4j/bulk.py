@@ -54,6 +54,7 @@ EMPTY_LISTS = "mentornet_empty_lists"
 #: Array delimiters tried in turn: the first that no list item contains is used.
 ARRAY_DELIMITERS = (";", "\x1f", "\x1e", "\x1d", "|", "\t")
 FINISH_BATCH = 10_000
+INDEX_WAIT_SECONDS = 3600  # populating the indexes over the imported people (seconds at 100,000)
 
 
 @dataclass
@@ -270,7 +271,8 @@ def _why(output: str) -> str:
 
 def finish_import(db: Neo4jBackend) -> dict[str, int]:
     """Complete a bulk import in a running server: the constraint and indexes, the empty
-    lists, then the dataset record written by the online load's statement. Running it again
+    lists, then the dataset record written by the online load's statement; returns once the
+    indexes are populated. Running it again
     changes nothing. :class:`DataError` when the database holds no bulk import."""
     found = db._read(statement("bulk_pending").text)
     if not found:
@@ -286,5 +288,6 @@ def finish_import(db: Neo4jBackend) -> dict[str, int]:
     if record["state"] == IMPORTED:
         write_dataset_record(db, {"attrs": list(record["attrs"]), "source": record["source"]})
         db._write(statement("bulk_finish_record").text, imported=IMPORTED)
+    db._auto(statement("bulk_await_indexes").text, seconds=INDEX_WAIT_SECONDS)
     counts = db.counts()
     return {"people": counts["people"], "relationships": counts["relationships"], "empty_lists": fixed}

@@ -1,6 +1,6 @@
 // name: audit_mentees
 // description: Per mentee, what the audit counts: department, role, lower-case identity values, distinct active mentors, needs, gaps, and the attributes on which an active mentor shares the mentee's value.
-// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $concordance (map: identity attribute -> lower-case values that make concordance a need), $attrs (identity attribute names)
+// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $concordance (map: identity attribute -> lower-case values that make concordance a need), $attrs (identity attribute names), $as_of (ISO date: a MENTORS row whose since is after it has not started)
 // columns: id, department, role, identity, active_mentors, needs, gaps, concordant
 // kind: read
 MATCH (m:Person)

@@ -1,6 +1,6 @@
 // name: audit_mentors
 // description: Every mentor-eligible person or anyone with an active mentee: load (distinct active mentees), capacity, and lower-case identity values.
-// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $default_capacity (integer used when capacity is empty), $attrs (identity attribute names)
+// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $default_capacity (integer used when capacity is empty), $attrs (identity attribute names), $as_of (ISO date: a MENTORS row whose since is after it has not started)
 // columns: id, load, capacity, identity
 // kind: read
 MATCH (p:Person)

@@ -1,6 +1,6 @@
 // name: coverage_by_department
 // description: Per department: mentees, how many have no active mentor, and how many have an active research and career mentor.
-// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active)
+// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $as_of (ISO date: a MENTORS row whose since is after it has not started)
 // kind: read
 MATCH (m:Person)
 WHERE m.mentee = true

@@ -1,6 +1,6 @@
 // name: covering_mentors
 // description: Each active mentor covering each mentee need (research, career, identity:<attr>); a need with one row is covered by that mentor alone (sole coverage, DESIGN.md section 3).
-// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $concordance (map: identity attribute -> lower-case values that make concordance a need), $attrs (identity attribute names), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone)
+// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $concordance (map: identity attribute -> lower-case values that make concordance a need), $attrs (identity attribute names), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone), $as_of (ISO date: a MENTORS row whose since is after it has not started)
 // columns: mentee_id, area, mentor_id
 // kind: read
 MATCH (mentor:Person)-[r:MENTORS]->(m:Person)

@@ -1,6 +1,6 @@
 // name: gaps
 // description: Every mentee need (research, career, identity:<attr>) without an active mentor covering it; the rows of `mentornet gaps`.
-// parameters: $cutoff (ISO date: a MENTORS row with last_met on or after it, or without last_met, counts as active), $concordance (map: identity attribute -> list of lower-case values that make concordance a need), $attrs (list of identity attribute names), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone)
+// parameters: $cutoff (ISO date: a MENTORS row with last_met on or after it, or without last_met, counts as active), $concordance (map: identity attribute -> list of lower-case values that make concordance a need), $attrs (list of identity attribute names), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone), $as_of (ISO date: a MENTORS row whose since is after it has not started)
 // columns: mentee_id, area, name, role, department, active_mentors
 // kind: read
 MATCH (m:Person)

@@ -1,6 +1,6 @@
 // name: leadership_conflicts
 // description: Active mentorships in which a leader (chair, program director, ...) mentors a trainee of their own department.
-// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active)
+// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $as_of (ISO date: a MENTORS row whose since is after it has not started)
 // kind: read
 MATCH (mentor:Person)-[r:MENTORS]->(mentee:Person)
 WHERE {{ active_mentorship }}

@@ -1,6 +1,6 @@
 // name: mentees_without_mentor
 // description: Mentees who have no active mentor at all.
-// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active)
+// parameters: $cutoff (ISO date: last_met on or after it, or none, counts as active), $as_of (ISO date: a MENTORS row whose since is after it has not started)
 // kind: read
 MATCH (m:Person)
 WHERE m.mentee = true

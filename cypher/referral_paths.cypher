@@ -1,6 +1,6 @@
 // name: referral_paths
 // description: The referral path from each mentee to each candidate: among the shortest paths, the smallest id sequence with the mentee's active mentors preferred for the first hop; and how each person on it knows the previous one.
-// parameters: $pairs (list of {mentee_id, candidate_id, hops}; hops, the length of the shortest paths, is found when missing), $cutoff (ISO date: last_met on or after it, or none, counts as active), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone)
+// parameters: $pairs (list of {mentee_id, candidate_id, hops}; hops, the length of the shortest paths, is found when missing), $cutoff (ISO date: last_met on or after it, or none, counts as active), $without (ids of people left out, with every relationship naming them: the departure stress test; [] for everyone), $as_of (ISO date: a MENTORS row whose since is after it has not started)
 // columns: mentee_id, candidate_id, path, ties
 // kind: read
 UNWIND $pairs AS pair
@@ -50,6 +50,8 @@ CALL (ns) {
                  WHEN 'MENTORS' THEN
                    CASE WHEN {{ active_mentorship }}
                         THEN CASE WHEN startNode(r) = b THEN 0 ELSE 1 END
+                        // not started yet (since after $as_of): an acquaintance, not a former mentor
+                        WHEN coalesce(r.since, '') > $as_of THEN 4
                         ELSE CASE WHEN startNode(r) = b THEN 5 ELSE 6 END END
                  WHEN 'COAUTHOR' THEN 2
                  WHEN 'COLLEAGUE' THEN 3

@@ -29,12 +29,24 @@ def _mentor_rows(ds: Dataset) -> pd.DataFrame:
     return rels[rels["type"].to_numpy() == MENTORS]
 
 
+def started_mask(rows: pd.DataFrame, *, as_of: dt.date) -> np.ndarray:
+    """Which MENTORS rows have started by ``as_of``: no ``since``, or ``since`` on or before it.
+    A row that has not started is neither active nor stale (DESIGN.md section 3)."""
+    since = rows["since"]
+    return (since.eq("") | since.le(as_of.isoformat())).to_numpy()
+
+
 def active_mask(rows: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> np.ndarray:
-    """Which MENTORS rows are active on ``as_of`` (status active and met recently enough)."""
+    """Which MENTORS rows are active on ``as_of`` (started, status active and met recently enough)."""
     cutoff = stale_cutoff(as_of, policy)
     last_met = rows["last_met"]
     recent = last_met.eq("") | last_met.ge(cutoff)
-    return (rows["status"].eq("active") & recent).to_numpy()
+    return (rows["status"].eq("active") & recent).to_numpy() & started_mask(rows, as_of=as_of)
+
+
+def stale_mask(rows: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> np.ndarray:
+    """Which MENTORS rows are stale on ``as_of``: started and not active (lapsed or ended)."""
+    return started_mask(rows, as_of=as_of) & ~active_mask(rows, policy=policy, as_of=as_of)
 
 
 def active_mentorships(ds: Dataset, *, policy: Policy, as_of: dt.date) -> pd.DataFrame:

@@ -51,7 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import analysis, disclosure, planning, referrals
+from . import analysis, disclosure, matching, planning, referrals
 from .model import IDENTITY_PREFIX, MENTORS, Dataset, Policy
 from .snapshot import DatasetSnapshot, dataset_snapshot
 
@@ -83,11 +83,13 @@ class AuditTables:
         ``mentor_id, mentee_id`` of each active mentorship in a leadership conflict.
     ``stale``
         ``mentor_id, mentee_id, last_met, status`` for each pair with a ``MENTORS`` row that is
-        not active and no active row: ``last_met`` the latest one among those rows (``""`` when
-        none has one); ``status`` ``"active"`` when any of those rows has status active (it
-        lapsed: not met within ``stale_after_days``), else ``"ended"``.
+        stale (started and not active: :func:`mentornet.analysis.stale_mask`) and no active row:
+        ``last_met`` the latest one among those rows (``""`` when none has one); ``status``
+        ``"lapsed"`` when any of those rows has status active (not met within
+        ``stale_after_days``), else ``"ended"``. A row that has not started is in neither.
     ``no_candidate``
-        ``mentee_id, area`` of each gap that has no candidate at all (section 3 "Candidate").
+        ``mentee_id, area, reason`` of each gap that has no candidate at all (section 3
+        "Candidate"), with its open-gap reason (:func:`mentornet.matching.gap_reasons`).
     ``covering``
         ``mentee_id, area, mentor_id, mentor_name``: each active mentor covering each need (for
         sole coverage, ``fragility``); ``None`` leaves those figures out.
@@ -158,12 +160,12 @@ def _tuples_by_mentee(rows: pd.DataFrame, column: str, ids: pd.Series) -> list[t
 
 
 def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Pairs with a non-active ``MENTORS`` row and no active one (see :class:`AuditTables`)."""
+    """Pairs with a stale ``MENTORS`` row and no active one (see :class:`AuditTables`)."""
     if active is None:
         active = analysis.active_mentorships(ds, policy=policy, as_of=as_of)
     rels = ds.relationships
     rows = rels[rels["type"].to_numpy() == MENTORS]
-    rows = rows[~analysis.active_mask(rows, policy=policy, as_of=as_of)]
+    rows = rows[analysis.stale_mask(rows, policy=policy, as_of=as_of)]
     rows = rows.rename(columns={"source": "mentor_id", "target": "mentee_id"})
     active_keys = set(zip(active["mentor_id"], active["mentee_id"]))
     no_active_row = [(m, t) not in active_keys for m, t in zip(rows["mentor_id"], rows["mentee_id"])]
@@ -173,18 +175,15 @@ def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataF
         return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
     out = (rows.assign(lapsed=rows["status"].eq("active"))
            .groupby(["mentor_id", "mentee_id"], sort=True).agg(last_met=("last_met", "max"), lapsed=("lapsed", "any")))
-    out["status"] = np.where(out["lapsed"].to_numpy(), "active", "ended")
+    out["status"] = np.where(out["lapsed"].to_numpy(), "lapsed", "ended")
     return out.reset_index()[columns]
 
 
 def gaps_without_candidate(snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
-    """The gaps (``mentee_id, area``) for which no candidate is in reach."""
-    if gaps.empty:
-        return gaps[["mentee_id", "area"]].reset_index(drop=True)
+    """The gaps (``mentee_id, area, reason``) for which no candidate is in reach, with the reason."""
     found = referrals.rank_candidates(snap.network, gaps, policy=snap.policy, limit=1, with_paths=False)
-    reached = set(zip(found["mentee_id"], found["area"]))
-    keep = [(m, a) not in reached for m, a in zip(gaps["mentee_id"], gaps["area"])]
-    return gaps.loc[np.asarray(keep, dtype=bool), ["mentee_id", "area"]].reset_index(drop=True)
+    missing = matching.without_candidate(gaps, found)
+    return matching.gap_reasons(referrals.suited_in_reach(snap, missing))
 
 
 def audit(backend, snap=None, *, policy: Policy | None = None, as_of: dt.date | None = None,
@@ -404,12 +403,22 @@ def _load_by_identity(mentors: pd.DataFrame, attrs: list[str], k: int) -> dict:
 
 
 def _no_candidate(mentees: pd.DataFrame, missing: pd.DataFrame, areas: list[str]) -> dict:
+    """Gaps and gaps without a candidate, in total and by area, each with the count by reason."""
     coverage = _coverage(mentees, areas)
-    counts = missing.drop_duplicates(["mentee_id", "area"])["area"].value_counts()
-    by_area = {a: {"gaps": c["needing"] - c["covered"], "without_candidate": int(counts.get(a, 0))}
+    missing = missing.drop_duplicates(["mentee_id", "area"])
+    reasons = matching.REASONS[:-1]  # "taken by other gaps" is match's alone
+
+    def by_reason(rows):
+        counts = rows["reason"].value_counts()
+        return {r: int(counts.get(r, 0)) for r in reasons}
+
+    by_area = {a: {"gaps": c["needing"] - c["covered"],
+                   "without_candidate": int((missing["area"] == a).sum()),
+                   "by_reason": by_reason(missing[missing["area"] == a])}
                for a, c in coverage.items()}
     return {"gaps": sum(c["gaps"] for c in by_area.values()),
             "without_candidate": sum(c["without_candidate"] for c in by_area.values()),
+            "by_reason": by_reason(missing[missing["area"].isin(list(by_area))]),
             "by_area": by_area}
 
 

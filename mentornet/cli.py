@@ -16,6 +16,7 @@ from .clitools import (EXIT_INPUT, MentornetGroup, analysis_options, open_source
                        report_warnings, say, show_identity_option, without_policy_only)
 from .errors import DataError, Problem
 from .output import emit, for_terminal, write_validation_json
+from .referrals import with_open_gaps
 from .text import match_rows, match_table, referral_table
 
 
@@ -99,6 +100,7 @@ def refer(source, *, mentee, area, show_identity, as_of, policy, fmt, credential
     """Suggest the top-k mentors for every gap, with the path of introductions.
 
     Candidates are ranked by hops, then shared interests (Jaccard), then room left, then id.
+    A gap with no candidate is listed with the reason (column `reason` in csv/json).
 
     \b
     Example:
@@ -108,13 +110,20 @@ def refer(source, *, mentee, area, show_identity, as_of, policy, fmt, credential
         snap = backend.snapshot(policy=policy, as_of=as_of)
         report_warnings(backend.warnings(snap), pseudonymized=pz is not None)
         rows = backend.refer(snap, mentee=mentee, area=area)
+        open_gaps = backend.refer_open(snap, referrals=rows, mentee=mentee, area=area)
         if not show_identity:
-            (rows,), _ = without_policy_only(backend, [rows], policy)
+            (rows, open_gaps), _ = without_policy_only(backend, [rows, open_gaps], policy)
         if pz is not None:  # a pseudonym is its own name
             rows, names = privacy.pseudonymize_frame(rows, pz, **privacy.REFER), {}
+            open_gaps = privacy.pseudonymize_frame(open_gaps, pz, **privacy.OPEN_GAPS)
         else:
-            names = backend.names(set(rows["path"].str.split(">").explode().dropna()) | set(rows["mentee_id"]))
-    emit(rows, fmt, sys.stdout, table=referral_table(lambda i: names.get(i, i)))
+            names = backend.names(set(rows["path"].str.split(">").explode().dropna())
+                                  | set(rows["mentee_id"]) | set(open_gaps["mentee_id"]))
+    rows = with_open_gaps(rows, open_gaps)
+    empty = "No gaps." if mentee is None else f"{mentee} has no gaps" + ("" if area is None else f" in {area}") + "."
+    if rows.empty and fmt != "table":
+        say(empty)
+    emit(rows, fmt, sys.stdout, table=referral_table(lambda i: names.get(i, i), empty=empty))
 
 
 @main.command()

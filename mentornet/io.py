@@ -728,6 +728,24 @@ def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataF
 
 
 def relationship_warnings(rels: pd.DataFrame, file: str) -> list[Problem]:
+    """Duplicate rows (the same source, target and type more than once), and rows met before
+    they began (``last_met`` before ``since``)."""
+    return _duplicate_warnings(rels, file) + _met_before_since(rels, file)
+
+
+def _met_before_since(rels: pd.DataFrame, file: str) -> list[Problem]:
+    since, met = rels["since"], rels["last_met"]
+    early = (since.ne("") & met.ne("") & met.lt(since)).to_numpy()
+    found = [Problem(file, f"last_met {met.iat[i]} is before since {since.iat[i]}; one of the dates is wrong",
+                     row=int(rels["row"].iat[i]), column="last_met", severity="warning")
+             for i in np.flatnonzero(early)[:MAX_REPORTED]]
+    if early.sum() > MAX_REPORTED:
+        found.append(Problem(file, f"... and {int(early.sum()) - MAX_REPORTED} more rows with last_met before since",
+                             severity="warning"))
+    return found
+
+
+def _duplicate_warnings(rels: pd.DataFrame, file: str) -> list[Problem]:
     """Duplicate rows: the same source, target and type more than once."""
     codes = [pd.factorize(rels[c])[0].astype(np.int64) for c in ("source", "target", "type")]
     key = (codes[0] * (codes[1].max(initial=0) + 1) + codes[1]) * 8 + codes[2]

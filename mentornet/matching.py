@@ -17,9 +17,13 @@ from ortools.graph.python import min_cost_flow
 
 MATCH_COLUMNS = ["mentee_id", "area", "candidate_id", "hops", "path"]
 MATCH_DETAILS = ["candidate_name", "score", "shares", "ties"]  # after the contract's columns, as in refer
-NO_CANDIDATE = "no candidate in reach"
-AT_CAPACITY = "candidates all at capacity"
-TAKEN = "candidates already proposed for this mentee's other gaps"
+# Open-gap reasons (DESIGN.md section 3), in the order the first true one is given.
+NO_SUITED = "no suited mentor in reach"
+FULL = "suited mentors are full or not accepting"
+ONLY_LEADERS = "only leaders of the mentee's department"
+TAKEN = "candidates taken by other gaps"  # match only
+REASONS = (NO_SUITED, FULL, ONLY_LEADERS, TAKEN)
+OPEN_COLUMNS = ["mentee_id", "area", "reason"]
 
 
 def solve_match(pools: pd.DataFrame, remaining: pd.Series) -> pd.DataFrame:
@@ -69,25 +73,39 @@ def solve_match(pools: pd.DataFrame, remaining: pd.Series) -> pd.DataFrame:
     return pools.iloc[np.flatnonzero(chosen)]
 
 
-def open_gaps(gaps: pd.DataFrame, pools: pd.DataFrame, chosen: pd.DataFrame,
-              remaining: pd.Series | None = None) -> pd.DataFrame:
-    """Gaps left unfilled, each with the reason.
+def gap_reasons(reach: pd.DataFrame) -> pd.DataFrame:
+    """Why gaps without any candidate stay open, from the backend's facts on each
+    (:meth:`mentornet.backends.base.Backend.suited_reach`: ``mentee_id, area, suited,
+    unconflicted``). Nobody suited within reach: ``no suited mentor in reach``. Someone suited
+    who is not a leader of the mentee's department: since the gap has no candidate, every such
+    person is full or not accepting, so that is the cause. Otherwise every suited person is a
+    leader of the mentee's department: the conflict rule is the cause (whether or not they also
+    have room). Returns ``mentee_id, area, reason`` in the order given."""
+    suited = reach["suited"].to_numpy(dtype=bool)
+    free = reach["unconflicted"].to_numpy(dtype=bool)
+    reason = np.where(~suited, NO_SUITED, np.where(free, FULL, ONLY_LEADERS)).astype(object)
+    return pd.DataFrame({"mentee_id": reach["mentee_id"].to_numpy(dtype=object),
+                         "area": reach["area"].to_numpy(dtype=object), "reason": reason})
 
-    ``no candidate in reach`` when the gap has no candidate at all; ``candidates all at
-    capacity`` when every candidate in its pool is full once the assignment is made;
-    otherwise a candidate still has room but was already proposed to this mentee for
-    another gap (one mentor is never proposed twice to the same mentee).
-    """
+
+def without_candidate(gaps: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+    """The gaps (``mentee_id, area``) of ``gaps`` with no row in ``found`` (candidates)."""
     key = ["mentee_id", "area"]
-    has_pool = pools[key].drop_duplicates().assign(_pool=True)
-    filled = chosen[key].assign(_filled=True)
-    frame = gaps[key].merge(has_pool, on=key, how="left").merge(filled, on=key, how="left")
-    frame = frame[frame["_filled"].isna()]
-    reason = np.where(frame["_pool"].isna(), NO_CANDIDATE, AT_CAPACITY).astype(object)
-    if remaining is not None and len(frame):
-        left = remaining.sub(chosen["candidate_id"].value_counts(), fill_value=0)
-        pool = pools.merge(frame[key], on=key)
-        roomy = pool[left.reindex(pool["candidate_id"]).to_numpy() > 0][key].drop_duplicates()
-        has_room = pd.MultiIndex.from_frame(frame[key]).isin(pd.MultiIndex.from_frame(roomy))
-        reason[has_room & (reason == AT_CAPACITY)] = TAKEN
-    return frame[key].assign(reason=reason).reset_index(drop=True)
+    reached = pd.MultiIndex.from_frame(found[key].drop_duplicates()) if len(found) else None
+    if reached is None:
+        return gaps[key].reset_index(drop=True)
+    keep = ~pd.MultiIndex.from_frame(gaps[key]).isin(reached)
+    return gaps.loc[keep, key].reset_index(drop=True)
+
+
+def open_gaps(gaps: pd.DataFrame, pools: pd.DataFrame, chosen: pd.DataFrame,
+              reasons: pd.DataFrame) -> pd.DataFrame:
+    """Gaps left unfilled by the assignment, each with the reason: for a gap with no candidate
+    at all, its reason in ``reasons`` (:func:`gap_reasons`); for one with candidates, they were
+    all chosen for other gaps (to their capacity, or for this mentee's other gaps: a mentor is
+    never proposed twice to the same mentee), ``candidates taken by other gaps``."""
+    key = ["mentee_id", "area"]
+    unfilled = without_candidate(gaps, chosen)
+    frame = unfilled.merge(reasons[OPEN_COLUMNS], on=key, how="left")
+    frame["reason"] = frame["reason"].fillna(TAKEN).astype(object)
+    return frame[OPEN_COLUMNS].reset_index(drop=True)

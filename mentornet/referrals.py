@@ -146,7 +146,9 @@ def _tie_table(rels, src, dst, n, *, policy, as_of):
     active = np.zeros(len(rels), dtype=bool)
     if is_mentor.any():
         active[is_mentor] = analysis.active_mask(rels[is_mentor], policy=policy, as_of=as_of)
-    kind = rels["type"].str.lower().map({"coauthor": 2, "colleague": 3, "knows": 4}).to_numpy()
+    # a mentorship that has not started yet is an acquaintance ("knows"), not a former one
+    is_mentor &= analysis.started_mask(rels, as_of=as_of)
+    kind = rels["type"].str.lower().map({"coauthor": 2, "colleague": 3, "knows": 4, "mentors": 4}).to_numpy()
     # seen from the target (a = dst): the source is their mentor; from the source: their mentee
     from_dst = np.where(is_mentor, np.where(active, 0, 5), kind)
     from_src = np.where(is_mentor, np.where(active, 1, 6), kind)
@@ -490,3 +492,61 @@ def check_filters(ds: Dataset, *, mentee: str | None, area: str | None) -> None:
         known = {"research", "career"} | {f"identity:{a}" for a in ds.identity_attributes}
         if low not in known:
             raise DataError(Problem("--area", f"unknown area {area!r} (expected one of {', '.join(sorted(known))})"))
+
+
+def suited_in_reach(snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
+    """For each gap (``mentee_id, area``): ``suited``, whether someone within ``max_hops`` is
+    mentor-eligible, not already an active mentor of the mentee and suited to the need, whatever
+    their capacity, acceptance or leadership conflicts; ``unconflicted``, whether any of those is
+    not a leader of the mentee's department (the leadership-conflict rule). The facts the
+    open-gap reasons are composed from (:func:`mentornet.matching.gap_reasons`)."""
+    columns = ["mentee_id", "area", "suited", "unconflicted"]
+    if gaps.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object if c in ("mentee_id", "area") else bool) for c in columns})
+    net, people = snap.network, snap.dataset.people
+    role_ok = people["role"].isin(MENTOR_ROLES).to_numpy()
+    gap_m = net.position(gaps["mentee_id"])
+    gap_area = gaps["area"].to_numpy(dtype=object)
+    suited = np.zeros(len(gaps), dtype=bool)
+    unconflicted = np.zeros(len(gaps), dtype=bool)
+    mentees = np.unique(gap_m)
+    for start in range(0, len(mentees), BATCH):
+        batch = mentees[start:start + BATCH]
+        layers = _layers(net, batch, snap.policy.max_hops)
+        reach = sum(layers[1:], sp.csr_matrix((len(batch), net.size), dtype=np.int32)).tocoo()
+        rows, cands = reach.row.astype(np.int64), reach.col.astype(np.int64)
+        m = batch[rows]
+        keep = role_ok[cands] & (cands != m) & ~np.isin(cands * net.size + m, net.mentor_keys)
+        rows, cands, m = rows[keep], cands[keep], m[keep]
+        dm = net.department[m]
+        conflict = net.leader[cands] & net.trainee[m] & (dm >= 0) & (net.department[cands] == dm)
+        here = np.flatnonzero(np.isin(gap_m, batch))
+        for area in np.unique(gap_area[here]):
+            gaps_here = here[gap_area[here] == area]
+            gap_of_row = np.full(len(batch), -1, dtype=np.int64)  # one gap per (mentee, area)
+            gap_of_row[np.searchsorted(batch, gap_m[gaps_here])] = gaps_here
+            g = gap_of_row[rows]
+            sel = g >= 0
+            ok, _ = suitability(net, area, m[sel], cands[sel])
+            suited[g[sel][ok]] = True
+            unconflicted[g[sel][ok & ~conflict[sel]]] = True
+    return pd.DataFrame({"mentee_id": gaps["mentee_id"].to_numpy(), "area": gap_area,
+                         "suited": suited, "unconflicted": unconflicted})
+
+
+REFER_OUTPUT_COLUMNS = [*REFER_COLUMNS, "reason"]
+
+
+def with_open_gaps(rows: pd.DataFrame, open_gaps: pd.DataFrame) -> pd.DataFrame:
+    """What ``refer`` writes: the referrals (``reason`` empty), and one row per gap that has
+    none, with only ``mentee_id``, ``area`` and ``reason`` filled (every other cell missing:
+    empty in CSV, null in JSON), sorted by mentee, area, rank."""
+    rows = rows.assign(reason="")
+    open_rows = pd.DataFrame({c: [None] * len(open_gaps) for c in REFER_OUTPUT_COLUMNS})
+    for col in ("mentee_id", "area", "reason"):
+        open_rows[col] = open_gaps[col].to_numpy(dtype=object)
+    open_rows["score"] = np.nan
+    rows = rows.astype({"rank": object, "hops": object})
+    frame = pd.concat([rows, open_rows.astype({"rank": object, "hops": object})], ignore_index=True) \
+        if len(open_rows) else rows
+    return analysis.sort_rows(frame, ["mentee_id", "area"])[REFER_OUTPUT_COLUMNS]

@@ -112,11 +112,15 @@ def sections(figures: dict, *, full: bool = False, names: dict[str, str] | None 
         "Pairs whose mentoring rows are all inactive: lapsed (status active, not met within the "
         "stale_after_days policy) or ended." + _more(len(stale), limit), index=2))
     nc = figures["no_candidate"]
+    reasons = list(nc["by_reason"])
     out.append(Section("no_candidate", "Gaps with no candidate in reach", _frame(
-        [[a, c["gaps"], c["without_candidate"]] for a, c in nc["by_area"].items()],
-        ["need", "gaps", "no candidate"]),
+        [[a, c["gaps"], c["without_candidate"], *(c["by_reason"][r] for r in reasons)]
+         for a, c in nc["by_area"].items()],
+        ["need", "gaps", "no candidate", *reasons]),
         f"{nc['without_candidate']} of {nc['gaps']} gaps have no suitable mentor with room within reach "
-        "of the mentee's network."))
+        "of the mentee's network; each is counted under the first true reason: nobody suited within "
+        "reach, suited mentors all full or not accepting, or only leaders of the mentee's department "
+        "(the leadership-conflict rule)."))
     if "fragility" in figures:
         out.append(_fragility_section(figures, limit))
     if "compare" in figures:

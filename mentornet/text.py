@@ -37,13 +37,19 @@ def referral_sentence(row, name: Callable[[str], str]) -> str:
     return text + ", who can introduce you to ".join(steps) + shares
 
 
-def referral_table(names: Callable[[str], str]):
-    """A table writer for ``refer`` rows grouped by mentee and need."""
+def referral_table(names: Callable[[str], str], empty: str = "No gaps."):
+    """A table writer for ``refer`` rows grouped by mentee and need; a gap without referrals
+    (a row with a ``reason``) is one line saying why; ``empty`` when there are no gaps."""
     def write(frame: pd.DataFrame, stream: IO[str]) -> None:
         if frame.empty:
-            stream.write("No referrals: no gap has a candidate within reach.\n")
+            stream.write(printable(empty) + "\n")
             return
         for (mentee, area), rows in frame.groupby(["mentee_id", "area"], sort=False):
+            reason = rows["reason"].iloc[0] if "reason" in rows.columns else ""
+            if reason:
+                stream.write(printable(f"{names(mentee)} ({mentee}) needs {area_phrase(area)}: "
+                                       f"no referral ({reason})") + "\n")
+                continue
             stream.write(printable(f"{names(mentee)} ({mentee}) needs {area_phrase(area)}:") + "\n")
             for row in rows.itertuples(index=False):  # each line made printable whole: data newlines too
                 stream.write(f"  {row.rank}. {printable(referral_sentence(row, names))} "

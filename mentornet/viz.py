@@ -226,7 +226,8 @@ def relation_rows(rels: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> pd.D
     pair has rows in several states the best state is kept, with the union of its foci and
     its latest ``last_met``. Acquaintance pairs are undirected (source < target).
     """
-    is_mentoring = rels["type"].eq(MENTORS).to_numpy()
+    # a mentorship that has not started by as_of is drawn as an acquaintance (KNOWS)
+    is_mentoring = rels["type"].eq(MENTORS).to_numpy() & analysis.started_mask(rels, as_of=as_of)
     ment = rels[is_mentoring]
     state = np.where(analysis.active_mask(ment, policy=policy, as_of=as_of), "active",
                      np.where(ment["status"].eq("ended"), "ended", "stale"))
@@ -240,7 +241,7 @@ def relation_rows(rels: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> pd.D
     ties = rels[~is_mentoring]
     a, b = ties["source"].to_numpy(), ties["target"].to_numpy()
     ties = pd.DataFrame({"source": np.where(a < b, a, b), "target": np.where(a < b, b, a),
-                         "kind": ties["type"].to_numpy()}).drop_duplicates(ignore_index=True)
+                         "kind": ties["type"].replace({MENTORS: "KNOWS"}).to_numpy()}).drop_duplicates(ignore_index=True)
     ties = ties.assign(focus=[()] * len(ties), last_met="")
     return pd.concat([merged, ties], ignore_index=True)[["source", "target", "kind", "focus", "last_met"]]
 

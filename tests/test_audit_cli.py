@@ -107,7 +107,7 @@ def test_radiology_mentors_and_lists(radiology):
     assert f["over_capacity"] == ["fac-patel"]
     assert f["conflicts"] == [{"mentor_id": "fac-lindqvist", "mentee_id": "res-jones"}]
     assert f["stale"] == [
-        {"mentor_id": "fac-sato", "mentee_id": "res-huang", "last_met": "2025-05-20", "status": "active"},
+        {"mentor_id": "fac-sato", "mentee_id": "res-huang", "last_met": "2025-05-20", "status": "lapsed"},
         {"mentor_id": "fac-thompson", "mentee_id": "fel-santos", "last_met": "2024-06-20", "status": "ended"}]
     # stu-quinn has no relationships: her three gaps have no candidate
     assert f["no_candidate"]["without_candidate"] == 3

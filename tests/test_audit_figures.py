@@ -7,6 +7,7 @@ import pytest
 
 from mentornet import Policy
 from mentornet.audit import audit_figures, audit_tables
+from mentornet.matching import FULL, NO_SUITED, ONLY_LEADERS as LEADERS
 
 from helpers import AS_OF, dataset
 
@@ -126,7 +127,7 @@ def test_conflicts(worked):
 
 def test_stale_pairs(worked):
     assert worked["stale"] == [
-        {"mentor_id": "f2", "mentee_id": "m2", "last_met": "2024-01-01", "status": "active"},
+        {"mentor_id": "f2", "mentee_id": "m2", "last_met": "2024-01-01", "status": "lapsed"},
         {"mentor_id": "f3", "mentee_id": "m2", "last_met": "2025-01-01", "status": "ended"},
     ]
 
@@ -161,11 +162,13 @@ def test_stale_boundary_follows_policy(tmp_path):
 def test_no_candidate(worked):
     # m2 and m4 reach f3 (lists research interests: a research candidate); nobody lists career
     # interests, so both career gaps have no candidate.
+    none = {NO_SUITED: 0, FULL: 0, LEADERS: 0}
     assert worked["no_candidate"] == {
-        "gaps": 4, "without_candidate": 2,
-        "by_area": {"research": {"gaps": 2, "without_candidate": 0}, "career": {"gaps": 2, "without_candidate": 2},
-                    "identity:gender": {"gaps": 0, "without_candidate": 0},
-                    "identity:urm": {"gaps": 0, "without_candidate": 0}}}
+        "gaps": 4, "without_candidate": 2, "by_reason": {**none, NO_SUITED: 2},
+        "by_area": {"research": {"gaps": 2, "without_candidate": 0, "by_reason": none},
+                    "career": {"gaps": 2, "without_candidate": 2, "by_reason": {**none, NO_SUITED: 2}},
+                    "identity:gender": {"gaps": 0, "without_candidate": 0, "by_reason": none},
+                    "identity:urm": {"gaps": 0, "without_candidate": 0, "by_reason": none}}}
 
 
 def test_no_candidate_respects_capacity_and_reach(tmp_path):
@@ -174,10 +177,13 @@ def test_no_candidate_respects_capacity_and_reach(tmp_path):
               {"id": "far", "role": "faculty", "research_interests": "ai"}]
     rels = [{"source": "m", "target": "full", "type": "KNOWS"}, {"source": "full", "target": "x", "type": "KNOWS"},
             {"source": "x", "target": "far", "type": "KNOWS"}]
+    none = {NO_SUITED: 0, FULL: 0, LEADERS: 0}
     assert figures(tmp_path, people, rels)["no_candidate"]["by_area"]["research"] == {
-        "gaps": 2, "without_candidate": 0}  # 'far' is 3 hops from m and 1 from x
+        "gaps": 2, "without_candidate": 0, "by_reason": none}  # 'far' is 3 hops from m and 1 from x
     f = figures(tmp_path / "b", people, rels, max_hops=2)
-    assert f["no_candidate"]["by_area"]["research"] == {"gaps": 2, "without_candidate": 1}
+    # m reaches only 'full' (suited, no room): the reason is capacity, not reach
+    assert f["no_candidate"]["by_area"]["research"] == {"gaps": 2, "without_candidate": 1,
+                                                        "by_reason": {**none, FULL: 1}}
 
 
 def test_groups_unsuppressed(tmp_path):

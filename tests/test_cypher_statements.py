@@ -60,7 +60,8 @@ def test_every_statement_loads_whole(s):
 
 
 def test_the_active_mentorship_rule_is_written_once():
-    assert ACTIVE == "(r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff))"
+    assert ACTIVE == ("(r.status = 'active' AND (r.last_met IS NULL OR r.last_met >= $cutoff)"
+                      " AND (r.since IS NULL OR r.since <= $as_of))")
     users = []
     for name, text in RAW.items():
         if name.startswith(FRAGMENT_PREFIX):

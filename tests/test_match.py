@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from helpers import AS_OF, dataset, random_dataset
 
 from mentornet.backends.networkx import NetworkXBackend
-from mentornet.matching import AT_CAPACITY, MATCH_COLUMNS, MATCH_DETAILS, NO_CANDIDATE, solve_match
+from mentornet.matching import MATCH_COLUMNS, MATCH_DETAILS, NO_SUITED, TAKEN, solve_match
 from mentornet.model import Policy
 from mentornet.referrals import match_pools
 
@@ -156,12 +156,12 @@ def test_match_fills_most_gaps_then_fewest_hops_on_a_dataset(tmp_path):
     rows, open_gaps = run_match(tmp_path, people, rels)
     assert list(rows.columns) == MATCH_COLUMNS + MATCH_DETAILS
     assert rows[MATCH_COLUMNS].values.tolist() == [["m1", "research", "c2", 2, "m1>x>c2"], ["m2", "research", "c1", 1, "m2>c1"]]
-    assert open_gaps.values.tolist() == [["m1", "career", NO_CANDIDATE], ["m2", "career", NO_CANDIDATE]]
+    assert open_gaps.values.tolist() == [["m1", "career", NO_SUITED], ["m2", "career", NO_SUITED]]
 
 
 def test_match_leaves_gaps_open_with_the_reason(tmp_path):
     # c (room 1) suits both m1 and m2; lonely has no one in reach.
-    # One of m1/m2 gets c, the other is open "candidates all at capacity"; fewest hops decides:
+    # One of m1/m2 gets c, the other is open "candidates taken by other gaps"; fewest hops decides:
     # m1 - c is 1 hop, m2 - y - c is 2 hops -> m1 gets c.
     people = [trainee("m1"), trainee("m2"), trainee("lonely"), person("y", "external"),
               person("c", capacity="1", research_interests="ai")]
@@ -170,8 +170,8 @@ def test_match_leaves_gaps_open_with_the_reason(tmp_path):
     assert rows[["mentee_id", "area", "candidate_id", "hops"]].values.tolist() == [["m1", "research", "c", 1]]
     # open gaps in gap order (mentee_id, area)
     assert open_gaps.values.tolist() == [
-        ["lonely", "career", NO_CANDIDATE], ["lonely", "research", NO_CANDIDATE],
-        ["m1", "career", NO_CANDIDATE], ["m2", "career", NO_CANDIDATE], ["m2", "research", AT_CAPACITY]]
+        ["lonely", "career", NO_SUITED], ["lonely", "research", NO_SUITED],
+        ["m1", "career", NO_SUITED], ["m2", "career", NO_SUITED], ["m2", "research", TAKEN]]
 
 
 def test_match_never_gives_one_mentee_the_same_new_mentor_twice(tmp_path):
@@ -190,17 +190,17 @@ def test_match_never_gives_one_mentee_the_same_new_mentor_twice(tmp_path):
 def test_open_reason_does_not_claim_capacity_when_the_only_candidate_has_room(tmp_path):
     # m (resident, research ai, no career interests) - c (faculty, ai, career teaching, capacity 3).
     # c suits both of m's gaps but may be chosen only once for m: one gap is filled, the other
-    # left open. c has room for 2 more mentees, so "candidates all at capacity" is untrue: the
-    # gap is open because its only candidate is already m's new mentor for another gap.
+    # left open. c has room for 2 more mentees, so "full" would be untrue: the gap is open
+    # because its only candidate is already m's new mentor for another gap.
     people = [trainee("m"), person("c", capacity="3", research_interests="ai", career_interests="teaching")]
     rows, open_gaps = run_match(tmp_path, people, [tie("m", "c")])
     assert len(rows) == 1 and len(open_gaps) == 1
-    assert open_gaps["reason"].iloc[0] != AT_CAPACITY
+    assert open_gaps["reason"].iloc[0] == TAKEN
 
 
 def test_match_pool_limits_the_candidates_considered(tmp_path):
     # m1 and m2 both rank c1 first (1 hop, score 1) and c2 second (1 hop, score 1/2); c1 has room 1.
-    # match_pool = 1: only c1 is considered -> one of them is left open "at capacity".
+    # match_pool = 1: only c1 is considered -> one of them is left open, its candidate taken.
     # match_pool = 2: c2 is considered too -> both filled, 1 hop each (c2 has room for both,
     # so c1 + c2 and c2 + c2 are equally good).
     people = [trainee("m1"), trainee("m2"), person("c1", capacity="1", research_interests="ai"),
@@ -208,7 +208,7 @@ def test_match_pool_limits_the_candidates_considered(tmp_path):
     rels = [tie("m1", "c1"), tie("m2", "c1"), tie("m1", "c2"), tie("m2", "c2")]
     rows, open_gaps = run_match(tmp_path, people, rels, match_pool=1)
     assert len(rows) == 1 and rows["candidate_id"].tolist() == ["c1"]
-    assert open_gaps[open_gaps["area"] == "research"]["reason"].tolist() == [AT_CAPACITY]
+    assert open_gaps[open_gaps["area"] == "research"]["reason"].tolist() == [TAKEN]
     rows, open_gaps = run_match(tmp_path / "two", people, rels, match_pool=2)
     assert rows[["mentee_id", "area", "hops"]].values.tolist() == [["m1", "research", 1], ["m2", "research", 1]]
     assert set(rows["candidate_id"]) <= {"c1", "c2"} and "research" not in set(open_gaps["area"])
@@ -276,8 +276,55 @@ def test_backend_match_equals_brute_force_on_random_datasets(rng, n_people, n_re
     assert filled | opened == set(zip(gaps["mentee_id"], gaps["area"])) and not filled & opened
     with_pool = set(zip(pool["mentee_id"], pool["area"]))
     for m, a, reason in open_gaps.itertuples(index=False):
-        assert (reason == NO_CANDIDATE) == ((m, a) not in with_pool)
+        assert (reason != TAKEN) == ((m, a) not in with_pool)
     # paths lead from the mentee to the candidate in the stated number of hops
     for m, c, h, path in zip(rows["mentee_id"], rows["candidate_id"], rows["hops"], rows["path"]):
         nodes = path.split(">")
         assert (nodes[0], nodes[-1], len(nodes) - 1) == (m, c, h)
+
+
+def brute_reach(ds, policy, mentee, area):
+    """(suited, unconflicted) of DESIGN.md's open-gap reasons, by one BFS and plain Python."""
+    import networkx as nx
+
+    from mentornet.analysis import active_mentorships
+    from mentornet.model import IDENTITY_PREFIX, MENTOR_ROLES, TRAINEE_ROLES
+
+    graph = nx.Graph()
+    graph.add_nodes_from(ds.people["id"])
+    graph.add_edges_from(zip(ds.relationships["source"], ds.relationships["target"]))
+    people = ds.people.set_index("id")
+    mentors = set(active_mentorships(ds, policy=policy, as_of=AS_OF).query("mentee_id == @mentee")["mentor_id"])
+    me = people.loc[mentee]
+    suited = free = False
+    for c, hops in nx.single_source_shortest_path_length(graph, mentee, cutoff=policy.max_hops).items():
+        p = people.loc[c]
+        if c == mentee or p["role"] not in MENTOR_ROLES or c in mentors:
+            continue
+        if area.startswith("identity:"):
+            col = IDENTITY_PREFIX + area.split(":", 1)[1]
+            ok = me[col].lower() != "" and p[col].lower() == me[col].lower()
+        else:
+            mine = {t.lower() for t in me[f"{area}_interests"]}
+            theirs = {t.lower() for t in p[f"{area}_interests"]}
+            ok = bool(mine & theirs) if mine else bool(theirs)
+        conflict = (len(p["leadership"]) > 0 and me["role"] in TRAINEE_ROLES and me["department"].lower() != ""
+                    and p["department"].lower() == me["department"].lower())
+        suited |= ok
+        free |= ok and not conflict
+    return suited, free
+
+
+@settings(max_examples=25, deadline=None)
+@given(rng=st.randoms(use_true_random=False), n_people=st.integers(2, 10), n_rels=st.integers(0, 16),
+       policy=st.sampled_from(POLICIES))
+def test_open_gap_reasons_equal_a_brute_force(rng, n_people, n_rels, policy):
+    from mentornet.matching import FULL, ONLY_LEADERS
+
+    ds = random_dataset(rng, n_people, n_rels)
+    _, open_gaps = NetworkXBackend(ds).match(policy=policy, as_of=AS_OF)
+    for m, a, reason in open_gaps.itertuples(index=False):
+        if reason == TAKEN:
+            continue
+        suited, free = brute_reach(ds, policy, m, a)
+        assert reason == (NO_SUITED if not suited else FULL if free else ONLY_LEADERS), (m, a)

@@ -499,9 +499,11 @@ def test_packed_statements_return_their_rows_as_one_record(server, backend, gene
     params = {**backend.standard_parameters(policy=Policy(), as_of=AS_OF),
               "pairs": [{"mentee_id": m, "candidate_id": c, "hops": int(h)}
                         for m, c, h in zip(chosen["mentee_id"], chosen["candidate_id"], chosen["hops"])]}
+    gaps = backend.gaps(policy=Policy(), as_of=AS_OF)
+    params["gaps"] = [{"mentee_id": m, "areas": sorted(g["area"])} for m, g in gaps.groupby("mentee_id")]
     bulk = [s for s in statements() if s.columns]
     assert {"gaps", "referral_candidates", "referral_paths", "audit_mentees", "audit_mentors",
-            "mentor_load"} <= {s.name for s in bulk}
+            "mentor_load", "suited_reach"} <= {s.name for s in bulk}
     with server.driver() as driver:
         for s in bulk:
             flat = driver.execute_query(s.text, params, database_=server.database)
@@ -532,7 +534,7 @@ def test_query_analyst_queries(server):
     assert conflicts.stdout.splitlines()[1].startswith("fac-lindqvist,res-jones,")
     stale = invoke(server, "query", "stale_mentorships", server.uri, "--as-of", "2026-11-25", "--format", "csv")
     assert stale.stdout == ("mentor_id,mentee_id,last_met,status\n"
-                            "fac-sato,res-huang,2025-05-20,active\nfac-thompson,fel-santos,2024-06-20,ended\n")
+                            "fac-sato,res-huang,2025-05-20,lapsed\nfac-thompson,fel-santos,2024-06-20,ended\n")
     # -p overrides the cutoff that --as-of gives: with an early cutoff nothing has lapsed
     early = invoke(server, "query", "stale_mentorships", server.uri, "-p", "cutoff=2000-01-01", "--format", "csv")
     assert early.stdout == "mentor_id,mentee_id,last_met,status\nfac-thompson,fel-santos,2024-06-20,ended\n"

@@ -324,3 +324,149 @@ def test_whatif_hand_case_parity(loaded, tmp_path):
     assert rows.values.tolist() == [["m2", "research", "a", "d", 1, "m2>d"]]
     assert planning.whatif(backend, snap, ["a"]).values.tolist() == [["m2", "research", "a", "", "", ""]]
     assert planning.top_critical(backend, snap, 2) == ["a", "c"]
+
+
+# --------------------------------------------------------------------------- open-gap reasons
+
+# Each mentee's open gap has one true reason (DESIGN.md section 3, "Open-gap reasons"); every
+# mentee is a resident of Rad with research interest ai, and no one lists career interests.
+REASON_PEOPLE = [
+    # full: suited mentors one hop away, one at capacity (mentoring busy-mentee), one not accepting
+    {"id": "m-full", "role": "resident", "department": "Rad", "research_interests": "ai"},
+    {"id": "full", "role": "faculty", "research_interests": "ai", "capacity": "1"},
+    {"id": "closed", "role": "faculty", "research_interests": "AI", "accepting": "no"},
+    {"id": "busy-mentee", "role": "student", "research_interests": "bio", "career_interests": "x"},
+    # no suited mentor: a suited student (not mentor-eligible) and an unsuited faculty in one
+    # hop, a suited faculty four hops away (beyond max_hops 3)
+    {"id": "m-far", "role": "resident", "department": "Rad", "research_interests": "ai"},
+    {"id": "peer", "role": "student", "research_interests": "ai"},
+    {"id": "bio", "role": "faculty", "research_interests": "bio"},
+    {"id": "hop2", "role": "external"}, {"id": "hop3", "role": "external"},
+    {"id": "distant", "role": "faculty", "research_interests": "ai"},
+    # only leaders of the mentee's department (departments compared without case): the program
+    # director of Peds, with room and accepting
+    {"id": "m-lead", "role": "resident", "department": "PEDS", "research_interests": "ai"},
+    {"id": "director", "role": "faculty", "department": "Peds", "research_interests": "ai",
+     "leadership": "program director"},
+    {"id": "chair", "role": "faculty", "department": "Rad", "research_interests": "ai", "leadership": "chair"},
+    # both a same-department leader (the chair of Rad) and a full non-leader: the first true
+    # reason is "full"
+    {"id": "m-both", "role": "fellow", "department": "Rad", "research_interests": "ai"},
+    # taken (match only): one candidate with room 1, two mentees one hop away
+    {"id": "m-take1", "role": "resident", "research_interests": "ml"},
+    {"id": "m-take2", "role": "resident", "research_interests": "ml"},
+    {"id": "one-seat", "role": "alumni", "research_interests": "ml", "capacity": "1"},
+]
+REASON_RELS = [
+    {"source": "full", "target": "busy-mentee", "type": "MENTORS", "focus": "career"},
+    {"source": "m-full", "target": "full", "type": "KNOWS"},
+    {"source": "closed", "target": "m-full", "type": "COLLEAGUE"},
+    {"source": "m-far", "target": "peer", "type": "KNOWS"},
+    {"source": "m-far", "target": "bio", "type": "COLLEAGUE"},
+    {"source": "bio", "target": "hop2", "type": "KNOWS"},
+    {"source": "hop2", "target": "hop3", "type": "KNOWS"},
+    {"source": "hop3", "target": "distant", "type": "KNOWS"},
+    {"source": "m-lead", "target": "director", "type": "COLLEAGUE"},
+    {"source": "m-both", "target": "chair", "type": "COLLEAGUE"},
+    {"source": "m-both", "target": "full", "type": "KNOWS"},
+    {"source": "m-take1", "target": "one-seat", "type": "KNOWS"},
+    {"source": "m-take2", "target": "one-seat", "type": "KNOWS"},
+]
+NO_SUITED, FULL, LEADERS, TAKEN = ("no suited mentor in reach", "suited mentors are full or not accepting",
+                                   "only leaders of the mentee's department", "candidates taken by other gaps")
+
+
+@pytest.fixture
+def reasons_ds(tmp_path):
+    return read_dataset(write_dataset(tmp_path / "reasons", REASON_PEOPLE, REASON_RELS))
+
+
+def test_open_gap_reasons_are_the_true_ones_on_both_backends(loaded, reasons_ds):
+    backend, embedded = loaded(reasons_ds), NetworkXBackend(reasons_ds)
+    rules = {"policy": Policy(), "as_of": AS_OF}
+    # (peer and busy-mentee are mentees too; no one in their reach shares their interests)
+    research = {"m-full": FULL, "m-far": NO_SUITED, "m-lead": LEADERS, "m-both": FULL,
+                "peer": NO_SUITED, "busy-mentee": NO_SUITED}
+    rows = backend.refer(**rules)
+    open_refer = backend.refer_open(referrals=rows, **rules)
+    got = {(m, a): r for m, a, r in open_refer.itertuples(index=False)}
+    assert {m: r for (m, a), r in got.items() if a == "research"} == research
+    # nobody lists career interests: every career gap has no one suited
+    assert {r for (m, a), r in got.items() if a == "career"} == {NO_SUITED}
+    assert_same(open_refer, embedded.refer_open(referrals=embedded.refer(**rules), **rules))
+    # match: the same reasons, and one of m-take1 / m-take2 loses one-seat to the other
+    chosen, open_gaps = backend.match(**rules)
+    expected_rows, expected_open = embedded.match(**rules)
+    assert_same(chosen, expected_rows)
+    assert_same_values(open_gaps, expected_open)
+    opened = {(m, a): r for m, a, r in open_gaps.itertuples(index=False)}
+    assert {m: r for (m, a), r in opened.items() if a == "research"} == {**research, "m-take2": TAKEN}
+    assert chosen[["mentee_id", "candidate_id"]].values.tolist() == [["m-take1", "one-seat"]]
+    # audit: the gaps without a candidate counted by reason
+    figures = audit(backend, **rules)
+    assert json.dumps(figures) == json.dumps(audit(embedded, **rules))
+    nc = figures["no_candidate"]
+    assert nc["by_area"]["research"]["by_reason"] == {NO_SUITED: 3, FULL: 2, LEADERS: 1}
+    assert nc["by_reason"][NO_SUITED] == nc["by_area"]["career"]["without_candidate"] + 3
+    assert nc["without_candidate"] == sum(nc["by_reason"].values())
+
+
+def test_reach_counts_hops_and_existing_mentors_are_not_suited_newcomers(loaded, reasons_ds):
+    backend = loaded(reasons_ds)
+    # with max_hops 4, distant (suited, room) is in reach: m-far's research gap gets a referral
+    rows = backend.refer(policy=Policy(max_hops=4), as_of=AS_OF, mentee="m-far", area="research")
+    assert rows["candidate_id"].tolist() == ["distant"]
+    # with max_hops 1 the full mentor of m-both is still one hop away: still "full"
+    one = backend.refer_open(referrals=backend.refer(policy=Policy(max_hops=1), as_of=AS_OF, mentee="m-both"),
+                             policy=Policy(max_hops=1), as_of=AS_OF, mentee="m-both")
+    assert one.values.tolist()[-1] == ["m-both", "research", FULL]
+
+
+# --------------------------------------------------------------------------- not started
+
+# kim mentors m since 2025-01-01 (research); ray's mentorship of m begins 2027-01-01 (after
+# AS_OF: not started); lee's ended mentorship of m began 2024 and was last met 2023 (before
+# since: a warning); old mentored m until 2025 and lapsed. ray is one hop from m and suited.
+START_PEOPLE = [
+    {"id": "m", "role": "resident", "research_interests": "ai", "career_interests": "teaching"},
+    {"id": "kim", "role": "faculty", "research_interests": "ai"},
+    {"id": "ray", "role": "faculty", "research_interests": "ai", "career_interests": "teaching"},
+    {"id": "lee", "role": "faculty"},
+    {"id": "old", "role": "faculty"},
+]
+START_RELS = [
+    {"source": "kim", "target": "m", "type": "MENTORS", "focus": "research", "since": "2025-01-01"},
+    {"source": "ray", "target": "m", "type": "MENTORS", "focus": "career", "since": "2027-01-01"},
+    {"source": "lee", "target": "m", "type": "MENTORS", "status": "ended", "since": "2024-03-01",
+     "last_met": "2023-05-01"},
+    {"source": "old", "target": "m", "type": "MENTORS", "since": "2020-01-01", "last_met": "2024-06-01"},
+]
+
+
+def test_a_mentorship_that_has_not_started_is_neither_active_nor_stale(loaded, tmp_path):
+    ds = read_dataset(write_dataset(tmp_path / "start", START_PEOPLE, START_RELS))
+    backend, embedded = loaded(ds), NetworkXBackend(ds)
+    assert [(p.row, p.column, p.message) for p in ds.warnings] == [
+        (4, "last_met", "last_met 2023-05-01 is before since 2024-03-01; one of the dates is wrong")]
+    rules = {"policy": Policy(), "as_of": AS_OF}
+    # ray's career mentorship has not started: m's career need is a gap, ray (one hop, an
+    # acquaintance, room left) its candidate, and not counted as anyone's load
+    gaps = backend.gaps(**rules)
+    assert gaps[["mentee_id", "area", "active_mentors"]].values.tolist() == [["m", "career", 1]]
+    rows = backend.refer(**rules)
+    assert rows[["area", "candidate_id", "hops", "path", "ties"]].values.tolist() == [
+        ["career", "ray", 1, "m>ray", "knows"]]
+    assert_same(rows, embedded.refer(**rules))
+    figures = audit(backend, **rules)
+    assert json.dumps(figures) == json.dumps(audit(embedded, **rules))
+    # the stale list: old lapsed, lee ended; ray (not started) in neither
+    assert [(s["mentor_id"], s["status"]) for s in figures["stale"]] == [("lee", "ended"), ("old", "lapsed")]
+    assert {m["id"]: m["load"] for m in figures["mentors"]} == {"kim": 1, "lee": 0, "old": 0, "ray": 0}
+    # as of 2027-06-01 ray's mentorship has begun: the career need is covered
+    later = {"policy": Policy(), "as_of": dt.date(2027, 6, 1)}
+    assert backend.gaps(**later).empty and embedded.gaps(**later).empty
+    # as of 2024-01-01 only old's mentorship had begun (active then); kim's and lee's not yet
+    early = {"policy": Policy(), "as_of": dt.date(2024, 1, 1)}
+    assert audit(backend, **early)["stale"] == [] == audit(embedded, **early)["stale"]
+    assert set(backend.gaps(**early)["area"]) == {"research", "career"}
+    assert_same_values(backend.gaps(**early), embedded.gaps(**early))

@@ -19,7 +19,7 @@ stu-z career, research. Worked out by hand:
 - res-a identity:gender: fac-ray (female, 1 hop); score = research Jaccard {msk}/{ai,msk} = 0.5.
 - res-a research (msk): fac-lee 1 hop, score 1; fac-ray 1 hop, score 0.5.
 - res-b research (ai): fac-kim is already her mentor; fac-ray 2 hops through her mentor, score 0.5.
-- stu-z: nobody in reach, so no rows.
+- stu-z: nobody in reach: one row per gap with only the reason (no suited mentor in reach).
 """
 from __future__ import annotations
 
@@ -60,6 +60,9 @@ ALL_ROWS = [
     ["res-a", "research", "2", "fac-ray", "1", "0.5000", "res-a>fac-ray"],
     ["res-b", "research", "1", "fac-ray", "2", "0.5000", "res-b>fac-kim>fac-ray"],
 ]
+NO_SUITED = "no suited mentor in reach"
+# the gaps without a referral: mentee_id, area, then empty cells, and the reason last
+OPEN_ROWS = [["stu-z", "career", "", "", "", "", ""], ["stu-z", "research", "", "", "", "", ""]]
 
 
 @pytest.fixture
@@ -87,13 +90,14 @@ def test_refer_csv_columns_and_order(source):
     rows = csv_rows(result.stdout)
     assert rows[0][:7] == REFER_HEAD
     # sorted by mentee_id, area, rank although res-b comes first in people.csv
-    assert [r[:7] for r in rows[1:]] == ALL_ROWS
+    assert [r[:7] for r in rows[1:]] == ALL_ROWS + OPEN_ROWS
+    assert rows[0][-1] == "reason" and [r[-1] for r in rows[1:]] == [""] * len(ALL_ROWS) + [NO_SUITED] * 2
     assert result.stderr == ""
 
 
 def test_refer_csv_extra_columns_name_the_candidate_and_the_ties(source):
     rows = csv_rows(run("refer", source, "--as-of", AS_OF, "--format", "csv").stdout)
-    extra = dict(zip(rows[0], rows[-1]))
+    extra = dict(zip(rows[0], rows[-3]))
     # res-b's referral: through her mentor fac-kim, who co-authors with fac-ray; they share "ai"
     assert (extra["candidate_name"], extra["shares"], extra["ties"]) == ("Dr. Tess Ray", "ai", "mentor>coauthor")
 
@@ -102,8 +106,11 @@ def test_refer_json(source):
     result = run("refer", source, "--as-of", AS_OF, "--format", "json")
     assert result.exit_code == 0, result.output
     records = json.loads(result.stdout)
-    assert [list(r)[:7] for r in records] == [REFER_HEAD] * len(ALL_ROWS)
-    assert [[r[k] for k in REFER_HEAD] for r in records] == [
+    assert [list(r)[:7] for r in records] == [REFER_HEAD] * (len(ALL_ROWS) + 2)
+    assert [[r[k] for k in [*REFER_HEAD, "reason"]] for r in records[-2:]] == [
+        ["stu-z", "career", None, None, None, None, None, NO_SUITED],
+        ["stu-z", "research", None, None, None, None, None, NO_SUITED]]
+    assert [[r[k] for k in REFER_HEAD] for r in records[:-2]] == [
         ["res-a", "career", 1, "fac-kim", 2, 0.0, "res-a>fac-ray>fac-kim"],
         ["res-a", "identity:gender", 1, "fac-ray", 1, 0.5, "res-a>fac-ray"],
         ["res-a", "research", 1, "fac-lee", 1, 1.0, "res-a>fac-lee"],
@@ -127,6 +134,8 @@ def test_refer_table_says_whom_to_ask(source):
         "Bea Brooks (res-b) needs a research mentor:\n"
         "  1. Ask Dr. Kim (fac-kim, your mentor) to introduce you to Dr. Tess Ray (fac-ray, Dr. Kim's co-author);"
         " shares: ai [2 hops, score 0.5000]\n"
+        "Zoe (stu-z) needs a career mentor: no referral (no suited mentor in reach)\n"
+        "Zoe (stu-z) needs a research mentor: no referral (no suited mentor in reach)\n"
     )
 
 
@@ -149,11 +158,11 @@ def test_refer_table_with_three_hops_chains_the_introductions(tmp_path):
 @pytest.mark.parametrize("options, expected", [
     (["--mentee", "res-b"], [ALL_ROWS[4]]),
     (["--mentee", "res-a"], ALL_ROWS[:4]),
-    (["--area", "research"], [ALL_ROWS[2], ALL_ROWS[3], ALL_ROWS[4]]),
+    (["--area", "research"], [ALL_ROWS[2], ALL_ROWS[3], ALL_ROWS[4], OPEN_ROWS[1]]),
     (["--area", "Identity:Gender"], [ALL_ROWS[1]]),
     (["--mentee", "res-a", "--area", "career"], [ALL_ROWS[0]]),
     (["--mentee", "res-b", "--area", "career"], []),   # covered by her mentor: no gap
-    (["--mentee", "stu-z"], []),                       # gaps, but nobody in reach
+    (["--mentee", "stu-z"], OPEN_ROWS),                # gaps, but nobody in reach
 ])
 def test_refer_mentee_and_area_filters(source, options, expected):
     result = run("refer", source, "--as-of", AS_OF, "--format", "csv", *options)
@@ -166,7 +175,23 @@ def test_refer_mentee_and_area_filters(source, options, expected):
 def test_refer_table_without_referrals(source):
     result = run("refer", source, "--as-of", AS_OF, "--format", "table", "--mentee", "stu-z")
     assert result.exit_code == 0
-    assert result.stdout == "No referrals: no gap has a candidate within reach.\n"
+    assert result.stdout == ("Zoe (stu-z) needs a career mentor: no referral (no suited mentor in reach)\n"
+                             "Zoe (stu-z) needs a research mentor: no referral (no suited mentor in reach)\n")
+
+
+@pytest.mark.parametrize("fmt, stdout", [
+    ("table", "fac-kim has no gaps.\n"),
+    ("csv", "mentee_id,area,rank,candidate_id,hops,score,path,candidate_name,shares,ties,reason\n"),
+    ("json", "[]\n"),
+])
+def test_refer_a_mentee_without_gaps_says_so(source, fmt, stdout):
+    # fac-kim is not a mentee; res-b's career need is covered by her mentor
+    result = run("refer", source, "--as-of", AS_OF, "--format", fmt, "--mentee", "fac-kim")
+    assert result.exit_code == 0 and result.stdout == stdout
+    assert ("fac-kim has no gaps." in result.stderr) == (fmt != "table")
+    assert "no candidate" not in result.output and "no referral" not in result.output
+    result = run("refer", source, "--as-of", AS_OF, "--format", "table", "--mentee", "res-b", "--area", "career")
+    assert result.exit_code == 0 and result.stdout == "res-b has no gaps in career.\n"
 
 
 def test_refer_policy_file_sets_max_hops(source, tmp_path):
@@ -175,13 +200,19 @@ def test_refer_policy_file_sets_max_hops(source, tmp_path):
     policy.write_text("max_hops = 1\ntop_k = 1\n", encoding="utf-8")
     result = run("refer", source, "--as-of", AS_OF, "--format", "csv", "--policy", policy)
     assert result.exit_code == 0, result.output
-    assert [r[:7] for r in csv_rows(result.stdout)[1:]] == [ALL_ROWS[1], ALL_ROWS[2]]
+    # the others are rows with a reason: res-a lists no career interests and neither does anyone
+    # one hop away; res-b's one neighbour is her mentor already; stu-z has no ties
+    rows = csv_rows(result.stdout)[1:]
+    assert [r[:7] for r in rows if r[3]] == [ALL_ROWS[1], ALL_ROWS[2]]
+    assert [(r[0], r[1], r[-1]) for r in rows if not r[3]] == [
+        ("res-a", "career", NO_SUITED), ("res-b", "research", NO_SUITED),
+        ("stu-z", "career", NO_SUITED), ("stu-z", "research", NO_SUITED)]
 
 
 def test_refer_as_of_decides_which_mentorships_are_stale(source):
     # fac-kim's row has no last_met, so it stays active on any date; the output does not change.
     later = run("refer", source, "--as-of", "2030-01-01", "--format", "csv")
-    assert [r[:7] for r in csv_rows(later.stdout)[1:]] == ALL_ROWS
+    assert [r[:7] for r in csv_rows(later.stdout)[1:]] == ALL_ROWS + OPEN_ROWS
 
 
 def test_refer_missing_dataset_exits_2_with_a_message(tmp_path):
@@ -234,8 +265,8 @@ MATCH_ROWS = [
     ["res-a", "identity:gender", "fac-ray", "1", "res-a>fac-ray", "proposed", "", "Dr. Tess Ray", "0.5000", "msk"],
     ["res-a", "research", "fac-lee", "1", "res-a>fac-lee", "proposed", "", "Dr. Lee", "1.0000", "msk"],
     ["res-b", "research", "fac-ray", "2", "res-b>fac-kim>fac-ray", "proposed", "", "Dr. Tess Ray", "0.5000", "ai"],
-    ["stu-z", "career", "", "", "", "open", "no candidate in reach", "", "", ""],
-    ["stu-z", "research", "", "", "", "open", "no candidate in reach", "", "", ""],
+    ["stu-z", "career", "", "", "", "open", "no suited mentor in reach", "", "", ""],
+    ["stu-z", "research", "", "", "", "open", "no suited mentor in reach", "", "", ""],
 ]
 
 
@@ -254,7 +285,7 @@ def test_match_json(source):
     assert [r["hops"] for r in records] == [2, 1, 1, 2, None, None]
     assert [r["status"] for r in records] == ["proposed"] * 4 + ["open"] * 2
     assert records[-1] == {"mentee_id": "stu-z", "area": "research", "candidate_id": None, "hops": None,
-                           "path": None, "status": "open", "reason": "no candidate in reach",
+                           "path": None, "status": "open", "reason": "no suited mentor in reach",
                            "candidate_name": None, "score": None, "shares": None}
     assert records[0]["reason"] is None and records[0]["shares"] == ""
 
@@ -274,8 +305,8 @@ def test_match_table_names_people_and_says_why_gaps_stay_open(source):
         "  needs a research mentor: Ask Dr. Kim (fac-kim, your mentor) to introduce you to Dr. Tess Ray "
         "(fac-ray, Dr. Kim's co-author); shares: ai [2 hops, score 0.5000]\n"
         "Zoe (stu-z):\n"
-        "  needs a career mentor: left open, no candidate in reach\n"
-        "  needs a research mentor: left open, no candidate in reach\n"
+        "  needs a career mentor: left open, no suited mentor in reach\n"
+        "  needs a research mentor: left open, no suited mentor in reach\n"
         "\n4 gap(s) filled, 2 left open\n")
 
 

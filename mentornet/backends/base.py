@@ -93,6 +93,13 @@ class Backend(abc.ABC):
         relationship row naming them): the departure stress test. Never changes stored data."""
 
     @abc.abstractmethod
+    def suited_reach(self, snap: Snapshot, gaps: pd.DataFrame) -> pd.DataFrame:
+        """For each of ``gaps`` (``mentee_id, area``), in that order: ``suited`` (someone within
+        ``max_hops`` is mentor-eligible, not already an active mentor of the mentee and suited to
+        the need, whatever their capacity, acceptance or leadership conflicts) and
+        ``unconflicted`` (one of those is not a leader of the mentee's department)."""
+
+    @abc.abstractmethod
     def mentor_load(self, snap: Snapshot) -> pd.DataFrame:
         """``id, load, capacity, remaining`` of (at least) every mentor-eligible person or anyone
         with a mentee, indexed by id."""
@@ -168,6 +175,23 @@ class Backend(abc.ABC):
         return self.ranked_candidates(snap, limit=snap.policy.top_k, mentee=mentee,
                                       area=None if area is None else area.strip().lower())
 
+    def reasons(self, snap: Snapshot, gaps: pd.DataFrame) -> pd.DataFrame:
+        """``mentee_id, area, reason`` of gaps that have no candidate at all (DESIGN.md section 3,
+        "Open-gap reasons"; :func:`mentornet.matching.gap_reasons`)."""
+        return matching.gap_reasons(self.suited_reach(snap, gaps[["mentee_id", "area"]].reset_index(drop=True)))
+
+    def refer_open(self, snap: Snapshot | None = None, *, referrals: pd.DataFrame, mentee: str | None = None,
+                   area: str | None = None, **rules) -> pd.DataFrame:
+        """The gaps (of ``mentee`` / ``area``) that ``referrals`` (what :meth:`refer` returned)
+        has no row for, with the reason (``mentee_id, area, reason``)."""
+        snap = self.snapshot(snap, **rules)
+        gaps = self.find_gaps(snap)
+        if mentee is not None:
+            gaps = gaps[gaps["mentee_id"] == mentee]
+        if area is not None:
+            gaps = gaps[gaps["area"] == area.strip().lower()]
+        return self.reasons(snap, matching.without_candidate(gaps, referrals))
+
     def match(self, snap: Snapshot | None = None, **rules) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(assignment rows, open gaps with reasons): the best ``match_pool`` candidates of each
         gap, the flow solved by :func:`mentornet.matching.solve_match`, then the chosen paths."""
@@ -176,7 +200,7 @@ class Backend(abc.ABC):
         pools = self.ranked_candidates(snap, limit=snap.policy.match_pool, with_paths=False)
         remaining = self.remaining(snap)
         chosen = matching.solve_match(pools, remaining)
-        open_ = matching.open_gaps(gaps, pools, chosen, remaining)
+        open_ = matching.open_gaps(gaps, pools, chosen, self.reasons(snap, matching.without_candidate(gaps, pools)))
         chosen = chosen[["mentee_id", "area", "candidate_id", "hops", *matching.MATCH_DETAILS[:-1]]]
         chosen = chosen.reset_index(drop=True)
         chosen["path"], chosen["ties"] = self.referral_paths(snap, chosen["mentee_id"], chosen["candidate_id"],

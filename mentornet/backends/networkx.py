@@ -86,6 +86,9 @@ class NetworkXBackend(Backend):
     def without(self, snap: DatasetSnapshot, ids) -> DatasetSnapshot:
         return DatasetSnapshot(policy=snap.policy, as_of=snap.as_of, dataset=dataset_without(snap.dataset, ids))
 
+    def suited_reach(self, snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
+        return referrals.suited_in_reach(snap, gaps)
+
     def mentor_load(self, snap: DatasetSnapshot) -> pd.DataFrame:
         return snap.load
 

@@ -210,6 +210,7 @@ class Neo4jBackend(Backend):
     def make_snapshot(self, *, policy: Policy, as_of: dt.date) -> Neo4jSnapshot:
         return Neo4jSnapshot(policy=policy, as_of=as_of, parameters=MappingProxyType({
             "cutoff": stale_cutoff(as_of, policy),
+            "as_of": as_of.isoformat(),
             "concordance": {attr: sorted(values) for attr, values in policy.concordance.items()},
             "attrs": self.identity_attributes(),
             "default_capacity": policy.default_capacity,
@@ -322,12 +323,28 @@ class Neo4jBackend(Backend):
         rows = [{"mentee_id": m, "candidate_id": c, "hops": h} for (m, c), h in pairs]
         found = {}
         for frame in self._in_parallel([("referral_paths", {"pairs": batch, "cutoff": snap.parameters["cutoff"],
+                                                           "as_of": snap.parameters["as_of"],
                                                            "without": snap.parameters.get("without", [])})
                                         for batch in batches(rows, PATH_BATCH)]):
             for m, c, path, ties in zip(frame["mentee_id"], frame["candidate_id"], frame["path"], frame["ties"]):
                 found[(m, c)] = (">".join(path), ">".join(ties))
         chosen = [found[(m, c)] for m, c in zip(mentee_ids, candidate_ids)]
         return [p for p, _ in chosen], [t for _, t in chosen]
+
+    def suited_reach(self, snap: Neo4jSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
+        """From ``cypher/suited_reach.cypher``, in the order of ``gaps``."""
+        key = ["mentee_id", "area"]
+        if gaps.empty:
+            return gaps[key].assign(suited=pd.Series(dtype=bool), unconflicted=pd.Series(dtype=bool))
+        areas: dict[str, list[str]] = {}
+        for m, a in zip(gaps["mentee_id"], gaps["area"]):
+            areas.setdefault(m, []).append(a)
+        items = [{"mentee_id": m, "areas": a} for m, a in areas.items()]
+        params = {key: snap.parameters[key] for key in ("cutoff", "as_of", "max_hops")}
+        params["without"] = snap.parameters.get("without", [])
+        frames = self._in_parallel([("suited_reach", {**params, "gaps": batch}) for batch in batches(items, PATH_BATCH)])
+        found = pd.concat(frames, ignore_index=True).astype({"suited": bool, "unconflicted": bool})
+        return gaps[key].reset_index(drop=True).merge(found, on=key, how="left")
 
     def mentor_load(self, snap: Neo4jSnapshot) -> pd.DataFrame:
         """From ``cypher/mentor_load.cypher``: every mentor-eligible person or anyone with a mentee."""
@@ -357,6 +374,7 @@ class Neo4jBackend(Backend):
         reached_keys = set(zip(reached["mentee_id"], reached["area"]))
         no_candidate = pd.DataFrame([(m, a) for m, a in zip(gap_rows["id"], gap_rows["gaps"])
                                      if (m, a) not in reached_keys], columns=["mentee_id", "area"])
+        no_candidate = self.reasons(snap, no_candidate)
         covering = self.covering_mentors(snap)
         covering = with_mentor_names(covering, self.names(sorted(set(covering["mentor_id"]))))
         return AuditTables(identity_attributes=tuple(attrs), mentees=mentees, mentors=mentors,

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .queries import Neo4jBackend
 
 BATCH_ROWS = 10_000
-DELETE_BATCH = 10_000
+DELETE_BATCH = 1_000  # people (with their relationships, ~20 each in generated data) per transaction
 
 
 # --------------------------------------------------------------------------- rows to write
@@ -254,10 +254,9 @@ def _check_no_more_relationships(db: Neo4jBackend, expected: int) -> None:
 
 def delete_loaded(db: Neo4jBackend) -> None:
     """Delete every :Person (with its relationships) and the dataset record, in batches."""
-    for name in ("delete_relationships", "delete_people"):
-        text = statement(name).text
-        while db._write(text, batch=DELETE_BATCH)[0]["deleted"]:
-            pass
+    text = statement("delete_people").text  # people with their relationships (DETACH), a batch at a time
+    while db._write(text, batch=DELETE_BATCH)[0]["deleted"]:
+        pass
 
 
 class _Pipeline:

@@ -33,7 +33,7 @@ def _progress(kind: str, done: int, total: int) -> None:
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False))
-@click.argument("uri", metavar="NEO4J_URI", required=False)
+@click.argument("uri", metavar="[NEO4J_URI]", required=False)
 @click.option("--replace", is_flag=True,
               help="First delete what an earlier load wrote (every :Person); with --bulk, the whole database.")
 @click.option("--bulk", "bulk_home", metavar="NEO4J_HOME", type=click.Path(file_okay=False),
@@ -53,7 +53,7 @@ def load(directory, uri, *, replace, bulk_home, admin, user, database):
     The password comes from NEO4J_PASSWORD or a prompt.
 
     With --bulk NEO4J_HOME (no NEO4J_URI) a new database is written offline by Neo4j's
-    importer, several times faster; see the README, "Neo4j".
+    importer, faster; see the README, "Neo4j".
 
     \b
     Examples:
@@ -159,7 +159,7 @@ def _depth(value) -> int:
 
 @click.command()
 @click.argument("name", required=False)
-@click.argument("uri", metavar="NEO4J_URI", required=False)
+@click.argument("uri", metavar="[NEO4J_URI]", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the named queries with their descriptions.")
 @click.option("--show", is_flag=True,
               help="Print the query's Cypher, shared fragments included, to paste into Neo4j Browser.")

@@ -15,9 +15,9 @@ same thing; this module only spells those values in the importer's CSV dialect:
   value), so the names of a node's or relationship's empty lists go into the property
   :data:`EMPTY_LISTS`, and :func:`finish_import` sets them to ``[]`` and removes it;
 - the dataset record is imported with ``state: 'imported'`` and what
-  :func:`.load.dataset_record` gives as ``bulk_source``/``bulk_attrs``; :func:`finish_import`
-  writes the record with the online load's own statement from them. Until then the analyses
-  refuse the database.
+  :func:`.load.dataset_record` gives, each key prefixed :data:`RECORD_PREFIX`;
+  :func:`finish_import` writes the record with the online load's own statement from them, then
+  removes them. Until then the analyses refuse the database.
 
 Neither constraints nor indexes can be written by the Community importer (its ``--schema``
 needs the block format), so :func:`finish_import` creates them, as an online load does first.
@@ -50,6 +50,8 @@ PERSON_LABELS = ("Person",)
 RECORD_LABEL, RECORD_KEY = "MentornetDataset", "dataset"
 #: The state of the dataset record between the import and :func:`finish_import`.
 IMPORTED = "imported"
+#: Prefix of the record's properties that hold :func:`.load.dataset_record` until :func:`finish_import`.
+RECORD_PREFIX = "bulk_record_"
 #: Property naming, on a node or relationship, its lists that are empty (see the module docstring).
 EMPTY_LISTS = "mentornet_empty_lists"
 #: Array delimiters tried in turn: the first that no list item contains is used.
@@ -119,9 +121,8 @@ def write_import_files(ds: Dataset, directory: Path) -> ImportFiles:
         (out.relationships if is_rel else out.nodes).append(f"{label}={path}")
         if empty_lists:
             fix.append("relationships" if is_rel else "nodes")
-    record = dataset_record(ds)
-    record_table = {"key": [RECORD_KEY], "state": [IMPORTED], "bulk_source": [record["source"]],
-                    "bulk_attrs": [record["attrs"] or None], "bulk_fix": [sorted(set(fix)) or None]}
+    record_table = {"key": [RECORD_KEY], "state": [IMPORTED], "bulk_fix": [sorted(set(fix)) or None],
+                    **{f"{RECORD_PREFIX}{k}": [v] for k, v in dataset_record(ds).items()}}
     _write_csv(directory / "dataset.csv", {}, record_table, delimiter)
     out.nodes.append(f"{RECORD_LABEL}={directory / 'dataset.csv'}")
     return out
@@ -292,7 +293,10 @@ def finish_import(db: Neo4jBackend) -> dict[str, int]:
         while count := db._write(text, batch=FINISH_BATCH)[0]["fixed"]:
             fixed += count
     if record["state"] == IMPORTED:
-        write_dataset_record(db, {"attrs": list(record["attrs"]), "source": record["source"]})
-        db._write(statement("bulk_finish_record").text, imported=IMPORTED)
+        held = record["record"]
+        held.update((k, []) for k in held.get(EMPTY_LISTS) or ())
+        write_dataset_record(db, {k[len(RECORD_PREFIX):]: v for k, v in held.items() if k.startswith(RECORD_PREFIX)})
+        db._write(statement("bulk_finish_record").text, imported=IMPORTED,
+                  remove=[k for k in held if k.startswith(RECORD_PREFIX)] + ["bulk_fix", EMPTY_LISTS])
     db._auto(statement("bulk_await_indexes").text, seconds=INDEX_WAIT_SECONDS)
     return {"empty_lists": fixed}

@@ -61,7 +61,11 @@ def hostile_dataset(directory: Path) -> Path:
 def directories(tmp_path_factory):
     generated = tmp_path_factory.mktemp("gen") / "ds"
     generate_dataset(generated, people=400, seed=11)
-    return {"radiology": EXAMPLE, "generated": generated,
+    plain = write_dataset(tmp_path_factory.mktemp("plain") / "ds",  # no identity column: an empty list on the record
+                          [{"id": "a", "role": "faculty"}, {"id": "b", "role": "resident"}],
+                          [{"source": "a", "target": "b", "type": "KNOWS"}],
+                          people_columns=["id", "role"], rel_columns=["source", "target", "type"])
+    return {"radiology": EXAMPLE, "generated": generated, "plain": plain,
             "hostile": hostile_dataset(tmp_path_factory.mktemp("hostile") / "ds")}
 
 
@@ -126,7 +130,7 @@ def stored(driver) -> dict:
             "constraints": sorted(map(key, constraints)), "indexes": sorted(map(key, indexes))}
 
 
-@pytest.mark.parametrize("name", ["hostile", "radiology", "generated"])
+@pytest.mark.parametrize("name", ["hostile", "plain", "radiology", "generated"])
 def test_an_imported_store_is_the_online_load_and_answers_as_embedded(imported, neo4j_clean, directories, name):
     from mentornet.backends.neo4j import Neo4jBackend
 
@@ -138,7 +142,7 @@ def test_an_imported_store_is_the_online_load_and_answers_as_embedded(imported, 
         got, expected = stored(bulk_driver), stored(online_driver)
     assert len(got["nodes"]) == len(ds.people) + 1 and len(got["relationships"]) == len(ds.relationships)
     assert got == expected
-    if name == "hostile":
+    if name in ("hostile", "plain"):
         return
     policy = directories[name].parent / "policy.toml"  # a second policy: fewer hops, more referrals, concordance
     policy.write_text('max_hops = 2\ntop_k = 5\n[concordance]\ngender = ["female"]\n', encoding="utf-8")

@@ -45,21 +45,26 @@ def free_port() -> int:
 class Server:
     """tests/neo4j/start in the background; stopped with SIGTERM."""
 
-    def __init__(self):
+    def __init__(self, home: Path | None = None):
+        """A server on a new empty home, or on ``home`` (e.g. one the bulk import wrote); the
+        temporary directory it makes is removed by :meth:`stop`, ``home`` is not."""
         self.port = free_port()
         self.workdir = Path(tempfile.mkdtemp(prefix="mentornet-bench-neo4j-"))
+        self.home = home or self.workdir / "home"
         self.uri = f"bolt://127.0.0.1:{self.port}"
         env = {**os.environ, "MENTORNET_NEO4J_PASSWORD": PASSWORD, "MENTORNET_NEO4J_WATCH_PID": str(os.getpid())}
         env.setdefault("MENTORNET_NEO4J_HEAP", "4g")
         env.setdefault("MENTORNET_NEO4J_PAGECACHE", "2g")
         self.log = open(self.workdir / "start.log", "wb")
-        self.proc = subprocess.Popen([str(START), str(self.port), str(self.workdir / "home")], stdout=self.log,
+        self.proc = subprocess.Popen([str(START), str(self.port), str(self.home)], stdout=self.log,
                                      stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        started = time.perf_counter()
         deadline = time.monotonic() + 600
         while self.uri not in (self.workdir / "start.log").read_text(errors="replace"):
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("Neo4j did not start:\n" + (self.workdir / "start.log").read_text(errors="replace"))
             time.sleep(0.5)
+        self.start_seconds = time.perf_counter() - started
 
     def peak_mib(self) -> float:
         """Peak resident memory of the server JVM (the start script execs java)."""

@@ -1,5 +1,5 @@
 // name: dataset_info
-// description: What was loaded: identity attribute names, the dataset directory, the load's state ('loading' while a load runs or after one was cut short, 'complete' after it finished), the storage format it wrote (absent: an earlier version), and the number of people and relationships.
+// description: What was loaded: identity attribute names, the dataset directory, the load's state ('loading' while a load runs or after one was cut short, 'imported' after a bulk import that finish-import has not completed, 'complete' after it finished), the storage format it wrote (absent: an earlier version), and the number of people and relationships.
 // parameters: none
 // kind: read
 OPTIONAL MATCH (d:MentornetDataset {key: 'dataset'})

@@ -194,8 +194,8 @@ def generate(directory, n_people, seed, force):
 
 
 # Commands that live in their own modules are registered here.
-from .cli_neo4j import load, query  # noqa: E402
-main.add_command(load); main.add_command(query)
+from .cli_neo4j import finish_import, load, query  # noqa: E402
+main.add_command(load); main.add_command(query); main.add_command(finish_import)
 from .cli_audit import audit  # noqa: E402
 main.add_command(audit)
 from .cli_viz import viz  # noqa: E402

@@ -34,36 +34,90 @@ def _progress(kind: str, done: int, total: int) -> None:
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False))
-@click.argument("uri", metavar="NEO4J_URI")
+@click.argument("uri", metavar="[NEO4J_URI]", required=False)
 @click.option("--replace", is_flag=True,
               help="First delete what earlier loads wrote (the :Mentornet people and their relationships; "
-                   "never another application's nodes).")
+                   "never another application's nodes); with --bulk, the whole database.")
+@click.option("--bulk", "bulk_home", metavar="NEO4J_HOME", type=click.Path(file_okay=False),
+              help="Instead of NEO4J_URI: import offline into a new database of the stopped Neo4j at NEO4J_HOME "
+                   "with neo4j-admin, then start Neo4j and run `mentornet finish-import NEO4J_URI`.")
+@click.option("--neo4j-admin", "admin", metavar="PATH", type=click.Path(dir_okay=False),
+              help="With --bulk: the neo4j-admin to run (default NEO4J_HOME/bin/neo4j-admin).")
 @click.option("--user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True,
               help="Neo4j user (env NEO4J_USERNAME).")
 @click.option("--database", envvar="NEO4J_DATABASE", default=None,
               help="Neo4j database (env NEO4J_DATABASE).")
-def load(directory, uri, *, replace, user, database):
+def load(directory, uri, *, replace, bulk_home, admin, user, database):
     """Validate DIRECTORY, then load it into Neo4j (re-running converges).
 
     A dataset with any error changes nothing. The uniqueness constraint on the person id
     and the indexes are created first; people and relationships are written in batches.
     The password comes from NEO4J_PASSWORD or a prompt.
 
+    With --bulk NEO4J_HOME (no NEO4J_URI) a new database is written offline by Neo4j's
+    importer, faster; see the README, "Neo4j".
+
     \b
-    Example:
+    Examples:
       NEO4J_PASSWORD=... mentornet load examples/radiology bolt://127.0.0.1:7687 --replace
+      mentornet load big/ --bulk /opt/neo4j     # Neo4j stopped; then start it and:
+      NEO4J_PASSWORD=... mentornet finish-import bolt://127.0.0.1:7687
     """
     from .io import read_dataset
 
-    _require_uri(uri)
+    if bulk_home is None and uri is None:
+        raise click.UsageError("give a NEO4J_URI, or --bulk NEO4J_HOME")
+    if bulk_home is not None and uri is not None:
+        raise click.UsageError("give a NEO4J_URI or --bulk NEO4J_HOME, not both (the import runs offline)")
+    if admin is not None and bulk_home is None:
+        raise click.UsageError("--neo4j-admin goes with --bulk")
+    if uri is not None:
+        _require_uri(uri)
     dataset = read_dataset(directory)  # a DataError here means nothing was written
     report_warnings(list(dataset.warnings))
+    if bulk_home is not None:
+        from .backends.neo4j.bulk import run_import
+
+        files = run_import(dataset, bulk_home, database=database or "neo4j", replace=replace, admin=admin,
+                           progress=say)
+        say(f"imported {files.people:,} people and {files.rels:,} relationships into database "
+            f"{database or 'neo4j'} of {bulk_home} in {files.seconds['files'] + files.seconds['importer']:.1f} s "
+            f"(files {files.seconds['files']:.1f} s, importer {files.seconds['importer']:.1f} s); start Neo4j, "
+            f"then run `mentornet finish-import NEO4J_URI` (the constraint, the indexes and the dataset record)")
+        return
     started = time.perf_counter()
     with _connect(uri, {"user": user, "database": database}) as backend:
         written = backend.load(dataset, replace=replace, progress=_progress)
     seconds = max(time.perf_counter() - started, 1e-9)
     say(f"loaded {written['people']:,} people and {written['relationships']:,} relationships "
         f"into {uri} in {seconds:.1f} s")
+
+
+@click.command("finish-import")
+@click.argument("uri", metavar="NEO4J_URI")
+@click.option("--user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True,
+              help="Neo4j user (env NEO4J_USERNAME).")
+@click.option("--database", envvar="NEO4J_DATABASE", default=None,
+              help="Neo4j database (env NEO4J_DATABASE).")
+def finish_import(uri, *, user, database):
+    """Complete a bulk import (load DIR --bulk NEO4J_HOME) once Neo4j runs on it.
+
+    Creates the uniqueness constraint and the indexes, sets the empty lists the importer
+    cannot write, and writes the dataset record; until then every analysis refuses the
+    database. Running it again changes nothing.
+
+    \b
+    Example:
+      NEO4J_PASSWORD=... mentornet finish-import bolt://127.0.0.1:7687
+    """
+    from .backends.neo4j.bulk import finish_import as finish
+
+    _require_uri(uri)
+    started = time.perf_counter()
+    with _connect(uri, {"user": user, "database": database}) as backend:
+        done = finish(backend)
+    say(f"finished the import in {uri} in {time.perf_counter() - started:.1f} s "
+        f"({done['empty_lists']:,} empty lists set; constraint and indexes online)")
 
 
 MAX_PARAMETER = 1_000_000  # characters in one -p value
@@ -107,7 +161,7 @@ def _depth(value) -> int:
 
 @click.command()
 @click.argument("name", required=False)
-@click.argument("uri", metavar="NEO4J_URI", required=False)
+@click.argument("uri", metavar="[NEO4J_URI]", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the named queries with their descriptions.")
 @click.option("--show", is_flag=True,
               help="Print the query's Cypher, shared fragments included, to paste into Neo4j Browser.")

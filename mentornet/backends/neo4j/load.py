@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .queries import Neo4jBackend
 
 BATCH_ROWS = 10_000
-DELETE_BATCH = 10_000
+DELETE_BATCH = 1_000  # people (with their relationships, ~20 each in generated data) per transaction
 
 
 class LoadConflict(BackendUnavailable):
@@ -44,6 +44,9 @@ IDENTITY_KEY_PREFIX = "identityKey."
 #: What this version stores, recorded on the dataset record; analyses refuse a database loaded
 #: in another format (an earlier version stored no folded keys).
 STORAGE_FORMAT = 2
+#: The dataset record's state after a bulk import (:mod:`.bulk`) until ``finish-import`` completes it;
+#: like ``loading`` (a load cut short), every analysis refuses the database in it.
+IMPORTED = "imported"
 
 
 def person_columns(people: pd.DataFrame) -> dict[str, list]:
@@ -190,8 +193,7 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
     marked = False
     try:
         held = check_database(db, ds, replace=replace)  # refuses before anything is written
-        for name in ("schema_person_id", "schema_person_mentee", "schema_person_department"):
-            db._auto(statement(name).text)
+        create_schema(db)
         db._write(statement("load_begin").text, source=ds.source, replace=replace)  # the mark, until the end
         marked = True
         if replace:
@@ -219,8 +221,7 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
         _check_people(db, nodes)
         if verb == "load":
             _check_no_more_relationships(db, len(rels))
-        db._write(statement("load_dataset_info").text, attrs=ds.identity_attributes, source=ds.source,
-                  format=STORAGE_FORMAT)
+        write_dataset_record(db, dataset_record(ds))
     except LoadConflict:
         raise
     except BackendUnavailable as exc:  # the server gone, a timeout: how far the load got
@@ -236,6 +237,28 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
         raise LoadConflict(f"{db.uri}: another client wrote people into the database during this load "
                                  f"{_how_far(written)}") from None
     return written
+
+#: The constraint and indexes, created before an online load writes and after a bulk import.
+SCHEMA_STATEMENTS = ("schema_person_id", "schema_person_mentee", "schema_person_department")
+
+
+def create_schema(db: Neo4jBackend) -> None:
+    """The constraint and indexes of :data:`SCHEMA_STATEMENTS` (each a no-op when there)."""
+    for name in SCHEMA_STATEMENTS:
+        db._auto(statement(name).text)
+
+
+def dataset_record(ds: Dataset) -> dict:
+    """What the dataset record (``cypher/load_dataset_info.cypher``) is written from: the
+    identity attribute names, the dataset directory and the storage format
+    (:data:`STORAGE_FORMAT`). The online load and ``finish-import`` both write it from this."""
+    return {"attrs": list(ds.identity_attributes), "source": ds.source, "format": STORAGE_FORMAT}
+
+
+def write_dataset_record(db: Neo4jBackend, record: dict) -> None:
+    """Write (or complete) the single :MentornetDataset node from :func:`dataset_record`."""
+    db._write(statement("load_dataset_info").text, **record)
+
 
 def _check_people(db: Neo4jBackend, nodes: dict[str, str]) -> None:
     """Raise :class:`BackendUnavailable` unless every element id the relationships were
@@ -262,15 +285,17 @@ def _check_no_more_relationships(db: Neo4jBackend, expected: int) -> None:
             f"than the files (left by a load of other files or of an earlier mentornet version, or written "
             f"by another load at the same time); run the load again with --replace")
 
+
 def check_database(db: Neo4jBackend, ds: Dataset, *, replace: bool) -> int:
     """Refuse (:class:`DataError`, before anything is written) a load that would mix
     ``ds`` with what the database holds; return how many people an earlier load wrote.
 
     Refused: any :Person node mentornet did not write (another application's, or one an
     earlier mentornet version wrote without the :Mentornet label), since the analyses read
-    every :Person, with or without ``replace``; and, without ``replace``, people of an
-    earlier load that are not in these files, or more relationships than they have rows
-    (a load without ``replace`` updates the dataset already there; it cannot remove anything).
+    every :Person, with or without ``replace``; and, without ``replace``, a bulk import that
+    ``finish-import`` has not completed, people of an earlier load that are not in these
+    files, or more relationships than they have rows (a load without ``replace`` updates the
+    dataset already there; it cannot remove anything).
     """
     held = db._read(statement("load_check_database").text)[0]
     where = f"{db.uri}" + (f" --database {db.database}" if db.database else "")
@@ -282,6 +307,10 @@ def check_database(db: Neo4jBackend, ds: Dataset, *, replace: bool) -> int:
             "(nothing was written)")))
     if replace or not held["ours"]:
         return held["ours"]
+    if held["state"] == IMPORTED:
+        raise DataError(Problem(where, (
+            f"the database holds a bulk import that is not finished; run `mentornet finish-import {db.uri}`, "
+            "or load with --replace to replace it (nothing was written)")))
     earlier = f" loaded from {held['source']}" if held["source"] else ""
     found = db._read(statement("load_check_ids").text, ids=ds.people["id"].tolist())[0]["found"]
     if found < held["ours"]:
@@ -304,10 +333,11 @@ def delete_loaded(db: Neo4jBackend) -> None:
 
 
 def _delete_people(db: Neo4jBackend, *, record: bool = False) -> None:
-    for name, params in (("delete_relationships", {}), ("delete_people", {"record": record})):
-        text = statement(name).text
-        while db._write(text, batch=DELETE_BATCH, **params)[0]["deleted"]:
-            pass
+    """The :Mentornet people with their relationships (DETACH), :data:`DELETE_BATCH` people a
+    transaction, and with ``record`` the dataset record."""
+    text = statement("delete_people").text
+    while db._write(text, batch=DELETE_BATCH, record=record)[0]["deleted"]:
+        pass
 
 
 class _Pipeline:

@@ -251,14 +251,19 @@ class Neo4jBackend(Backend):
             pd.DataFrame({c: pd.Series(dtype=object) for c in ("mentee_id", "area", "mentor_id")})
 
     def identity_attributes(self) -> list[str]:
-        """The identity attribute names the load recorded; :class:`BackendUnavailable` when the
-        last load was cut short (its mark is still there), since any answer would be wrong."""
+        """The identity attribute names the load recorded; :class:`DatabaseIncomplete` when the
+        last load was cut short (its mark is still there) or is a bulk import that ``finish-import``
+        has not completed (no indexes, no empty lists, no record yet), since any answer would be wrong."""
         info = self._rows("dataset_info")[0]
         source = info["source"] or "the dataset directory"
         if info["state"] == "loading":
             raise DatabaseIncomplete(
                 f"{self.uri}: the last load into this database (of {source}) was cut short or is still running, "
                 f"so what it holds is incomplete; run `mentornet load {source} {self.uri}` again")
+        if info["state"] == loading.IMPORTED:
+            raise DatabaseIncomplete(
+                f"{self.uri}: the database holds a bulk import that is not finished, so what it holds is "
+                f"incomplete; run `mentornet finish-import {self.uri}` first")
         if info["people"] and info["state"] is None and info["source"] is None:
             raise DatabaseIncomplete(
                 f"{self.uri}: this database holds people that no mentornet load wrote (no dataset record); "

@@ -1,0 +1,300 @@
+"""The bulk path for a new database: a validated dataset written as the CSV files that
+``neo4j-admin database import full`` takes, then the importer run on them, offline; once the
+server runs, :func:`finish_import` completes what the importer cannot write.
+
+The values come from the online load's encoders (:func:`.load.person_columns`,
+:func:`.load.relationship_columns`, :func:`.load.duplicate_numbers`), so both paths store the
+same thing; this module only spells those values in the importer's CSV dialect:
+
+- a property column is headed ``name:type`` (``string``, ``boolean``, ``long``, ``double``,
+  ``string[]``, ``long[]``); the person id is the ``id:ID`` column, stored as ``id``;
+- ``None`` (nothing stored) is an empty, unquoted field, which the importer leaves out; every
+  text is quoted, so an empty text stays an empty text;
+- list items are joined by an array delimiter absent from every item;
+- an empty list cannot be spelled at all (the importer reads ``""`` in a list column as no
+  value), so the names of a node's or relationship's empty lists go into the property
+  :data:`EMPTY_LISTS`, and :func:`finish_import` sets them to ``[]`` and removes it;
+- the dataset record is imported with ``state: 'imported'`` and what
+  :func:`.load.dataset_record` gives, each key prefixed :data:`RECORD_PREFIX`;
+  :func:`finish_import` writes the record with the online load's own statement from them, then
+  removes them. Until then the analyses refuse the database.
+
+Neither constraints nor indexes can be written by the Community importer (its ``--schema``
+needs the block format), so :func:`finish_import` creates them, as an online load does first.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from ...errors import BackendUnavailable, DataError, Problem
+from ...model import REL_TYPES, Dataset
+from .load import (IMPORTED, create_schema, dataset_record, duplicate_numbers, person_columns,
+                   relationship_columns, write_dataset_record)
+from .statements import statement
+
+if TYPE_CHECKING:
+    from .queries import Neo4jBackend
+
+#: Labels of the people, as ``cypher/create_people.cypher`` writes them.
+PERSON_LABELS = ("Person", "Mentornet")
+#: Label and key of the dataset record, as ``cypher/load_dataset_info.cypher`` merges it.
+RECORD_LABEL, RECORD_KEY = "MentornetDataset", "dataset"
+#: Prefix of the record's properties that hold :func:`.load.dataset_record` until :func:`finish_import`.
+RECORD_PREFIX = "bulk_record_"
+#: Property naming, on a node or relationship, its lists that are empty (see the module docstring).
+EMPTY_LISTS = "mentornet_empty_lists"
+#: Array delimiters tried in turn: the first that no list item contains is used.
+ARRAY_DELIMITERS = (";", "\x1f", "\x1e", "\x1d", "|", "\t")
+FINISH_BATCH = 10_000
+INDEX_WAIT_SECONDS = 3600  # populating the indexes over the imported people (seconds at 100,000)
+
+
+@dataclass
+class ImportFiles:
+    """What :func:`write_import_files` wrote: the importer's ``--nodes``/``--relationships``
+    arguments and the options the values need."""
+
+    directory: Path
+    nodes: list[str] = field(default_factory=list)
+    relationships: list[str] = field(default_factory=list)
+    array_delimiter: str = ";"
+    multiline: bool = False
+    people: int = 0
+    rels: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # "files", "importer": wall time of each
+
+    def arguments(self) -> list[str]:
+        return [*(f"--nodes={n}" for n in self.nodes), *(f"--relationships={r}" for r in self.relationships),
+                f"--array-delimiter={_char_option(self.array_delimiter)}",
+                *(["--multiline-fields=true"] if self.multiline else [])]
+
+
+def _char_option(ch: str) -> str:
+    return ch if ch.isprintable() and ch not in " \t" else f"U+{ord(ch):04X}"
+
+
+# --------------------------------------------------------------------------- the files
+
+
+def write_import_files(ds: Dataset, directory: Path) -> ImportFiles:
+    """Write ``ds`` into ``directory`` as the importer's CSV files (see the module docstring)."""
+    directory = Path(directory)
+    people = person_columns(ds.people)
+    ids = people["id"]
+    extra = _spread(people.pop("extra"), len(ids))
+    people_table = {**{k: v for k, v in people.items() if k != "id"}, **extra}
+    rels = ds.relationships.assign(duplicate=duplicate_numbers(ds.relationships))
+    nodes = {i: i for i in ids}  # the importer finds people by their id
+    rel_tables = {}
+    for rtype in REL_TYPES:
+        of_type = rels[rels["type"] == rtype]
+        if len(of_type):
+            columns = relationship_columns(of_type, nodes, split_plain=False)
+            ends = (columns.pop("node_a"), columns.pop("node_b"))
+            columns.pop("plain_a"), columns.pop("plain_b")
+            rel_tables[rtype] = (ends, {**{k: v for k, v in columns.items() if k != "extra"},
+                                        **_spread(columns["extra"], len(ends[0]))})
+    tables = [people_table, *(t for _, t in rel_tables.values())]
+    delimiter = _array_delimiter(tables)
+    out = ImportFiles(directory, array_delimiter=delimiter, people=len(ids), rels=len(rels))
+
+    files = [("people", ":".join(PERSON_LABELS), {"id:ID": ids}, people_table)]
+    for rtype, ((a, b), table) in rel_tables.items():
+        files.append((rtype.lower(), rtype, {":START_ID": a, ":END_ID": b}, table))
+    fix = []  # which kinds carry EMPTY_LISTS, for finish_import
+    for name, label, keys, table in files:
+        path = directory / f"{name}.csv"
+        multiline, empty_lists = _write_csv(path, keys, table, delimiter)
+        out.multiline |= multiline
+        is_rel = ":START_ID" in keys
+        (out.relationships if is_rel else out.nodes).append(f"{label}={path}")
+        if empty_lists:
+            fix.append("relationships" if is_rel else "nodes")
+    record_table = {"key": [RECORD_KEY], "state": [IMPORTED], "bulk_fix": [sorted(set(fix)) or None],
+                    **{f"{RECORD_PREFIX}{k}": [v] for k, v in dataset_record(ds).items()}}
+    _write_csv(directory / "dataset.csv", {}, record_table, delimiter)
+    out.nodes.append(f"{RECORD_LABEL}={directory / 'dataset.csv'}")
+    return out
+
+
+def _spread(maps: list, count: int) -> dict[str, list]:
+    """The per-row maps of ``extra`` as one list per key (``None`` where a row lacks it)."""
+    keys = list(dict.fromkeys(k for m in maps if m for k in m))
+    return {k: [m.get(k) if m else None for m in maps] for k in keys} if maps else {}
+
+
+def _array_delimiter(tables: list[dict[str, list]]) -> str:
+    lists = [list(chain.from_iterable(v for v in values if type(v) is list))
+             for table in tables for values in table.values()]
+    items = "".join(x for column in lists for x in column if type(x) is str)
+    for ch in ARRAY_DELIMITERS:
+        if ch not in items:
+            return ch
+    raise DataError(Problem("--bulk", "every array delimiter the importer could use occurs in a list value; "
+                                      "load the dataset with the online load instead"))
+
+
+def _type(name: str, values: list) -> str:
+    """The importer's type for a column of ``values`` (``None`` skipped)."""
+    types = set(map(type, values))
+    kinds = {_SCALARS.get(t, "mixed") for t in types - {type(None), list}}
+    if list in types:
+        inner = {_SCALARS.get(t, "mixed") for t in set(map(type, chain.from_iterable(filter(None, values))))}
+        kinds.add((inner.pop() if len(inner) == 1 else "mixed" if inner else "string") + "[]")
+    if len(kinds) > 1 or any(k.startswith("mixed") for k in kinds):
+        raise DataError(Problem("--bulk", f"the values of {name!r} are of several types ({', '.join(sorted(kinds))}),"
+                                          " which the importer cannot write in one column; use the online load"))
+    return kinds.pop() if kinds else "string"
+
+
+_SCALARS = {str: "string", bool: "boolean", int: "long", float: "double"}
+
+
+class _Absent(float):
+    """Written by :mod:`csv` (``QUOTE_NONNUMERIC``) as an empty, unquoted field: a number to
+    the writer, so not quoted, and empty as text. Texts are quoted, so ``""`` stays a text."""
+
+    def __str__(self) -> str:
+        return ""
+
+    __repr__ = __str__
+
+
+ABSENT = _Absent()
+
+
+def _write_csv(path: Path, keys: dict[str, list], table: dict[str, list], delimiter: str) -> tuple[bool, bool]:
+    """Write one importer file; returns whether a text holds a line break (the importer must
+    be told) and whether a row has an empty list (named in :data:`EMPTY_LISTS`)."""
+    header, fields = list(keys), [_field(values, "string", delimiter) for values in keys.values()]
+    texts = list(fields)  # the columns of text, to look for line breaks in
+    count = len(next(iter(keys.values()))) if keys else len(next(iter(table.values())))
+    empty: list = [None] * count
+    for name, values in table.items():
+        kind = _type(name, values)
+        header.append(f"{name}:{kind}")
+        if kind.endswith("[]"):
+            for i, v in enumerate(values):
+                if type(v) is list and not v:
+                    empty[i] = (empty[i] or []) + [name]
+        fields.append(_field(values, kind, delimiter))
+        if kind.startswith("string"):
+            texts.append(fields[-1])
+    has_empty = any(e is not None for e in empty)
+    if has_empty:
+        header.append(f"{EMPTY_LISTS}:string[]")
+        fields.append(_field(empty, "string[]", delimiter))
+    multiline = any("\n" in text or "\r" in text
+                    for text in ("".join([v for v in column if v is not ABSENT]) for column in texts))
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+        fh.write(",".join(_quote(h) if any(c in h for c in ',"\r\n') else h for h in header) + "\n")
+        writer.writerows(zip(*fields))
+    return multiline, has_empty
+
+
+def _field(values: list, kind: str, delimiter: str) -> list:
+    """Each value as the writer is to spell it: :data:`ABSENT` for ``None`` and an empty list,
+    texts as they are (quoted by the writer), booleans as ``true``/``false``, lists joined."""
+    if kind == "string[]":
+        return [delimiter.join(v) if v else ABSENT for v in values]
+    if kind.endswith("[]"):
+        return [delimiter.join(map(str, v)) if v else ABSENT for v in values]
+    if kind == "boolean":
+        return [ABSENT if v is None else "true" if v else "false" for v in values]
+    return [ABSENT if v is None else v for v in values]
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+# --------------------------------------------------------------------------- the importer
+
+
+def run_import(ds: Dataset, home: Path, *, database: str = "neo4j", replace: bool = False,
+               admin: Path | None = None, progress: Callable[[str], None] | None = None) -> ImportFiles:
+    """Write the files of ``ds`` into a temporary directory and run ``admin`` (default
+    ``home/bin/neo4j-admin``) as ``database import full`` into ``database`` of the Neo4j at
+    ``home`` (stopped, or the database absent). ``replace`` lets the importer delete a
+    database already there. A failure of the importer is a :class:`DataError` carrying the
+    end of its output."""
+    home = Path(home).absolute()
+    admin = Path(admin).absolute() if admin else home / "bin" / "neo4j-admin"
+    if not home.is_dir():
+        raise DataError(Problem(str(home), "no such directory (give the Neo4j home, the directory holding bin/ and data/)"))
+    if not (admin.is_file() and os.access(admin, os.X_OK)):
+        raise DataError(Problem(str(admin), "not found or not executable (give --neo4j-admin PATH)"))
+    store = home / "data" / "databases" / database
+    if not replace and store.is_dir() and any(store.iterdir()):
+        raise DataError(Problem(str(home), f"already holds the database {database!r} ({store}); the bulk load "
+                                           "writes new databases only: give --replace to delete it, or another "
+                                           "--database (nothing was written)"))
+    progress = progress or (lambda message: None)
+    scratch = Path(tempfile.mkdtemp(prefix="mentornet-import-"))
+    try:
+        started = time.perf_counter()
+        files = write_import_files(ds, scratch)
+        files.seconds["files"] = time.perf_counter() - started
+        progress(f"wrote the import files of {files.people:,} people and {files.rels:,} relationships "
+                 f"in {files.seconds['files']:.1f} s; running the importer")
+        cmd = [str(admin), "database", "import", "full", database, *files.arguments(),
+               f"--overwrite-destination={'true' if replace else 'false'}",
+               f"--report-file={scratch / 'import.report'}"]
+        log = scratch / "import.log"
+        with open(log, "wb") as fh:
+            done = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=fh, stderr=subprocess.STDOUT,
+                                  env={**os.environ, "NEO4J_HOME": str(home)}, cwd=scratch)
+        files.seconds["importer"] = time.perf_counter() - started - files.seconds["files"]
+        if done.returncode != 0:
+            raise DataError(Problem(f"{admin} database import full", f"the importer failed "
+                                    f"(exit {done.returncode}): {_why(log.read_text(errors='replace'))}"))
+        return files
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _why(output: str) -> str:
+    """The importer's own explanation from its output: its error lines, else its last lines."""
+    lines = [ln.strip() for ln in output.splitlines() if ln.strip() and not ln.startswith(("\tat ", "    at "))]
+    causes = [ln for ln in lines if ln.startswith("Caused by:") or "Exception:" in ln]
+    chosen = causes[-1:] or lines[-3:]
+    return " / ".join(chosen)[-1500:] or "no output"
+
+
+# --------------------------------------------------------------------------- after the import
+
+
+def finish_import(db: Neo4jBackend) -> dict[str, int]:
+    """Complete a bulk import in a running server: the constraint and indexes, the empty
+    lists, then the dataset record written by the online load's statement; returns once the
+    indexes are populated. Running it again
+    changes nothing. :class:`DataError` when the database holds no bulk import."""
+    found = db._read(statement("bulk_pending").text)
+    if not found:
+        raise DataError(Problem(db.uri, "the database holds no dataset record: nothing to finish "
+                                        "(import with `mentornet load DIR --bulk NEO4J_HOME` first)"))
+    create_schema(db)
+    record = found[0]
+    fixed = 0
+    for kind in record["fix"]:
+        text = statement(f"bulk_empty_lists_{kind}").text
+        while count := db._write(text, batch=FINISH_BATCH)[0]["fixed"]:
+            fixed += count
+    if record["state"] == IMPORTED:
+        held = record["record"]
+        held.update((k, []) for k in held.get(EMPTY_LISTS) or ())
+        write_dataset_record(db, {k[len(RECORD_PREFIX):]: v for k, v in held.items() if k.startswith(RECORD_PREFIX)})
+        db._write(statement("bulk_finish_record").text, imported=IMPORTED,
+                  remove=[k for k in held if k.startswith(RECORD_PREFIX)] + ["bulk_fix", EMPTY_LISTS])
+    db._auto(statement("bulk_await_indexes").text, seconds=INDEX_WAIT_SECONDS)
+    return {"empty_lists": fixed}

@@ -445,7 +445,7 @@ def _factorized(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct cells as text): every rule below runs once per distinct cell and is
     spread to the rows through the codes (ids, types and dates repeat a lot)."""
     codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
-    return codes, _mapped(uniques, str)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def _per_value(series: pd.Series, func) -> pd.Series:
@@ -484,7 +484,7 @@ def _split_list(series: pd.Series, *, lower: bool = False, then=None) -> pd.Seri
     codes, uniques = _factorized(series)
     lists = np.empty(len(uniques), dtype=object)
     for i, cell in enumerate(uniques):
-        items = tuple(_clean(item) for item in LIST_SEPARATOR_RE.split(cell) if item.strip())
+        items = tuple(_clean(item) for item in LIST_SEPARATOR_RE.split(str(cell)) if item.strip())
         if lower:
             items = tuple(fold(item) for item in items)
         items = tuple(dict.fromkeys(items))
@@ -520,7 +520,7 @@ def _enumerated(frame, column, allowed, case, file, problems, default=None) -> p
         values[values == ""] = default
     rows = frame.index.to_numpy()
     for i in _flagged(codes, [v not in allowed for v in values]):
-        problems.append(Problem(file, f"unknown {column} {_short(cells[codes[i]].strip())!r} "
+        problems.append(Problem(file, f"unknown {column} {_short(str(cells[codes[i]]).strip())!r} "
                                       f"(expected one of {', '.join(allowed)})", row=int(rows[i]), column=column))
     return pd.Series(values[codes], index=frame.index, dtype=object)
 

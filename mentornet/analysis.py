@@ -83,8 +83,22 @@ def identity_keys(ds: Dataset) -> dict[str, pd.Series]:
 def person_rows(ds: Dataset, *ids) -> list[np.ndarray]:
     """For each sequence of person ids, each id's row in ``ds.people`` (-1 when not a person),
     with one lookup table for all of them."""
-    index = pd.Index(ds.people["id"].to_numpy())
-    return [index.get_indexer(pd.Index(i)) for i in ids]
+    return positions(ds.people["id"], *ids)
+
+
+def positions(keys, *queries) -> list[np.ndarray]:
+    """For each of ``queries``, the position of each value in ``keys`` (distinct values), -1
+    when it is not one of them."""
+    keys = np.asarray(keys, dtype=object)
+    parts = [np.asarray(q, dtype=object) for q in queries]
+    # keys are distinct, so they take the codes 0..n-1 in order; any other value takes n or more
+    codes, _ = pd.factorize(np.concatenate([keys, *parts]))
+    found, start = [], len(keys)
+    for part in parts:
+        at = codes[start:start + len(part)]
+        found.append(np.where(at < len(keys), at, -1))
+        start += len(part)
+    return found
 
 
 def per_person(values, missing=np.nan) -> np.ndarray:

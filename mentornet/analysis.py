@@ -153,8 +153,20 @@ def covering_mentors(ds: Dataset, needs: pd.DataFrame, active: pd.DataFrame) -> 
     for attr, same in _same_identity(ds, active).items():
         parts.append(active.loc[same, ["mentee_id", "mentor_id"]].assign(area=f"identity:{attr}"))
     frame = pd.concat(parts, ignore_index=True)[["mentee_id", "area", "mentor_id"]]
-    frame = frame.merge(needs[["mentee_id", "area"]].drop_duplicates(), on=["mentee_id", "area"])
+    frame = frame[np.isin(*_need_keys(frame, needs))]  # the rows of a need (the sort below fixes the order)
     return sort_rows(frame.drop_duplicates(), ["mentee_id", "area", "mentor_id"])
+
+
+def _need_keys(rows: pd.DataFrame, needs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(mentee, area) of ``rows`` and of ``needs`` as numbers, equal when the pair is equal."""
+    keys = []
+    for column in ("mentee_id", "area"):
+        codes, uniques = pd.factorize(np.concatenate([rows[column].to_numpy(dtype=object),
+                                                      needs[column].to_numpy(dtype=object)]))
+        keys.append((codes.astype(np.int64), len(uniques) + 1))
+    (mentee, _), (area, areas) = keys
+    both = mentee * areas + area
+    return both[:len(rows)], both[len(rows):]
 
 
 def find_gaps(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -393,9 +393,10 @@ def _sort_values(values) -> list[str]:
 
 def _partition(values: pd.Series, k: int) -> tuple[list[str], set[str], dict[str, np.ndarray]]:
     """(ordered values, suppressed values, row mask per value) for one key."""
-    disclosed = values.ne("").to_numpy()
+    text = values.to_numpy(dtype=object)
+    disclosed = text != ""
     order = _sort_values(values[disclosed].unique())
-    masks = {v: (values == v).to_numpy() for v in order}
+    masks = {v: text == v for v in order}
     sizes = {v: int(m.sum()) for v, m in masks.items()}
     return order, suppressed_cells(sizes, int((~disclosed).sum()), k), masks
 

@@ -80,6 +80,45 @@ def identity_keys(ds: Dataset) -> dict[str, pd.Series]:
             for attr in ds.identity_attributes}
 
 
+def person_rows(ds: Dataset, *ids) -> list[np.ndarray]:
+    """For each sequence of person ids, each id's row in ``ds.people`` (-1 when not a person),
+    with one lookup table for all of them."""
+    return positions(ds.people["id"], *ids)
+
+
+def positions(keys, *queries) -> list[np.ndarray]:
+    """For each of ``queries``, the position of each value in ``keys`` (distinct values), -1
+    when it is not one of them."""
+    keys = np.asarray(keys, dtype=object)
+    parts = [np.asarray(q, dtype=object) for q in queries]
+    # keys are distinct, so they take the codes 0..n-1 in order; any other value takes n or more
+    codes, _ = pd.factorize(np.concatenate([keys, *parts]))
+    found, start = [], len(keys)
+    for part in parts:
+        at = codes[start:start + len(part)]
+        found.append(np.where(at < len(keys), at, -1))
+        start += len(part)
+    return found
+
+
+def per_person(values, missing=np.nan) -> np.ndarray:
+    """``values`` (one per person row) with ``missing`` appended, so that indexing it with
+    :func:`person_rows` gives ``missing`` for an id that is not a person (as reindexing would)."""
+    return np.append(np.asarray(values, dtype=object), np.array([missing], dtype=object))
+
+
+def _same_identity(ds: Dataset, active: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per identity attribute: which active mentorships join a mentor and mentee who disclosed
+    the same value."""
+    mentor, mentee = person_rows(ds, active["mentor_id"], active["mentee_id"])
+    found = {}
+    for attr in ds.identity_attributes:
+        values = per_person(fold_values(ds.people[IDENTITY_PREFIX + attr]).to_numpy())
+        mentor_value, mentee_value = values[mentor], values[mentee]
+        found[attr] = (mentor_value == mentee_value) & (mentee_value != "")
+    return found
+
+
 def mentee_needs(ds: Dataset, *, policy: Policy) -> pd.DataFrame:
     """One row per (mentee_id, area) need, in person order then research, career, identity:*."""
     people = ds.people
@@ -101,10 +140,7 @@ def covered_needs(ds: Dataset, active: pd.DataFrame) -> pd.DataFrame:
     """(mentee_id, area) pairs covered by the active mentorships."""
     parts = [pd.DataFrame({"mentee_id": active["mentee_id"][active[area]].unique(), "area": area})
              for area in ("research", "career")]
-    for attr, values in identity_keys(ds).items():
-        mentor_value = values.reindex(active["mentor_id"]).to_numpy()
-        mentee_value = values.reindex(active["mentee_id"]).to_numpy()
-        same = (mentor_value == mentee_value) & (mentee_value != "")
+    for attr, same in _same_identity(ds, active).items():
         parts.append(pd.DataFrame({"mentee_id": active["mentee_id"][same].unique(), "area": f"identity:{attr}"}))
     return pd.concat(parts, ignore_index=True)
 
@@ -114,14 +150,23 @@ def covering_mentors(ds: Dataset, needs: pd.DataFrame, active: pd.DataFrame) -> 
     of :func:`covered_needs`, kept per mentor), sorted; for sole coverage and ``whatif``."""
     parts = [active.loc[active[area].to_numpy(), ["mentee_id", "mentor_id"]].assign(area=area)
              for area in ("research", "career")]
-    for attr, values in identity_keys(ds).items():
-        mentor_value = values.reindex(active["mentor_id"]).to_numpy()
-        mentee_value = values.reindex(active["mentee_id"]).to_numpy()
-        same = (mentor_value == mentee_value) & (mentee_value != "")
+    for attr, same in _same_identity(ds, active).items():
         parts.append(active.loc[same, ["mentee_id", "mentor_id"]].assign(area=f"identity:{attr}"))
     frame = pd.concat(parts, ignore_index=True)[["mentee_id", "area", "mentor_id"]]
-    frame = frame.merge(needs[["mentee_id", "area"]].drop_duplicates(), on=["mentee_id", "area"])
+    frame = frame[np.isin(*_need_keys(frame, needs))]  # the rows of a need (the sort below fixes the order)
     return sort_rows(frame.drop_duplicates(), ["mentee_id", "area", "mentor_id"])
+
+
+def _need_keys(rows: pd.DataFrame, needs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(mentee, area) of ``rows`` and of ``needs`` as numbers, equal when the pair is equal."""
+    keys = []
+    for column in ("mentee_id", "area"):
+        codes, uniques = pd.factorize(np.concatenate([rows[column].to_numpy(dtype=object),
+                                                      needs[column].to_numpy(dtype=object)]))
+        keys.append((codes.astype(np.int64), len(uniques) + 1))
+    (mentee, _), (area, areas) = keys
+    both = mentee * areas + area
+    return both[:len(rows)], both[len(rows):]
 
 
 def find_gaps(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -153,10 +198,12 @@ def sort_rows(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def mentor_load(ds: Dataset, active: pd.DataFrame, *, policy: Policy) -> pd.DataFrame:
     """Load, capacity and remaining capacity for every person, indexed by id."""
     people = ds.people
-    load = active.groupby("mentor_id")["mentee_id"].nunique()
+    mentor, mentee = person_rows(ds, active["mentor_id"], active["mentee_id"])
+    known = (mentor >= 0) & (mentee >= 0)
+    pairs = np.unique(mentor[known].astype(np.int64) * (len(people) + 1) + mentee[known])  # distinct mentees
     frame = pd.DataFrame({
         "id": people["id"].to_numpy(),
-        "load": load.reindex(people["id"]).fillna(0).astype(int).to_numpy(),
+        "load": np.bincount(pairs // (len(people) + 1), minlength=len(people)).astype(int),
         "capacity": people["capacity"].fillna(policy.default_capacity).astype(int).to_numpy(),
     })
     frame["remaining"] = frame["capacity"] - frame["load"]
@@ -165,14 +212,13 @@ def mentor_load(ds: Dataset, active: pd.DataFrame, *, policy: Policy) -> pd.Data
 
 def leadership_conflicts(ds: Dataset, active: pd.DataFrame) -> pd.DataFrame:
     """Active mentorships where a leader mentors a trainee of their own department."""
-    info = ds.people.set_index("id")
-    mentor = info.reindex(active["mentor_id"])
-    mentee = info.reindex(active["mentee_id"])
-    dept_m = fold_values(mentor["department"]).to_numpy()
-    dept_t = fold_values(mentee["department"]).to_numpy()
-    conflict = ((mentor["leadership"].map(len).to_numpy() > 0)
-                & mentee["role"].isin(TRAINEE_ROLES).to_numpy()
-                & (dept_m == dept_t) & (dept_t != ""))
+    people = ds.people
+    mentor, mentee = person_rows(ds, active["mentor_id"], active["mentee_id"])
+    department = per_person(fold_values(people["department"]).to_numpy())
+    leader = per_person(people["leadership"].map(len).to_numpy() > 0, False).astype(bool)
+    trainee = per_person(people["role"].isin(TRAINEE_ROLES).to_numpy(), False).astype(bool)
+    dept_m, dept_t = department[mentor], department[mentee]
+    conflict = leader[mentor] & trainee[mentee] & (dept_m == dept_t) & (dept_t != "")
     return active.loc[conflict, ["mentor_id", "mentee_id"]].reset_index(drop=True)
 
 

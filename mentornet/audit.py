@@ -45,6 +45,7 @@ with no value for the key form one more, never-published "not disclosed" cell.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -152,11 +153,21 @@ def with_mentor_names(covering: pd.DataFrame, names: dict) -> pd.DataFrame:
 
 def _tuples_by_mentee(rows: pd.DataFrame, column: str, ids: pd.Series) -> list[tuple]:
     """For each id, the sorted distinct values of ``column`` in its rows."""
-    pairs = rows[["mentee_id", column]].drop_duplicates().sort_values(["mentee_id", column], kind="mergesort")
-    found: dict[str, list] = {}
-    for mentee, value in zip(pairs["mentee_id"].to_numpy(), pairs[column].to_numpy()):
-        found.setdefault(mentee, []).append(value)
-    return [tuple(found.get(i, ())) for i in ids]
+    found: list[tuple] = [()] * len(ids)
+    mentee, = analysis.positions(ids, rows["mentee_id"])
+    known = mentee >= 0
+    codes, values = pd.factorize(rows[column].to_numpy()[known])
+    if not len(values):
+        return found
+    order = np.argsort(np.asarray(sorted(range(len(values)), key=lambda i: values[i])))  # rank in string order
+    ordered = np.asarray(sorted(values), dtype=object)
+    keys = np.unique(mentee[known].astype(np.int64) * len(values) + order[codes])  # by mentee, then value
+    lists: dict[int, list] = {}
+    for owner, value in zip((keys // len(values)).tolist(), ordered[keys % len(values)].tolist()):
+        lists.setdefault(owner, []).append(value)
+    for owner, held in lists.items():
+        found[owner] = tuple(held)
+    return found
 
 
 def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -167,16 +178,28 @@ def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataF
     rows = rels[rels["type"].to_numpy() == MENTORS]
     rows = rows[analysis.stale_mask(rows, policy=policy, as_of=as_of)]
     rows = rows.rename(columns={"source": "mentor_id", "target": "mentee_id"})
-    active_keys = set(zip(active["mentor_id"], active["mentee_id"]))
-    no_active_row = [(m, t) not in active_keys for m, t in zip(rows["mentor_id"], rows["mentee_id"])]
-    rows = rows[np.asarray(no_active_row, dtype=bool)]
+    mentor, mentee, active_mentor, active_mentee = analysis.person_rows(
+        ds, rows["mentor_id"], rows["mentee_id"], active["mentor_id"], active["mentee_id"])
+    width = len(ds.people) + 1  # one number per (mentor, mentee); every id is a person's
+    active_keys = active_mentor.astype(np.int64) * width + active_mentee
+    rows = rows[~np.isin(mentor.astype(np.int64) * width + mentee, active_keys)]
     columns = ["mentor_id", "mentee_id", "last_met", "status"]
     if rows.empty:
         return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
-    out = (rows.assign(lapsed=rows["status"].eq("active"))
-           .groupby(["mentor_id", "mentee_id"], sort=True).agg(last_met=("last_met", "max"), lapsed=("lapsed", "any")))
-    out["status"] = np.where(out["lapsed"].to_numpy(), "lapsed", "ended")
-    return out.reset_index()[columns]
+    pairs: dict[tuple[str, str], tuple[str, bool]] = {}  # latest last_met, any row still active
+    for pair, met, lapsed in zip(zip(rows["mentor_id"], rows["mentee_id"]), rows["last_met"],
+                                 rows["status"].eq("active")):
+        if pair in pairs:
+            before = pairs[pair]
+            pairs[pair] = (max(before[0], met), before[1] or lapsed)
+        else:
+            pairs[pair] = (met, lapsed)
+    order = sorted(pairs)
+    out = pd.DataFrame({"mentor_id": pd.Series([m for m, _ in order], dtype=object),
+                        "mentee_id": pd.Series([t for _, t in order], dtype=object),
+                        "last_met": pd.Series([pairs[p][0] for p in order], dtype=object)})
+    out["status"] = np.where(np.array([pairs[p][1] for p in order], dtype=bool), "lapsed", "ended")
+    return out[columns]
 
 
 def gaps_without_candidate(snap: DatasetSnapshot) -> pd.DataFrame:
@@ -229,6 +252,7 @@ def audit_figures(tables: AuditTables, *, policy: Policy, as_of: dt.date) -> dic
     attrs = sorted(tables.identity_attributes)
     mentees = _lower_identity(tables.mentees, attrs)
     areas = _areas(mentees, attrs)
+    mentees = _with_flags(mentees, attrs)
     mentors = _lower_identity(tables.mentors, attrs).sort_values("id", kind="mergesort", ignore_index=True)
     if tables.covering is not None:
         sole = planning.solely_covered_mentees(tables.covering)
@@ -238,7 +262,7 @@ def audit_figures(tables: AuditTables, *, policy: Policy, as_of: dt.date) -> dic
         "min_group_size": k,
         "mentees": int(len(mentees)),
         "mentees_without_mentor": int((mentees["active_mentors"] == 0).sum()),
-        "gaps": int(mentees["gaps"].map(len).sum()),
+        "gaps": int(mentees[GAP_COUNT].sum()),
         "coverage": _coverage(mentees, areas),
         "mosaic": _mosaic(mentees),
         "groups": _groups(mentees, attrs, k),
@@ -289,16 +313,43 @@ def rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+GAP_COUNT = "\0gaps"  # the flag columns of _with_flags: names no backend's column can have
+
+
+def _flag(kind: str, name: str) -> str:
+    return f"\0{kind}:{name}"
+
+
+def _with_flags(mentees: pd.DataFrame, attrs: list[str]) -> pd.DataFrame:
+    """``mentees`` with, per area, whether each mentee needs it and has a gap in it, per
+    attribute whether the mentee is concordant on it, and the number of gaps: counted once
+    here, so that every group cell only adds up the rows it holds."""
+    areas = ["research", "career"] + [f"identity:{a}" for a in attrs]
+    n = len(mentees)
+    flags = {_flag(kind, a): np.zeros(n, dtype=bool) for kind in ("need", "gap") for a in areas}
+    flags.update({_flag("concordant", a): np.zeros(n, dtype=bool) for a in attrs})
+    for kind, column in (("need", "needs"), ("gap", "gaps"), ("concordant", "concordant")):
+        held = mentees[column].tolist()
+        sizes = np.fromiter(map(len, held), dtype=np.int64, count=n)
+        owner = np.repeat(np.arange(n), sizes)
+        values = np.empty(int(sizes.sum()), dtype=object)
+        values[:] = list(itertools.chain.from_iterable(held))
+        for name, found in flags.items():
+            if name.startswith(_flag(kind, "")):
+                found[owner[values == name[len(_flag(kind, "")):]]] = True
+        if kind == "gap":
+            flags[GAP_COUNT] = sizes
+    return mentees.assign(**flags)
+
+
 def _coverage(mentees: pd.DataFrame, areas: list[str]) -> dict:
-    needing = {a: 0 for a in areas}
-    gaps = {a: 0 for a in areas}
-    for needs in mentees["needs"]:
-        for a in needs:
-            needing[a] = needing.get(a, 0) + 1
-    for open_ in mentees["gaps"]:
-        for a in open_:
-            gaps[a] = gaps.get(a, 0) + 1
-    return {a: {"needing": needing[a], "covered": needing[a] - gaps[a]} for a in areas}
+    """Per area: mentees needing it and how many of them have it covered (``mentees`` carries
+    the flags of :func:`_with_flags`)."""
+    counts = {}
+    for a in areas:
+        needing = int(mentees[_flag("need", a)].sum())
+        counts[a] = {"needing": needing, "covered": needing - int(mentees[_flag("gap", a)].sum())}
+    return counts
 
 
 def _mosaic(mentees: pd.DataFrame) -> dict:
@@ -342,9 +393,10 @@ def _sort_values(values) -> list[str]:
 
 def _partition(values: pd.Series, k: int) -> tuple[list[str], set[str], dict[str, np.ndarray]]:
     """(ordered values, suppressed values, row mask per value) for one key."""
-    disclosed = values.ne("").to_numpy()
+    text = values.to_numpy(dtype=object)
+    disclosed = text != ""
     order = _sort_values(values[disclosed].unique())
-    masks = {v: (values == v).to_numpy() for v in order}
+    masks = {v: text == v for v in order}
     sizes = {v: int(m.sum()) for v, m in masks.items()}
     return order, suppressed_cells(sizes, int((~disclosed).sum()), k), masks
 
@@ -368,7 +420,7 @@ def _group_cell(rows: pd.DataFrame, areas: list[str]) -> dict:
     return {
         "mentees": int(len(rows)),
         "without_mentor": int((rows["active_mentors"] == 0).sum()),
-        "gaps": int(rows["gaps"].map(len).sum()),
+        "gaps": int(rows[GAP_COUNT].sum()),
         "coverage": _coverage(rows, areas),
         "mosaic": _mosaic(rows),
         **({"sole_covered": int(rows["sole_covered"].sum())} if "sole_covered" in rows else {}),
@@ -377,7 +429,7 @@ def _group_cell(rows: pd.DataFrame, areas: list[str]) -> dict:
 
 def _concordance(mentees: pd.DataFrame, attrs: list[str], k: int) -> dict:
     def figures(rows, attr):
-        concordant = int(rows["concordant"].map(lambda c: attr in c).sum())
+        concordant = int(rows[_flag("concordant", attr)].sum())
         return {"mentees": int(len(rows)), "with_mentor": int((rows["active_mentors"] > 0).sum()),
                 "concordant": concordant, "rate": rate(concordant, len(rows))}
 

@@ -168,7 +168,7 @@ def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Pr
     _check_ragged(body, frame, blank, name, sep)
     notes = _preamble_note(text[:start], header_row, name)
     # no cell is missing: na_filter is off and _check_ragged refused short rows
-    return _normalise_header(frame[~blank], name, header_row), notes
+    return _normalise_header(frame[~blank] if blank.any() else frame, name, header_row, copy=False), notes
 
 
 def _one_line_end(text: str) -> str:
@@ -229,6 +229,9 @@ def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
 
 def _header_width(text: str, sep: str = ",") -> int:
     """Cells in the first record (read alone, so a huge header costs no more than its length)."""
+    line = text[:text.find("\n")] if "\n" in text else text
+    if line and '"' not in line:  # no quoting: the csv module splits on every separator
+        return line.count(sep) + 1
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))
     try:
@@ -272,7 +275,7 @@ def _check_ragged(text: str, frame: pd.DataFrame, blank: np.ndarray, name: str, 
     """Rows with fewer cells than the header (pandas would quietly fill them with '').
 
     ``text`` starts at the header; blank lines count as records, as they do for pandas."""
-    if frame.empty:
+    if frame.empty or _no_short_record(text, sep, len(frame)):
         return
     counts = _cells_per_record(text, sep)[1:]
     if len(counts) != len(frame):  # cannot happen: both readers keep every record
@@ -284,6 +287,20 @@ def _check_ragged(text: str, frame: pd.DataFrame, blank: np.ndarray, name: str, 
                     row=int(frame.index[i]))
             for i in short[:MAX_REPORTED]
         ])
+
+
+def _no_short_record(text: str, sep: str, rows: int) -> bool:
+    """True when, without counting line by line, no record can have fewer cells than the header:
+    no quotes, no blank line, and as many separators as ``rows`` full records and the header
+    hold (the parser has refused any record with more cells, so none can make up for a short
+    one). False means: count them."""
+    if '"' in text or "\n\n" in text or text.startswith("\n"):
+        return False
+    records = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if records != rows + 1:
+        return False
+    width = _header_width(text, sep)
+    return text.count(sep) == records * (width - 1)
 
 
 def _cells_per_record(text: str, sep: str = ",") -> np.ndarray:
@@ -392,7 +409,9 @@ def normal_name(header: object) -> str:
     return SEPARATORS_RE.sub("_", text)
 
 
-def _normalise_header(frame: pd.DataFrame, name: str, header_row: int = 1) -> pd.DataFrame:
+def _normalise_header(frame: pd.DataFrame, name: str, header_row: int = 1, *, copy: bool = True) -> pd.DataFrame:
+    """``frame`` with its header names normalised (:func:`normal_name`); ``copy=False`` when the
+    caller's frame is its own (freshly parsed) and may be relabelled in place."""
     problems = []
     columns = []
     first_cell = {}
@@ -411,7 +430,8 @@ def _normalise_header(frame: pd.DataFrame, name: str, header_row: int = 1) -> pd
         columns.append(text)
     if problems:
         raise DataError(problems)
-    frame = frame.copy()
+    if copy:
+        frame = frame.copy()
     frame.attrs["header_cells"] = [str(c) for c in frame.columns]  # as written, for hints
     frame.columns = columns
     frame.attrs["header_row"] = header_row
@@ -421,9 +441,16 @@ def _normalise_header(frame: pd.DataFrame, name: str, header_row: int = 1) -> pd
 # --------------------------------------------------------------------------- helpers
 
 
+def _factorized(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct cells as text): every rule below runs once per distinct cell and is
+    spread to the rows through the codes (ids, types and dates repeat a lot)."""
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def _per_value(series: pd.Series, func) -> pd.Series:
     """``func`` applied once per distinct value (enumerated columns repeat a handful of values)."""
-    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
+    codes, uniques = _factorized(series)
     return pd.Series(_mapped(uniques, func)[codes], index=series.index, dtype=object)
 
 
@@ -434,11 +461,10 @@ def _mapped(values, func) -> np.ndarray:
 
 
 def _distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, distinct trimmed NFC texts): :func:`_strip` as codes into its distinct values."""
-    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
-    cleaned = _mapped(uniques, _clean)
-    codes2, distinct = pd.factorize(cleaned, use_na_sentinel=False)  # two spellings may trim alike
-    return codes2[codes], np.asarray(distinct, dtype=object)
+    """(codes, texts): :func:`_strip` as codes into the trimmed NFC text of each distinct cell
+    (two cells that trim alike are two codes with the same text)."""
+    codes, uniques = _factorized(series)
+    return codes, _mapped(uniques, _clean)
 
 
 def _strip(series: pd.Series) -> pd.Series:
@@ -452,16 +478,18 @@ def _clean(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
-def _split_list(series: pd.Series, *, lower: bool = False) -> pd.Series:
+def _split_list(series: pd.Series, *, lower: bool = False, then=None) -> pd.Series:
     """Cells listing items separated by `;` or `,` to tuples of trimmed, non-empty items
-    (parsed once per distinct cell)."""
-    cache = {}
-    for cell in series.unique():
-        items = tuple(_clean(item) for item in LIST_SEPARATOR_RE.split(cell) if item.strip())
+    (parsed once per distinct cell); ``then`` maps each tuple further."""
+    codes, uniques = _factorized(series)
+    lists = np.empty(len(uniques), dtype=object)
+    for i, cell in enumerate(uniques):
+        items = tuple(_clean(item) for item in LIST_SEPARATOR_RE.split(str(cell)) if item.strip())
         if lower:
             items = tuple(fold(item) for item in items)
-        cache[cell] = tuple(dict.fromkeys(items))
-    return series.map(cache)
+        items = tuple(dict.fromkeys(items))
+        lists[i] = then(items) if then else items
+    return pd.Series(lists[codes], index=series.index, dtype=object)
 
 
 def _short(value: str, limit: int = 60) -> str:
@@ -474,53 +502,64 @@ def _rows(mask: pd.Series) -> np.ndarray:
     return mask.index.to_numpy()[mask.to_numpy(dtype=bool)]
 
 
+def _flagged(codes: np.ndarray, flags: list | np.ndarray) -> np.ndarray:
+    """Positions of the rows whose distinct value is flagged, in row order."""
+    flags = np.asarray(flags, dtype=bool)
+    return np.flatnonzero(flags[codes]) if flags.any() else np.empty(0, dtype=np.int64)
+
+
 def _enumerated(frame, column, allowed, case, file, problems, default=None) -> pd.Series:
     """An enumerated column trimmed and case-folded with ``case``; values outside ``allowed``
     are problems. An empty cell takes ``default`` (or is a problem when there is none);
     a missing optional column is all ``default``."""
     if column not in frame.columns:
         return pd.Series(default, index=frame.index, dtype=object)
-    values = _per_value(frame[column], lambda v: case(v.strip()))
+    codes, cells = _factorized(frame[column])
+    values = _mapped(cells, lambda v: case(v.strip()))
     if default is not None:
-        values = values.where(values.ne(""), default)
-    bad = ~values.isin(allowed)
-    for r, value in zip(_rows(bad), frame[column][bad]):
-        problems.append(Problem(file, f"unknown {column} {_short(value.strip())!r} "
-                                      f"(expected one of {', '.join(allowed)})", row=int(r), column=column))
-    return values
+        values[values == ""] = default
+    rows = frame.index.to_numpy()
+    for i in _flagged(codes, [v not in allowed for v in values]):
+        problems.append(Problem(file, f"unknown {column} {_short(str(cells[codes[i]]).strip())!r} "
+                                      f"(expected one of {', '.join(allowed)})", row=int(rows[i]), column=column))
+    return pd.Series(values[codes], index=frame.index, dtype=object)
 
 
-def _bool_column(series, default, file, column, problems):
-    """Parse a boolean column; empty cells take ``default`` (a scalar or a Series)."""
-    low = _per_value(series, fold)
-    is_true, is_false, empty = low.isin(TRUE), low.isin(FALSE), low.eq("")
-    bad = ~(is_true | is_false | empty)
-    for r, value in zip(_rows(bad), series[bad]):
-        problems.append(Problem(file, f"not a boolean: {_short(value)!r} (use true/false, yes/no or 1/0)",
-                                row=int(r), column=column))
-    result = pd.Series(default, index=series.index, dtype=bool) if not isinstance(default, pd.Series) \
-        else default.astype(bool).copy()
-    result[is_true] = True
-    result[is_false] = False
-    return result
+def _bool_column(frame, column, default, file, problems):
+    """Parse a boolean column (trimmed); empty cells, and every cell of a missing column, take
+    ``default`` (a scalar or a Series)."""
+    result = np.array(default.astype(bool), copy=True) if isinstance(default, pd.Series) \
+        else np.full(len(frame), default, dtype=bool)
+    if column in frame.columns:
+        codes, texts = _distinct(frame[column])
+        low = _mapped(texts, fold)
+        rows = frame.index.to_numpy()
+        for i in _flagged(codes, [not (v in TRUE or v in FALSE or v == "") for v in low]):
+            problems.append(Problem(file, f"not a boolean: {_short(texts[codes[i]])!r} (use true/false, yes/no or 1/0)",
+                                    row=int(rows[i]), column=column))
+        result[_flagged(codes, [v in TRUE for v in low])] = True
+        result[_flagged(codes, [v in FALSE for v in low])] = False
+    return pd.Series(result, index=frame.index, dtype=bool)
 
 
-def _check_dates(series, file, column, problems):
-    bad_values = {}
-    for value in series.unique():
-        if value == "":
-            continue
-        try:
-            ok = bool(DATE_RE.match(value)) and dt.date.fromisoformat(value) is not None
-        except ValueError:
-            ok = False
-        if not ok:
-            bad_values[value] = True
-    if bad_values:
-        bad = series.isin(list(bad_values))
-        for r, value in zip(_rows(bad), series[bad]):
-            problems.append(Problem(file, f"not a date: {_short(value)!r} ({_date_hint(value)})", row=int(r),
-                                    column=column))
+def _date_column(frame, column, file, problems) -> pd.Series:
+    """A trimmed date column (empty when missing); a cell that is not an ISO date is a problem."""
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index)
+    codes, texts = _distinct(frame[column])
+    rows = frame.index.to_numpy()
+    for i in _flagged(codes, [v != "" and not _is_date(v) for v in texts]):
+        value = texts[codes[i]]
+        problems.append(Problem(file, f"not a date: {_short(value)!r} ({_date_hint(value)})", row=int(rows[i]),
+                                column=column))
+    return pd.Series(texts[codes], index=frame.index, dtype=object)
+
+
+def _is_date(value: str) -> bool:
+    try:
+        return bool(DATE_RE.match(value)) and dt.date.fromisoformat(value) is not None
+    except ValueError:
+        return False
 
 
 def _date_hint(value: str) -> str:
@@ -592,22 +631,23 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
     """Validate and normalise the people table (appends to ``problems``)."""
     _require_columns(frame, PEOPLE_REQUIRED, file)
     out = pd.DataFrame(index=frame.index)
-    ids = _strip(frame["id"])
-    empty = ids.eq("")
-    for r in _rows(empty):
-        problems.append(Problem(file, "empty id", row=int(r), column="id"))
-    _check_invisible(ids, file, "id", problems)
-    dup = ids.duplicated(keep="first") & ~empty
+    rows = frame.index.to_numpy()
+    codes, texts = _distinct(frame["id"])
+    ids = pd.Series(texts[codes], index=frame.index, dtype=object)
+    for i in _flagged(codes, texts == ""):
+        problems.append(Problem(file, "empty id", row=int(rows[i]), column="id"))
+    _check_invisible(codes, texts, rows, file, "id", problems)
+    dup = ids.duplicated(keep="first") & ids.ne("")
     if dup.any():
         first = ~ids.duplicated()
         first_row = dict(zip(ids[first], _rows(first)))
         for r, value in zip(_rows(dup), ids[dup]):
             problems.append(Problem(file, f"duplicate id {_short(value)!r} (first used on row {first_row[value]})",
                                     row=int(r), column="id"))
-    arrow = ids.str.contains(PATH_SEPARATOR, regex=False)
-    for r, value in zip(_rows(arrow), ids[arrow]):
-        problems.append(Problem(file, f"id {_short(value)!r} contains {PATH_SEPARATOR!r}, which separates the "
-                                      "ids of a referral path; use another character", row=int(r), column="id"))
+    for i in _flagged(codes, [PATH_SEPARATOR in v for v in texts]):
+        problems.append(Problem(file, f"id {_short(texts[codes[i]])!r} contains {PATH_SEPARATOR!r}, which separates "
+                                      "the ids of a referral path; use another character", row=int(rows[i]),
+                                column="id"))
     out["id"] = ids
     for col in PEOPLE_TEXT_COLUMNS:
         out[col] = _strip(frame[col]) if col in frame.columns else ""
@@ -615,33 +655,16 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
 
     role = _enumerated(frame, "role", ROLES, fold, file, problems)
     out["role"] = role
-
-    default_mentee = role.isin(MENTEE_BY_DEFAULT)
-    mentee = _strip(frame["mentee"]) if "mentee" in frame.columns else pd.Series("", index=frame.index)
-    out["mentee"] = _bool_column(mentee, default_mentee, file, "mentee", problems)
+    out["mentee"] = _bool_column(frame, "mentee", role.isin(MENTEE_BY_DEFAULT), file, problems)
 
     for col in ("research_interests", "career_interests", "leadership"):
-        out[col] = _split_list(frame[col].astype(str)) if col in frame.columns else [()] * len(frame)
+        out[col] = _split_list(frame[col]) if col in frame.columns else [()] * len(frame)
     out["seeks_concordance"] = (
-        _split_list(frame["seeks_concordance"].astype(str), lower=True).map(lambda t: tuple(map(attribute_name, t)))
+        _split_list(frame["seeks_concordance"], lower=True, then=lambda t: tuple(map(attribute_name, t)))
         if "seeks_concordance" in frame.columns else [()] * len(frame)
     )
-
-    capacity = _strip(frame["capacity"]) if "capacity" in frame.columns else pd.Series("", index=frame.index)
-    valid = capacity.str.match(CAPACITY_RE) | capacity.eq("")
-    for r, value in zip(_rows(~valid), capacity[~valid]):
-        problems.append(Problem(file, f"capacity must be a whole number 0 or more, got {_short(value)!r}",
-                                row=int(r), column="capacity"))
-    too_big = capacity.map(lambda v: bool(CAPACITY_RE.match(v)) and float(v) > MAX_CAPACITY).astype(bool)
-    for r, value in zip(_rows(too_big), capacity[too_big]):
-        problems.append(Problem(file, f"capacity {_short(value)!r} is too large (at most {MAX_CAPACITY:,})",
-                                row=int(r), column="capacity"))
-    valid &= ~too_big
-    numbers = pd.to_numeric(capacity.where(valid & capacity.ne(""), None), errors="coerce")
-    out["capacity"] = numbers.astype("Int64")
-
-    accepting = _strip(frame["accepting"]) if "accepting" in frame.columns else pd.Series("", index=frame.index)
-    out["accepting"] = _bool_column(accepting, True, file, "accepting", problems)
+    out["capacity"] = _capacity_column(frame, file, problems)
+    out["accepting"] = _bool_column(frame, "accepting", True, file, problems)
 
     known = set(out.columns) | set(PEOPLE_REQUIRED)
     problems.extend(_unknown_columns(frame, known, file))
@@ -660,6 +683,26 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
     return out  # indexed by row number; read_dataset numbers the rows 0.. once the warnings are made
 
 
+def _capacity_column(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.Series:
+    """``capacity`` as nullable integers (empty: the policy default); a cell that is not a whole
+    number 0 or more, or is too large, is a problem (all of the first kind, then the second)."""
+    if "capacity" not in frame.columns:
+        return pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    codes, texts = _distinct(frame["capacity"])
+    rows = frame.index.to_numpy()
+    whole = np.array([bool(CAPACITY_RE.match(v)) for v in texts], dtype=bool)
+    for i in _flagged(codes, ~whole & (texts != "")):
+        problems.append(Problem(file, f"capacity must be a whole number 0 or more, got {_short(texts[codes[i]])!r}",
+                                row=int(rows[i]), column="capacity"))
+    too_big = np.array([w and float(v) > MAX_CAPACITY for w, v in zip(whole, texts)], dtype=bool)
+    for i in _flagged(codes, too_big):
+        problems.append(Problem(file, f"capacity {_short(texts[codes[i]])!r} is too large (at most {MAX_CAPACITY:,})",
+                                row=int(rows[i]), column="capacity"))
+    usable = pd.Series(np.where(whole & ~too_big, texts, None), dtype=object)
+    numbers = pd.to_numeric(usable, errors="coerce").to_numpy()
+    return pd.Series(numbers[codes], index=frame.index).astype("Int64")
+
+
 def attribute_name(text: str) -> str:
     """An identity attribute as ``seeks_concordance`` or a policy names it: ``First Gen``,
     ``first_gen`` and ``identity.first-gen`` are all ``first_gen`` (as their columns are)."""
@@ -667,19 +710,21 @@ def attribute_name(text: str) -> str:
     return name[len(IDENTITY_PREFIX):] if name.startswith(IDENTITY_PREFIX) else name
 
 
-def _check_invisible(values: pd.Series, file, column, problems, distinct=None) -> None:
+def _check_invisible(codes: np.ndarray, texts: np.ndarray, rows: np.ndarray, file, column, problems) -> None:
     """Ids holding control, format (zero-width, bidi) or unusual space characters: they print
-    like another id, so a relationship would silently go to a lookalike. ``distinct``: the
-    values as (codes, distinct values) when already known."""
-    if distinct is None:
-        found = _per_value(values, _invisible_character)
-    else:
-        found = pd.Series(_mapped(distinct[1], _invisible_character)[distinct[0]], index=values.index, dtype=object)
-    bad = found.ne("")
-    for r, value, char in zip(_rows(bad), values[bad], found[bad]):
-        problems.append(Problem(file, f"{column} {_short(value)!r} contains the invisible character U+{ord(char):04X} "
-                                      f"({unicodedata.name(char, 'a control character')}); retype the {column}",
-                                row=int(r), column=column))
+    like another id, so a relationship would silently go to a lookalike. ``texts[codes]`` are
+    the ids, ``rows`` their row numbers.
+
+    Every such character is one Python's :meth:`str.isprintable` refuses, so when all the
+    distinct ids joined print, none holds one and no id is looked at alone."""
+    if "".join(texts).isprintable():
+        return
+    found = _mapped(texts, _invisible_character)
+    for i in _flagged(codes, found != ""):
+        char = found[codes[i]]
+        problems.append(Problem(file, f"{column} {_short(texts[codes[i]])!r} contains the invisible character "
+                                      f"U+{ord(char):04X} ({unicodedata.name(char, 'a control character')}); "
+                                      f"retype the {column}", row=int(rows[i]), column=column))
 
 
 def _invisible_character(text: str) -> str:
@@ -714,55 +759,68 @@ def people_warnings(people: pd.DataFrame, file: str) -> list[Problem]:
 
 def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataFrame:
     """Validate and normalise the relationships table (appends to ``problems``)."""
+    return _parse_relationships(frame, file, people_ids, problems)[0]
+
+
+def _parse_relationships(frame, file, people_ids: pd.Index, problems) -> tuple[pd.DataFrame, np.ndarray]:
+    """(:func:`parse_relationships`, each row's source, target and type as one number: equal
+    numbers are duplicate rows, when every id is known and every type valid)."""
     _require_columns(frame, REL_REQUIRED, file)
     out = pd.DataFrame(index=frame.index)
+    rows = frame.index.to_numpy()
+    position = {}
     for col in ("source", "target"):
         # every check runs once per distinct id, then is spread to the rows (a million rows name
         # a hundred thousand people)
-        codes, distinct = _distinct(frame[col])
-        values = pd.Series(distinct[codes], index=frame.index, dtype=object)
-        empty = pd.Series((distinct == "")[codes], index=frame.index)
-        for r in _rows(empty):
-            problems.append(Problem(file, f"empty {col}", row=int(r), column=col))
-        _check_invisible(values, file, col, problems, distinct=(codes, distinct))
-        unknown = pd.Series((people_ids.get_indexer(distinct) < 0)[codes], index=values.index) & ~empty
-        for r, value in zip(_rows(unknown), values[unknown]):
-            problems.append(Problem(file, f"unknown person {_short(value)!r}", row=int(r), column=col))
-        out[col] = values
-    self_rel = out["source"].eq(out["target"]) & out["source"].ne("")
-    for r in _rows(self_rel):
-        problems.append(Problem(file, "a person cannot have a relationship with themselves", row=int(r),
+        codes, texts = _distinct(frame[col])
+        for i in _flagged(codes, texts == ""):
+            problems.append(Problem(file, f"empty {col}", row=int(rows[i]), column=col))
+        _check_invisible(codes, texts, rows, file, col, problems)
+        found = people_ids.get_indexer(texts)
+        for i in _flagged(codes, (found < 0) & (texts != "")):
+            problems.append(Problem(file, f"unknown person {_short(texts[codes[i]])!r}", row=int(rows[i]), column=col))
+        out[col] = pd.Series(texts[codes], index=frame.index, dtype=object)
+        position[col] = found[codes].astype(np.int64)
+    source, target = position["source"], position["target"]
+    self_rel = (source == target) & (source >= 0)
+    unknown_both = np.flatnonzero((source < 0) & (target < 0))  # two unknown ids may still be one
+    if len(unknown_both):
+        named = out["source"].to_numpy()[unknown_both]
+        self_rel[unknown_both] = (named == out["target"].to_numpy()[unknown_both]) & (named != "")
+    for i in np.flatnonzero(self_rel):
+        problems.append(Problem(file, "a person cannot have a relationship with themselves", row=int(rows[i]),
                                 column="target"))
 
     out["type"] = _enumerated(frame, "type", REL_TYPES, str.upper, file, problems)
+    kind = pd.Index(REL_TYPES).get_indexer(out["type"].to_numpy())
+    key = (source * (len(people_ids) + 1) + target) * len(REL_TYPES) + kind
 
-    out["focus"] = _split_list(frame["focus"].astype(str), lower=True) if "focus" in frame.columns \
-        else [()] * len(frame)
+    out["focus"] = _split_list(frame["focus"], lower=True) if "focus" in frame.columns else [()] * len(frame)
     out["status"] = _enumerated(frame, "status", STATUSES, fold, file, problems, default="active")
     for col in ("since", "last_met"):
-        values = _strip(frame[col]) if col in frame.columns else pd.Series("", index=frame.index)
-        _check_dates(values, file, col, problems)
-        out[col] = values
-    formal = _strip(frame["formal"]) if "formal" in frame.columns else pd.Series("", index=frame.index)
-    out["formal"] = _bool_column(formal, False, file, "formal", problems)
+        out[col] = _date_column(frame, col, file, problems)
+    out["formal"] = _bool_column(frame, "formal", False, file, problems)
     out["row"] = frame.index.to_numpy(dtype=np.int64)
     problems.extend(_unknown_columns(frame, set(REL_COLUMNS), file))
     for col in frame.columns:
         if col not in out.columns:
             out[col] = _strip(frame[col])
-    return out.reset_index(drop=True)
+    return out.reset_index(drop=True), key
 
 
-def relationship_warnings(rels: pd.DataFrame, file: str) -> list[Problem]:
+def relationship_warnings(rels: pd.DataFrame, file: str, *, key: np.ndarray | None = None) -> list[Problem]:
     """Duplicate rows (the same source, target and type more than once), and rows met before
-    they began (``last_met`` before ``since``)."""
-    return _duplicate_warnings(rels, file) + _met_before_since(rels, file)
+    they began (``last_met`` before ``since``). ``key``: the rows' numbers from
+    :func:`_parse_relationships`, when known."""
+    return _duplicate_warnings(rels, file, key) + _met_before_since(rels, file)
 
 
 def _met_before_since(rels: pd.DataFrame, file: str) -> list[Problem]:
-    since, met = rels["since"], rels["last_met"]
-    early = (since.ne("") & met.ne("") & met.lt(since)).to_numpy()
-    found = [Problem(file, f"last_met {met.iat[i]} is before since {since.iat[i]}; one of the dates is wrong",
+    since, met = rels["since"].to_numpy(dtype=object), rels["last_met"].to_numpy(dtype=object)
+    both = np.flatnonzero((since != "") & (met != ""))
+    early = np.zeros(len(rels), dtype=bool)
+    early[both] = met[both] < since[both]
+    found = [Problem(file, f"last_met {met[i]} is before since {since[i]}; one of the dates is wrong",
                      row=int(rels["row"].iat[i]), column="last_met", severity="warning")
              for i in np.flatnonzero(early)[:MAX_REPORTED]]
     if early.sum() > MAX_REPORTED:
@@ -771,10 +829,11 @@ def _met_before_since(rels: pd.DataFrame, file: str) -> list[Problem]:
     return found
 
 
-def _duplicate_warnings(rels: pd.DataFrame, file: str) -> list[Problem]:
+def _duplicate_warnings(rels: pd.DataFrame, file: str, key: np.ndarray | None = None) -> list[Problem]:
     """Duplicate rows: the same source, target and type more than once."""
-    codes = [pd.factorize(rels[c])[0].astype(np.int64) for c in ("source", "target", "type")]
-    key = (codes[0] * (codes[1].max(initial=0) + 1) + codes[1]) * 8 + codes[2]
+    if key is None:
+        codes = [pd.factorize(rels[c])[0].astype(np.int64) for c in ("source", "target", "type")]
+        key = (codes[0] * (codes[1].max(initial=0) + 1) + codes[1]) * 8 + codes[2]
     dup = pd.Series(key).duplicated(keep="first").to_numpy()
     found = []
     if dup.any():
@@ -834,12 +893,12 @@ def read_dataset(directory: str | Path) -> Dataset:
             if ids is None:
                 _require_columns(tables[RELATIONSHIPS], REL_REQUIRED, names[RELATIONSHIPS])
             else:
-                rels = parse_relationships(tables[RELATIONSHIPS], names[RELATIONSHIPS], ids, problems)
+                rels, key = _parse_relationships(tables[RELATIONSHIPS], names[RELATIONSHIPS], ids, problems)
         except DataError as exc:
             problems.extend(exc.problems)
     if any(p.severity == "error" for p in problems) or people is None or rels is None:
         raise DataError(problems)
-    found = problems + people_warnings(people, names[PEOPLE]) + relationship_warnings(rels, names[RELATIONSHIPS])
+    found = problems + people_warnings(people, names[PEOPLE]) + relationship_warnings(rels, names[RELATIONSHIPS], key=key)
     return Dataset(people=people.reset_index(drop=True), relationships=rels.reset_index(drop=True),
                    source=str(directory), warnings=tuple(found))
 

@@ -81,20 +81,24 @@ class Network:
 
 
 def _bitsets(lists: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Tuples of topics to (N, W) uint64 bit sets over the folded vocabulary."""
-    vocab = sorted({fold(t) for items in lists for t in items})
+    """Tuples of topics to (N, W) uint64 bit sets over the folded vocabulary (each distinct
+    tuple worked out once: people share a few combinations of topics)."""
+    distinct: dict[tuple, int] = {}
+    codes = np.fromiter((distinct.setdefault(items, len(distinct)) for items in map(tuple, lists.tolist())),
+                        dtype=np.int64, count=len(lists))
+    vocab = sorted({fold(t) for items in distinct for t in items})
     code = {t: i for i, t in enumerate(vocab)}
     words = max(1, (len(vocab) + 63) // 64)
-    bits = np.zeros((len(lists), words), dtype=np.uint64)
+    bits = np.zeros((len(distinct), words), dtype=np.uint64)
     rows, cols = [], []
-    for i, items in enumerate(lists):
+    for i, items in enumerate(distinct):
         for t in items:
             rows.append(i)
             cols.append(code[fold(t)])
     if rows:
         rows, cols = np.asarray(rows), np.asarray(cols)
         np.bitwise_or.at(bits, (rows, cols // 64), np.left_shift(np.uint64(1), (cols % 64).astype(np.uint64)))
-    return bits, vocab
+    return bits[codes], vocab
 
 
 def _codes(values: pd.Series) -> np.ndarray:
@@ -171,7 +175,7 @@ def _tie_table(rels, src, dst, n, *, policy, as_of):
     from_src = np.where(is_mentor, np.where(active, 1, 6), kind)
     keys = np.concatenate([dst.astype(np.int64) * n + src, src.astype(np.int64) * n + dst])
     codes = np.concatenate([from_dst, from_src]).astype(np.int64)
-    order = np.lexsort((codes, keys))  # by pair, strongest description first
+    order = np.argsort(keys * 8 + codes)  # by pair, strongest description first (codes < 8)
     keys, codes = keys[order], codes[order]
     first = np.ones(len(keys), dtype=bool)
     first[1:] = keys[1:] != keys[:-1]

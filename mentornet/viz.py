@@ -133,14 +133,17 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
     if mentee is None and department is None:
         _check_size(len(people), max_nodes, "the whole network")
     gaps = backend.gaps(snap)[["mentee_id", "area"]]
-    relations = relation_rows(backend.relationship_rows(), policy=policy, as_of=as_of)
-    mentoring = relations[relations["kind"].isin(("active", "stale", "ended"))]
+    rows = backend.relationship_rows()
+    if mentee is None and department is None:
+        relations = relation_rows(rows, policy=policy, as_of=as_of)
+        mentoring = relations[relations["kind"].isin(("active", "stale", "ended"))]
 
     if mentee is not None:
         if not people["id"].eq(mentee).any():
             raise DataError(Problem("--mentee", f"no person with id {mentee!r} in the dataset"))
         refs = backend.refer(snap, mentee=mentee) if referrals else _no_referrals()
         focus = {mentee}
+        mentoring = _mentoring(rows[rows["target"].eq(mentee).to_numpy()], policy=policy, as_of=as_of)
         drawn = focus | set(mentoring.loc[mentoring["target"].eq(mentee), "source"]) | _path_ids(refs)
         subject = f"mentee {_name_of(people, mentee)} ({mentee})"
     elif department is not None:
@@ -154,6 +157,8 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
         asking = sorted(set(gaps["mentee_id"]) & focus)
         refs = (backend.ranked_candidates(snap, limit=snap.policy.top_k, mentees=asking) if referrals and asking
                 else _no_referrals())
+        mentoring = _mentoring(rows[(rows["source"].isin(focus) | rows["target"].isin(focus)).to_numpy()],
+                               policy=policy, as_of=as_of)
         linked = mentoring["source"].isin(focus) | mentoring["target"].isin(focus)
         drawn = (focus | set(mentoring.loc[linked, "source"]) | set(mentoring.loc[linked, "target"])
                  | _path_ids(refs))
@@ -163,6 +168,10 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
         focus = drawn = set(people["id"])
         subject = "all people"
     _check_size(len(drawn), max_nodes, subject)
+    if mentee is not None or department is not None:
+        # a pair's fact comes from that pair's rows alone, so the rows between drawn people are enough
+        relations = relation_rows(rows[(rows["source"].isin(drawn) & rows["target"].isin(drawn)).to_numpy()],
+                                  policy=policy, as_of=as_of)
 
     shown = people[people["id"].isin(drawn)]
     # The load the view is about: after the departure (a removed mentee frees their mentors' load;
@@ -225,6 +234,12 @@ def _no_referrals() -> pd.DataFrame:
 
 def _path_ids(refs: pd.DataFrame) -> set:
     return set(refs["path"].str.split(">").explode().dropna()) if len(refs) else set()
+
+
+def _mentoring(rels: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> pd.DataFrame:
+    """The mentorship facts (:func:`relation_rows` of kind active, stale or ended) of ``rels``."""
+    relations = relation_rows(rels, policy=policy, as_of=as_of)
+    return relations[relations["kind"].isin(("active", "stale", "ended"))]
 
 
 def relation_rows(rels: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> pd.DataFrame:

@@ -598,3 +598,25 @@ def test_a_load_cut_short_says_so_and_rerunning_converges(server, generated):
     result = invoke(server, "load", ds.source, server.uri)
     assert result.exit_code == 0, result.output
     assert graph_snapshot(server) == expected
+
+
+def test_refer_finds_the_gaps_beside_its_search_for_the_next_question_only(server, backend, generated):
+    """A whole `refer` finds the gaps in a session beside its candidate search and keeps them
+    on the snapshot for the next find_gaps (`refer` asks for the open gaps next); they are
+    given once, the same as found afresh, and the audit's and match's searches find none."""
+    ds = generated[3]
+    backend.load(ds, replace=True)
+    snap = backend.snapshot(policy=Policy(), as_of=AS_OF)
+    backend.candidates(snap, limit=1)
+    assert "gaps" not in snap.found
+    backend.refer(snap)
+    assert "gaps" in snap.found
+    prefetched = backend.find_gaps(snap)
+    assert "gaps" not in snap.found
+    afresh = backend.find_gaps(snap)
+    assert len(afresh) > 0
+    pd.testing.assert_frame_equal(prefetched, afresh)
+    embedded = NetworkXBackend(ds)
+    assert_same_frame(prefetched, embedded.find_gaps(embedded.snapshot(policy=Policy(), as_of=AS_OF)))
+    backend.refer(snap, mentee=afresh["mentee_id"].iloc[0])
+    assert "gaps" not in snap.found

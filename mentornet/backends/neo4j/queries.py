@@ -296,8 +296,13 @@ class Neo4jBackend(Backend):
         return over, conflicts
 
     def find_gaps(self, snap: Neo4jSnapshot) -> pd.DataFrame:
-        """Every need without coverage, computed by ``cypher/gaps.cypher``."""
-        frame = self._frame("gaps", **snap.parameters)
+        """Every need without coverage, computed by ``cypher/gaps.cypher`` (or, right after the
+        candidate search of a whole ``refer``, beside it: see :meth:`candidates`)."""
+        found = snap.found.pop("gaps", None)
+        return found if found is not None else self._gaps_from(self._frame("gaps", **snap.parameters))
+
+    @staticmethod
+    def _gaps_from(frame: pd.DataFrame) -> pd.DataFrame:
         for col in GAP_COLUMNS[:-1]:
             frame[col] = frame[col].fillna("").astype(object)
         frame["active_mentors"] = frame["active_mentors"].astype(int)
@@ -318,22 +323,31 @@ class Neo4jBackend(Backend):
         ``mentees``: those mentees only, as one list parameter (the people with room are found once,
         not once per mentee)."""
         rows = self.candidates(snap, limit=limit, mentee=mentee, area=area,
-                               mentees=None if mentees is None else sorted(set(mentees)))
+                               mentees=None if mentees is None else sorted(set(mentees)), gaps_too=with_paths)
         if with_paths and not rows.empty:
             rows["path"], rows["ties"] = self.referral_paths(snap, rows["mentee_id"], rows["candidate_id"],
                                                              rows["hops"])
         return rows[REFER_COLUMNS]
 
     def candidates(self, snap: Snapshot | None = None, *, limit: int, mentee: str | None = None,
-                   area: str | None = None, mentees: list[str] | None = None, **rules) -> pd.DataFrame:
+                   area: str | None = None, mentees: list[str] | None = None, gaps_too: bool = False,
+                   **rules) -> pd.DataFrame:
         """The best ``limit`` candidates of every gap (of ``mentee``, or of ``mentees``, when given;
         columns of REFER_COLUMNS, ``path`` and ``ties`` empty) plus ``remaining``, sorted by mentee,
-        area, rank."""
+        area, rank. ``gaps_too``: a search of every gap also finds the gaps, kept on the snapshot
+        for the next :meth:`find_gaps` (`refer` asks for them next, for the gaps left open), in a
+        session of its own after the search's: the parts of the search seldom end together, and
+        the gaps fill the core the first to end leaves idle."""
         snap = self.snapshot(snap, **rules)
         params = {**snap.parameters, "limit": limit, "mentee": mentee, "mentees": mentees, "area": area}
         parts = 1 if mentee is not None else self.parallel
-        frames = self._in_parallel([("referral_candidates", {**params, "part": part, "parts": parts})
-                                    for part in range(parts)])
+        calls = [("referral_candidates", {**params, "part": part, "parts": parts}) for part in range(parts)]
+        gaps_too = gaps_too and mentee is None and mentees is None and area is None
+        if gaps_too:
+            calls.append(("gaps", dict(snap.parameters)))
+        frames = self._in_parallel(calls)
+        if gaps_too:
+            snap.found["gaps"] = self._gaps_from(frames.pop())
         frames = [f for f in frames if not f.empty] or frames[:1]  # an empty part would make text columns object
         frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         columns = [*REFER_COLUMNS, "remaining"]
@@ -380,10 +394,31 @@ class Neo4jBackend(Backend):
         return rows[["id", "load", "capacity", "remaining"]].set_index("id", drop=False)
 
     def audit_tables(self, snap: Neo4jSnapshot) -> AuditTables:
-        """From ``cypher/audit_*.cypher`` and the analyst queries."""
+        """From ``cypher/audit_*.cypher`` and the analyst queries. The candidate search (which
+        gaps have none) runs in its own sessions while the other statements run one after the
+        other in this one: each of those keeps one core of the server busy, and alone they left
+        the other idle (a quarter of the audit's time at 100,000 people)."""
         params = snap.parameters
         attrs = params["attrs"]
         identity_cols = [IDENTITY_PREFIX + a for a in attrs]
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mentornet-audit") as pool:
+            searched = pool.submit(self.candidates, snap, limit=1)
+            # a failing statement leaves the block only once the search has ended
+            mentees, mentors, conflicts, stale, covering = self._audit_statements(snap, identity_cols)
+            reached = searched.result()
+        gap_rows = mentees[["id", "gaps"]].explode("gaps").dropna()
+        reached_keys = set(zip(reached["mentee_id"], reached["area"]))
+        no_candidate = pd.DataFrame([(m, a) for m, a in zip(gap_rows["id"], gap_rows["gaps"])
+                                     if (m, a) not in reached_keys], columns=["mentee_id", "area"])
+        no_candidate = self.reasons(snap, no_candidate)
+        return AuditTables(identity_attributes=tuple(attrs), mentees=mentees, mentors=mentors,
+                           conflicts=conflicts[["mentor_id", "mentee_id"]], stale=stale, no_candidate=no_candidate,
+                           covering=covering)
+
+    def _audit_statements(self, snap: Neo4jSnapshot, identity_cols: list[str]) -> tuple[pd.DataFrame, ...]:
+        """The audit's tables but the gaps without a candidate: mentees, mentors, leadership
+        conflicts, stale mentorships and covering mentors (with their names)."""
+        params = snap.parameters
         mentees = self._frame("audit_mentees", **params)
         mentees = _spread_identity(mentees, identity_cols)
         for col in ("needs", "gaps", "concordant"):
@@ -396,17 +431,9 @@ class Neo4jBackend(Backend):
                                  columns=["mentor_id", "mentee_id", "leadership", "department"])
         stale = pd.DataFrame(self._rows("stale_mentorships", **params),
                              columns=["mentor_id", "mentee_id", "last_met", "status"])
-        gap_rows = mentees[["id", "gaps"]].explode("gaps").dropna()
-        reached = self.candidates(snap, limit=1)
-        reached_keys = set(zip(reached["mentee_id"], reached["area"]))
-        no_candidate = pd.DataFrame([(m, a) for m, a in zip(gap_rows["id"], gap_rows["gaps"])
-                                     if (m, a) not in reached_keys], columns=["mentee_id", "area"])
-        no_candidate = self.reasons(snap, no_candidate)
         covering = self.covering_mentors(snap)
         covering = with_mentor_names(covering, self.names(sorted(set(covering["mentor_id"]))))
-        return AuditTables(identity_attributes=tuple(attrs), mentees=mentees, mentors=mentors,
-                           conflicts=conflicts[["mentor_id", "mentee_id"]], stale=stale, no_candidate=no_candidate,
-                           covering=covering)
+        return mentees, mentors, conflicts, stale, covering
 
     def people(self) -> pd.DataFrame:
         """Every person from ``cypher/people_rows.cypher``, in plain string order of id, with the
@@ -451,6 +478,8 @@ class Neo4jSnapshot(Snapshot):
     statements leave out (``NOT p.id IN $without``); nothing is deleted."""
 
     parameters: Mapping = field(default_factory=dict)
+    #: Answers found ahead of being asked (``gaps``, beside `refer`'s search), each given once.
+    found: dict = field(default_factory=dict, repr=False)
 
 
 def _spread_identity(frame: pd.DataFrame, identity_cols: list[str]) -> pd.DataFrame:

@@ -220,12 +220,20 @@ def suitability(net: Network, area: str, mentees: np.ndarray, cands: np.ndarray)
     return suited, np.where(union > 0, inter / np.maximum(union, 1), 0.0)
 
 
+def mentors_already(net: Network, mentees: np.ndarray, cands: np.ndarray) -> np.ndarray:
+    """Whether each candidate is already an active mentor of the mentee beside it: a binary search
+    in the sorted ``net.mentor_keys`` (``np.isin`` would sort all of them again on every call,
+    which at a million people was nine tenths of ``refer``)."""
+    keys = cands.astype(np.int64) * net.size + mentees
+    if not len(net.mentor_keys):
+        return np.zeros(len(keys), dtype=bool)
+    pos = np.minimum(np.searchsorted(net.mentor_keys, keys), len(net.mentor_keys) - 1)
+    return net.mentor_keys[pos] == keys
+
+
 def allowed(net: Network, mentees: np.ndarray, cands: np.ndarray) -> np.ndarray:
     """Rules that do not depend on the need: not already a mentor, no leadership conflict."""
-    keys = cands.astype(np.int64) * net.size + mentees
-    pos = np.searchsorted(net.mentor_keys, keys)
-    pos[pos >= len(net.mentor_keys)] = 0
-    already = (net.mentor_keys[pos] == keys) if len(net.mentor_keys) else np.zeros(len(keys), bool)
+    already = mentors_already(net, mentees, cands)
     dm = net.department[mentees]
     conflict = net.leader[cands] & net.trainee[mentees] & (dm >= 0) & (net.department[cands] == dm)
     return ~already & ~conflict & (cands != mentees)
@@ -455,11 +463,7 @@ def _search_batch(net, batch, gaps, gap_m, kinds, attrs, *, max_hops, limit, vis
         m = batch[r]
         ok = leader_dept[c] != trainee_dept[m]
         if hop == 1:
-            keys = c * n + m
-            pos = np.minimum(np.searchsorted(net.mentor_keys, keys), max(len(net.mentor_keys) - 1, 0))
-            if len(net.mentor_keys):
-                ok &= net.mentor_keys[pos] != keys
-            ok &= c != m
+            ok &= ~mentors_already(net, m, c) & (c != m)
         r, c, m = r[ok], c[ok], m[ok]
         g_parts, c_parts, i_parts, u_parts = [], [], [], []
         for kind in np.unique(kinds[gaps]):
@@ -630,7 +634,7 @@ def _paths_of_length(net, layers, rows, mentees, cands, h) -> np.ndarray:
     # first hop: the mentee's active mentors first, then by id
     first = on[1].tocoo()
     m_first = mentees[first.row]
-    mentor = np.isin(first.col.astype(np.int64) * n + m_first, net.mentor_keys)
+    mentor = mentors_already(net, m_first, first.col)
     key = net.id_rank[first.col] + np.where(mentor, 0, n)
     result[:, 1] = _row_argmin(first.row, first.col, key, k)
     for i in range(2, h):
@@ -752,7 +756,7 @@ def suited_in_reach(snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
         rows = np.concatenate([r for r, _ in layers])
         cands = np.concatenate([c for _, c in layers])
         m = batch[rows]
-        keep = role_ok[cands] & (cands != m) & ~np.isin(cands * net.size + m, net.mentor_keys)
+        keep = role_ok[cands] & (cands != m) & ~mentors_already(net, m, cands)
         rows, cands, m = rows[keep], cands[keep], m[keep]
         dm = net.department[m]
         conflict = net.leader[cands] & net.trainee[m] & (dm >= 0) & (net.department[cands] == dm)

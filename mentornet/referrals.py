@@ -748,10 +748,13 @@ def suited_in_reach(snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
     suited = np.zeros(len(gaps), dtype=bool)
     unconflicted = np.zeros(len(gaps), dtype=bool)
     mentees = np.unique(gap_m)
+    by_mentee = np.argsort(gap_m, kind="stable")  # the gaps of a batch: one slice of it
+    bounds = np.append(np.searchsorted(gap_m[by_mentee], mentees), len(gap_m))
     per_batch = _batch_rows(net.size)
     visited = _Visited(per_batch, net.size)
     for start in range(0, len(mentees), per_batch):
         batch = mentees[start:start + per_batch]
+        here = by_mentee[bounds[start]:bounds[min(start + per_batch, len(mentees))]]  # by mentee
         layers = _bfs_layers(net, batch, snap.policy.max_hops, visited)[1:]
         rows = np.concatenate([r for r, _ in layers])
         cands = np.concatenate([c for _, c in layers])
@@ -760,7 +763,6 @@ def suited_in_reach(snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
         rows, cands, m = rows[keep], cands[keep], m[keep]
         dm = net.department[m]
         conflict = net.leader[cands] & net.trainee[m] & (dm >= 0) & (net.department[cands] == dm)
-        here = np.flatnonzero(np.isin(gap_m, batch))
         for area in np.unique(gap_area[here]):
             gaps_here = here[gap_area[here] == area]
             gap_of_row = np.full(len(batch), -1, dtype=np.int64)  # one gap per (mentee, area)

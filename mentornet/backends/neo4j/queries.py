@@ -68,6 +68,7 @@ import pandas as pd
 from ...analysis import GAP_COLUMNS, sort_rows
 from ...audit import AuditTables, with_mentor_names
 from ...errors import BackendUnavailable, DatabaseIncomplete, DataError, Problem, QueryTimedOut
+from ... import matching
 from ...io import PEOPLE_LIST_COLUMNS
 from ...model import IDENTITY_PREFIX, Dataset, Policy, fold, stale_cutoff
 from ...referrals import REFER_COLUMNS
@@ -407,10 +408,8 @@ class Neo4jBackend(Backend):
             mentees, mentors, conflicts, stale, covering = self._audit_statements(snap, identity_cols)
             reached = searched.result()
         gap_rows = mentees[["id", "gaps"]].explode("gaps").dropna()
-        reached_keys = set(zip(reached["mentee_id"], reached["area"]))
-        no_candidate = pd.DataFrame([(m, a) for m, a in zip(gap_rows["id"], gap_rows["gaps"])
-                                     if (m, a) not in reached_keys], columns=["mentee_id", "area"])
-        no_candidate = self.reasons(snap, no_candidate)
+        gap_rows = gap_rows.rename(columns={"id": "mentee_id", "gaps": "area"})
+        no_candidate = self.reasons(snap, matching.without_candidate(gap_rows, reached))
         return AuditTables(identity_attributes=tuple(attrs), mentees=mentees, mentors=mentors,
                            conflicts=conflicts[["mentor_id", "mentee_id"]], stale=stale, no_candidate=no_candidate,
                            covering=covering)

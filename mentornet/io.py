@@ -169,7 +169,7 @@ def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Pr
     frame.columns = list(header)
     frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(frame))
     blank = _blank_rows(frame, _maybe_blank(encoded, sep, len(frame)))
-    _check_ragged(body, frame, blank, name, sep)
+    _check_ragged(body, frame, blank, name, sep, encoded)
     notes = _preamble_note(text[:start], header_row, name)
     # no cell is missing: na_filter is off and _check_ragged refused short rows
     return _normalise_header(frame[~blank] if blank.any() else frame, name, header_row, copy=False), notes
@@ -297,11 +297,13 @@ def _parser_message(exc: Exception) -> str:
     return f"cannot parse CSV: {text.strip()}"
 
 
-def _check_ragged(text: str, frame: pd.DataFrame, blank: np.ndarray, name: str, sep: str) -> None:
+def _check_ragged(text: str, frame: pd.DataFrame, blank: np.ndarray, name: str, sep: str,
+                  encoded: bytes | None = None) -> None:
     """Rows with fewer cells than the header (pandas would quietly fill them with '').
 
-    ``text`` starts at the header; blank lines count as records, as they do for pandas."""
-    if frame.empty or _no_short_record(text, sep, len(frame)):
+    ``text`` starts at the header (``encoded``: the same in UTF-8, when at hand); blank lines
+    count as records, as they do for pandas."""
+    if frame.empty or _no_short_record(text.encode("utf-8") if encoded is None else encoded, sep, len(frame)):
         return
     counts = _cells_per_record(text, sep)[1:]
     if len(counts) != len(frame):  # cannot happen: both readers keep every record
@@ -315,18 +317,20 @@ def _check_ragged(text: str, frame: pd.DataFrame, blank: np.ndarray, name: str, 
         ])
 
 
-def _no_short_record(text: str, sep: str, rows: int) -> bool:
+def _no_short_record(text: bytes, sep: str, rows: int) -> bool:
     """True when, without counting line by line, no record can have fewer cells than the header:
     no quotes, no blank line, and as many separators as ``rows`` full records and the header
     hold (the parser has refused any record with more cells, so none can make up for a short
-    one). False means: count them."""
-    if '"' in text or "\n\n" in text or text.startswith("\n"):
+    one). False means: count them. ``text`` is in UTF-8, where an ASCII byte is always that
+    character, so bytes are counted as the characters would be."""
+    if b'"' in text or b"\n\n" in text or text.startswith(b"\n"):
         return False
-    records = text.count("\n") + (0 if text.endswith("\n") else 1)
+    records = text.count(b"\n") + (0 if text.endswith(b"\n") else 1)
     if records != rows + 1:
         return False
-    width = _header_width(text, sep)
-    return text.count(sep) == records * (width - 1)
+    line = text[:text.find(b"\n")] if b"\n" in text else text  # the header: no quote, so every separator splits
+    width = line.count(sep.encode("ascii")) + 1
+    return text.count(sep.encode("ascii")) == records * (width - 1)
 
 
 def _cells_per_record(text: str, sep: str = ",") -> np.ndarray:

@@ -119,6 +119,8 @@ def _csv_column(series: pd.Series) -> list:
     if series.dtype.kind in "iub":
         return series.tolist()
     values = series.to_numpy(dtype=object)
+    if series.dtype.kind == "O" and _plain_safe_text(values):  # text cells as they are, not even factorized
+        return values.tolist()
     try:
         codes, uniques = pd.factorize(values)  # cells are rarely missing: looked for only when one is
         if len(codes) and codes.min() < 0:

@@ -896,12 +896,22 @@ def _met_before_since(rels: pd.DataFrame, file: str) -> list[Problem]:
     return found
 
 
+def _repeated(key: np.ndarray) -> np.ndarray:
+    """Which of ``key`` equal an earlier one (``duplicated(keep="first")``), by a stable sort:
+    hashing the row numbers of millions of relationships, whose keys are spaced alike, was slower."""
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    later = np.zeros(len(key), dtype=bool)
+    later[order[1:]] = ordered[1:] == ordered[:-1]  # equal keys keep their row order: the first is not repeated
+    return later
+
+
 def _duplicate_warnings(rels: pd.DataFrame, file: str, key: np.ndarray | None = None) -> list[Problem]:
     """Duplicate rows: the same source, target and type more than once."""
     if key is None:
         codes = [pd.factorize(rels[c])[0].astype(np.int64) for c in ("source", "target", "type")]
         key = (codes[0] * (codes[1].max(initial=0) + 1) + codes[1]) * 8 + codes[2]
-    dup = pd.Series(key).duplicated(keep="first").to_numpy()
+    dup = _repeated(key)
     found = []
     if dup.any():
         involved = rels[np.isin(key, key[dup])]

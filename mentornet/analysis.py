@@ -66,10 +66,13 @@ def active_mentorships(ds: Dataset, *, policy: Policy, as_of: dt.date) -> pd.Dat
     single = pairs[~dup]
     merged = (pairs[dup].groupby(["mentor_id", "mentee_id"], sort=False)["focus"]
               .agg(lambda fs: tuple(sorted(set().union(*fs)))).reset_index())
-    single = single.assign(focus=single["focus"].map(lambda f: tuple(sorted(set(f)))))
+    sorted_focus = {f: tuple(sorted(set(f))) for f in set(single["focus"].tolist())}  # a handful of lists
+    single = single.assign(focus=[sorted_focus[f] for f in single["focus"].tolist()])
     pairs = pd.concat([single, merged], ignore_index=True)
-    pairs["research"] = pairs["focus"].map(lambda f: "research" in f).astype(bool)
-    pairs["career"] = pairs["focus"].map(lambda f: "career" in f).astype(bool)
+    focus = pairs["focus"].tolist()
+    areas = {f: ("research" in f, "career" in f) for f in set(focus)}
+    pairs["research"] = np.array([areas[f][0] for f in focus], dtype=bool)
+    pairs["career"] = np.array([areas[f][1] for f in focus], dtype=bool)
     return pairs.sort_values(["mentee_id", "mentor_id"], ignore_index=True)
 
 
@@ -181,13 +184,28 @@ def find_gaps(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataFra
 
 def gaps_from(ds: Dataset, needs: pd.DataFrame, covered: pd.DataFrame, active: pd.DataFrame) -> pd.DataFrame:
     """The gaps (see :func:`find_gaps`) of already computed needs, coverage and active mentorships."""
-    merged = needs.merge(covered.drop_duplicates(), on=["mentee_id", "area"], how="left", indicator=True)
-    gaps = merged.loc[merged["_merge"].eq("left_only"), ["mentee_id", "area"]]
-    info = ds.people.set_index("id")[["name", "role", "department"]]
-    gaps = gaps.join(info, on="mentee_id")
-    counts = active.groupby("mentee_id").size()
-    gaps["active_mentors"] = counts.reindex(gaps["mentee_id"]).fillna(0).astype(int).to_numpy()
-    return sort_rows(gaps, ["mentee_id", "area"])[GAP_COLUMNS]
+    need_key, covered_key = _need_keys(needs, covered)
+    gaps = needs.loc[~np.isin(need_key, covered_key), ["mentee_id", "area"]]
+    mentee, active_mentee = person_rows(ds, gaps["mentee_id"], active["mentee_id"])
+    # a need is a person's (each person once), so (mentee, area) orders the gaps without ties
+    order = np.lexsort((_string_ranks(gaps["area"].to_numpy(dtype=object)),
+                        _string_ranks(gaps["mentee_id"].to_numpy(dtype=object))))
+    mentee = mentee[order]
+    frame = gaps.iloc[order].reset_index(drop=True)
+    for column in ("name", "role", "department"):
+        frame[column] = ds.people[column].iloc[mentee].reset_index(drop=True)
+    # active holds each (mentor, mentee) once: a mentee's rows are its active mentors
+    counts = np.bincount(active_mentee[active_mentee >= 0], minlength=len(ds.people))
+    frame["active_mentors"] = counts[mentee].astype(np.int64)
+    return frame[GAP_COLUMNS]
+
+
+def _string_ranks(values: np.ndarray) -> np.ndarray:
+    """Each value's place among the distinct ``values`` in plain string order (equal values, equal places)."""
+    codes, uniques = pd.factorize(values)
+    place = np.empty(len(uniques), dtype=np.int64)
+    place[np.argsort(np.asarray(uniques, dtype=object), kind="stable")] = np.arange(len(uniques))
+    return place[codes]
 
 
 def sort_rows(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

@@ -55,6 +55,8 @@ MAX_PREAMBLE = 20  # rows searched for the header below a title or notes rows
 REQUIRED = {PEOPLE: PEOPLE_REQUIRED, RELATIONSHIPS: REL_REQUIRED}
 SEPARATORS_RE = re.compile(r"[\s_\-]+")
 LIST_SEPARATOR_RE = re.compile(r"[;,]")
+ASCII_SPACES = "".join(chr(c) for c in range(128) if chr(c).isspace())  # what str.strip removes of ASCII
+EDGE_SPACE_RE = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")  # a space (str.strip's) starting or ending a NUL-joined value
 IDENTITY_HEADER_RE = re.compile(r"^identity(?:\s*[.:]|[\s_\-])\s*(.*)$", re.DOTALL)
 NEAR_MISS = 0.8  # difflib ratio above which an unknown column is taken for a typo of a known one
 INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cn"})  # control, format, separators, unassigned
@@ -143,12 +145,14 @@ def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Pr
     if width > MAX_COLUMNS:  # pandas would take seconds per 100,000 columns
         raise DataError(Problem(name, f"the header has {width:,} cells; a table has at most {MAX_COLUMNS:,} "
                                       "columns (is this the right file?)", row=header_row))
+    encoded = body.encode("utf-8")
     try:
         # header=None: every line, the header included, is parsed alike, so a row with
         # more cells than the header is an error instead of silently becoming an index;
         # blank lines are kept so that every row keeps the number a spreadsheet shows
+        # the parser reads bytes: given text, pandas would encode it back chunk by chunk
         frame = pd.read_csv(
-            _io.StringIO(body), sep=sep, dtype=object, header=None, keep_default_na=False, na_filter=False,
+            _io.BytesIO(encoded), sep=sep, dtype=object, header=None, keep_default_na=False, na_filter=False,
             skip_blank_lines=False, engine="c",
         )
     except pd.errors.ParserError as exc:
@@ -164,8 +168,8 @@ def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Pr
     frame = frame.iloc[1:]
     frame.columns = list(header)
     frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(frame))
-    blank = _blank_rows(frame)
-    _check_ragged(body, frame, blank, name, sep)
+    blank = _blank_rows(frame, _maybe_blank(encoded, sep, len(frame)))
+    _check_ragged(body, frame, blank, name, sep, encoded)
     notes = _preamble_note(text[:start], header_row, name)
     # no cell is missing: na_filter is off and _check_ragged refused short rows
     return _normalise_header(frame[~blank] if blank.any() else frame, name, header_row, copy=False), notes
@@ -212,11 +216,13 @@ def _preamble_note(preamble: str, header_row: int, name: str) -> list[Problem]:
                           f"{_short(skipped[0][1])!r}", row=skipped[0][0], severity="warning")]
 
 
-def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+def _blank_rows(frame: pd.DataFrame, candidates: np.ndarray | None = None) -> np.ndarray:
     """Rows whose every cell is empty or spaces (trailing blank rows of a sheet are normal).
 
-    Columns are checked in turn on the rows still blank, so a filled first column ends it."""
-    candidates = np.arange(len(frame))
+    Columns are checked in turn on the rows still blank, so a filled first column ends it;
+    ``candidates``: the positions that may be blank (every row when not given)."""
+    if candidates is None:
+        candidates = np.arange(len(frame))
     for col in range(frame.shape[1]):
         if not len(candidates):
             break
@@ -225,6 +231,26 @@ def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
     blank = np.zeros(len(frame), dtype=bool)
     blank[candidates] = True
     return blank
+
+
+def _maybe_blank(body: bytes, sep: str, rows: int) -> np.ndarray | None:
+    """Positions of the rows that may be blank, from the first byte of each line of ``body``
+    (the header's line first, LF line ends): a line starting with a visible ASCII character
+    other than the separator holds a filled first cell. None (every row may be) when lines
+    are not rows: a quoted cell may span lines, or the lines do not add up to ``rows``."""
+    if b'"' in body:
+        return None
+    data = np.frombuffer(body, dtype=np.uint8)
+    newline = np.flatnonzero(data == ord("\n"))
+    records = len(newline) + (0 if body.endswith(b"\n") else 1)
+    if records != rows + 1:
+        return None
+    starts = newline[:rows] + 1  # row i (0-based, below the header) begins after the header's line and i more
+    first = np.full(rows, ord("\n"), dtype=np.uint8)
+    inside = starts < len(data)
+    first[inside] = data[starts[inside]]
+    filled = (first > ord(" ")) & (first < 0x7F) & (first != ord(sep))
+    return np.flatnonzero(~filled)
 
 
 def _header_width(text: str, sep: str = ",") -> int:
@@ -271,11 +297,13 @@ def _parser_message(exc: Exception) -> str:
     return f"cannot parse CSV: {text.strip()}"
 
 
-def _check_ragged(text: str, frame: pd.DataFrame, blank: np.ndarray, name: str, sep: str) -> None:
+def _check_ragged(text: str, frame: pd.DataFrame, blank: np.ndarray, name: str, sep: str,
+                  encoded: bytes | None = None) -> None:
     """Rows with fewer cells than the header (pandas would quietly fill them with '').
 
-    ``text`` starts at the header; blank lines count as records, as they do for pandas."""
-    if frame.empty or _no_short_record(text, sep, len(frame)):
+    ``text`` starts at the header (``encoded``: the same in UTF-8, when at hand); blank lines
+    count as records, as they do for pandas."""
+    if frame.empty or _no_short_record(text.encode("utf-8") if encoded is None else encoded, sep, len(frame)):
         return
     counts = _cells_per_record(text, sep)[1:]
     if len(counts) != len(frame):  # cannot happen: both readers keep every record
@@ -289,18 +317,20 @@ def _check_ragged(text: str, frame: pd.DataFrame, blank: np.ndarray, name: str, 
         ])
 
 
-def _no_short_record(text: str, sep: str, rows: int) -> bool:
+def _no_short_record(text: bytes, sep: str, rows: int) -> bool:
     """True when, without counting line by line, no record can have fewer cells than the header:
     no quotes, no blank line, and as many separators as ``rows`` full records and the header
     hold (the parser has refused any record with more cells, so none can make up for a short
-    one). False means: count them."""
-    if '"' in text or "\n\n" in text or text.startswith("\n"):
+    one). False means: count them. ``text`` is in UTF-8, where an ASCII byte is always that
+    character, so bytes are counted as the characters would be."""
+    if b'"' in text or b"\n\n" in text or text.startswith(b"\n"):
         return False
-    records = text.count("\n") + (0 if text.endswith("\n") else 1)
+    records = text.count(b"\n") + (0 if text.endswith(b"\n") else 1)
     if records != rows + 1:
         return False
-    width = _header_width(text, sep)
-    return text.count(sep) == records * (width - 1)
+    line = text[:text.find(b"\n")] if b"\n" in text else text  # the header: no quote, so every separator splits
+    width = line.count(sep.encode("ascii")) + 1
+    return text.count(sep.encode("ascii")) == records * (width - 1)
 
 
 def _cells_per_record(text: str, sep: str = ",") -> np.ndarray:
@@ -444,7 +474,21 @@ def _normalise_header(frame: pd.DataFrame, name: str, header_row: int = 1, *, co
 def _factorized(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct cells as text): every rule below runs once per distinct cell and is
     spread to the rows through the codes (ids, types and dates repeat a lot)."""
-    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
+    values = series.to_numpy(dtype=object)
+    if len(values) > 10_000 and (values[:1_000] == "").sum() > 500:
+        # a mostly empty optional column (as its first rows tell): only its filled cells are hashed
+        filled = np.flatnonzero(values != "")
+        codes, uniques = _factorized_values(values[filled])
+        spread = np.zeros(len(values), dtype=np.intp)  # the empty cell is code 0
+        spread[filled] = codes + 1
+        return spread, np.concatenate([np.array([""], dtype=object), uniques])
+    return _factorized_values(values)
+
+
+def _factorized_values(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(values)  # cells are text: no missing value to look for first
+    if len(codes) and codes.min() < 0:  # but one was missing: it is a distinct cell too
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
     return codes, np.asarray(uniques, dtype=object)
 
 
@@ -464,12 +508,35 @@ def _distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, texts): :func:`_strip` as codes into the trimmed NFC text of each distinct cell
     (two cells that trim alike are two codes with the same text)."""
     codes, uniques = _factorized(series)
-    return codes, _mapped(uniques, _clean)
+    return codes, _cleaned(uniques)
 
 
 def _strip(series: pd.Series) -> pd.Series:
     """Trimmed text in Unicode NFC, computed once per distinct value (ids and types repeat a lot)."""
-    return _per_value(series, _clean)
+    codes, uniques = _factorized(series)
+    return pd.Series(_cleaned(uniques)[codes], index=series.index, dtype=object)
+
+
+def _cleaned(values: np.ndarray) -> np.ndarray:
+    """:func:`_clean` of each of ``values``, checked on all of them joined when they are text:
+    without a space at either end of one and already in NFC, every one is its own clean text.
+
+    NUL joins them: a character that never composes, so the joined text is NFC exactly when
+    each one is, and a value's ends are its neighbours of NUL."""
+    try:
+        joined = "\x00".join(values)
+    except TypeError:  # not all text
+        return _mapped(values, _clean)
+    if joined.count("\x00") != max(len(values) - 1, 0):  # a value holds NUL itself
+        return _mapped(values, _clean)
+    if joined.isascii():  # always NFC; a space at an end is next to NUL or an end of the whole
+        edge = joined[:1].isspace() or joined[-1:].isspace() or any(
+            "\x00" + space in joined or space + "\x00" in joined for space in ASCII_SPACES)
+    else:
+        edge = EDGE_SPACE_RE.search(joined) is not None or not unicodedata.is_normalized("NFC", joined)
+    if not edge:
+        return np.array(values, dtype=object, copy=True)
+    return _mapped(values, _clean)
 
 
 def _clean(text: str) -> str:
@@ -829,12 +896,22 @@ def _met_before_since(rels: pd.DataFrame, file: str) -> list[Problem]:
     return found
 
 
+def _repeated(key: np.ndarray) -> np.ndarray:
+    """Which of ``key`` equal an earlier one (``duplicated(keep="first")``), by a stable sort:
+    hashing the row numbers of millions of relationships, whose keys are spaced alike, was slower."""
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    later = np.zeros(len(key), dtype=bool)
+    later[order[1:]] = ordered[1:] == ordered[:-1]  # equal keys keep their row order: the first is not repeated
+    return later
+
+
 def _duplicate_warnings(rels: pd.DataFrame, file: str, key: np.ndarray | None = None) -> list[Problem]:
     """Duplicate rows: the same source, target and type more than once."""
     if key is None:
         codes = [pd.factorize(rels[c])[0].astype(np.int64) for c in ("source", "target", "type")]
         key = (codes[0] * (codes[1].max(initial=0) + 1) + codes[1]) * 8 + codes[2]
-    dup = pd.Series(key).duplicated(keep="first").to_numpy()
+    dup = _repeated(key)
     found = []
     if dup.any():
         involved = rels[np.isin(key, key[dup])]

@@ -6,6 +6,8 @@ or a tab/carriage return) are prefixed with ``'`` so they are shown as text (DES
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import json
 import math
 import unicodedata
@@ -89,25 +91,61 @@ def format_score(value: float) -> str:
     return f"{value:.4f}"
 
 
+CSV_CHUNK = 20_000  # rows formatted in memory and handed to the stream in one write
+
+
 def write_csv(frame: pd.DataFrame, stream: IO[str]) -> None:
-    """CSV with every cell made plain text and spreadsheet-safe, one column at a time."""
-    writer = csv.writer(stream, lineterminator="\n")
+    """CSV with every cell made plain text and spreadsheet-safe, one column at a time.
+
+    Rows are written to memory a chunk at a time and each chunk to ``stream`` in one write
+    (the same text as row by row, without a call into the stream per row)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([neutralise(c) for c in frame.columns])
     columns = [_csv_column(frame[c]) for c in frame.columns] if len(frame.columns) else []
-    writer.writerows(zip(*columns))
+    rows = zip(*columns)
+    while True:
+        chunk = list(itertools.islice(rows, CSV_CHUNK))
+        writer.writerows(chunk)
+        stream.write(buffer.getvalue())
+        if len(chunk) < CSV_CHUNK:
+            return
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def _csv_column(series: pd.Series) -> list:
     """A column's cells as they appear in CSV, formatted once per distinct value."""
     if series.dtype.kind in "iub":
         return series.tolist()
+    values = series.to_numpy(dtype=object)
+    if series.dtype.kind == "O" and _plain_safe_text(values):  # text cells as they are, not even factorized
+        return values.tolist()
     try:
-        codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
+        codes, uniques = pd.factorize(values)  # cells are rarely missing: looked for only when one is
+        if len(codes) and codes.min() < 0:
+            codes, uniques = pd.factorize(values, use_na_sentinel=False)
     except TypeError:  # unhashable cells (lists): format each one
         return [neutralise(_plain(v)) for v in series.tolist()]
-    cells = np.empty(len(uniques), dtype=object)
-    cells[:] = [neutralise(_plain(u)) for u in uniques]
-    return cells[codes].tolist()
+    uniques = np.asarray(uniques, dtype=object)
+    if not _plain_safe_text(uniques):
+        cells = np.empty(len(uniques), dtype=object)
+        cells[:] = [neutralise(_plain(u)) for u in uniques]
+        uniques = cells
+    return uniques[codes].tolist()
+
+
+def _plain_safe_text(values: np.ndarray) -> bool:
+    """True when every one of ``values`` is text that no spreadsheet reads as a formula, so
+    each is its own cell; checked on all of them joined by NUL (a value's first character
+    follows a NUL, or starts the whole)."""
+    try:
+        joined = "\x00".join(values)
+    except TypeError:  # not all text
+        return False
+    if joined.count("\x00") != max(len(values) - 1, 0):  # a value holds NUL itself
+        return False
+    return not (joined.startswith(FORMULA_START) or any("\x00" + start in joined for start in FORMULA_START))
 
 
 def _json_value(value):

@@ -72,3 +72,44 @@ def test_self_relationship_between_unknown_ids(tmp_path):
     assert code == 2
     assert f"row {N + 2}, column target: a person cannot have a relationship with themselves" in out
     assert f"row {N + 3}, column target: a person cannot" not in out
+
+
+def dataset_with(tmp_path, rel_row, *, people_tail="", middle=N // 2):
+    """The clean dataset with one relationship line replaced in the middle."""
+    ds = dataset(tmp_path, people_tail=people_tail)
+    path = ds / "relationships.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[middle] = rel_row
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return ds
+
+
+@pytest.mark.parametrize("target", ["p2 ", "\tp2", "p2\u00a0", "\u3000p2"])
+def test_a_padded_id_in_the_middle_is_trimmed(tmp_path, target):
+    # the trimming check runs on every distinct cell at once: one padded cell among thousands
+    # of clean ones must still be trimmed (else it names no person: exit 2)
+    code, out = validate(dataset_with(tmp_path, f"p1,{target},KNOWS"))
+    assert code == 0, out
+
+
+def test_a_decomposed_id_in_the_middle_is_composed(tmp_path):
+    # 'qé' written decomposed (e + U+0301) in one relationship names the person 'qé' (composed)
+    ds = dataset_with(tmp_path, "p1,qe\u0301,KNOWS", people_tail="q\u00e9,Q,faculty\n")
+    code, out = validate(ds)
+    assert code == 0, out
+
+
+def test_blank_rows_in_the_middle_keep_the_row_numbers(tmp_path):
+    # blank rows (empty, spaces, separators, a tab) are looked for among the lines that can be
+    # blank; the rows after them keep the numbers a spreadsheet shows
+    code, out = validate(dataset(tmp_path, rels_tail="\n , , \n\t\n,,\np1,p2\n"))
+    assert code == 2
+    assert f"relationships.csv, row {N + 6}: row has 2 cells, fewer than the header's 3" in out
+    assert out.count("fewer than the header's") == 1, out  # the blank rows are not short rows
+
+
+def test_a_row_that_starts_filled_is_not_blank(tmp_path):
+    # '#' or a letter in the first cell: the row is a row (here a short one), not a blank one
+    code, out = validate(dataset(tmp_path, rels_tail="#,p1,KNOWS\n"))
+    assert code == 2
+    assert f"relationships.csv, row {N + 2}, column source: unknown person '#'" in out

@@ -13,7 +13,10 @@ Each repetition, for each generated dataset (~10 relationships per person):
    (constraint, indexes, empty lists, dataset record). End to end = import + finish.
 
 Prints the median (min-max) of each step over the repetitions, in relationships per second,
-with the machine and its load average (other work on a shared machine shows there).
+with the machine and its load average (other work on a shared machine shows there); beside
+each online step and finish-import, the CPU seconds of the client (mentornet) and of the
+server's JVM (read from /proc), and the relationships per CPU second, the steadier figure
+when other work shares the cores.
 Goals (issue 19): online >= 40k rel/s into an empty database on a quiet machine, --replace
 not below the first load's rate; bulk >= 60k rel/s end to end at ~1M relationships.
 """
@@ -30,7 +33,7 @@ import time
 from pathlib import Path
 
 from bench_neo4j import MN, PASSWORD, ROOT, Server
-from common import dataset, machine, run, table
+from common import dataset, machine, table
 
 ADMIN = ROOT / "tests" / "neo4j" / "admin"
 
@@ -39,26 +42,56 @@ def summary(values: list[float]) -> str:
     return f"{statistics.median(values):,.0f} ({min(values):,.0f}-{max(values):,.0f})"
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(server: Server) -> float:
+    """CPU seconds the server's JVM has used (the start script execs java)."""
+    fields = Path(f"/proc/{server.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def timed(cmd: list[str], server: Server) -> tuple[float, float, float]:
+    """(wall seconds, client CPU seconds, server CPU seconds) of one command against ``server``."""
+    before, started = server_cpu(server), time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read().decode(errors="replace")
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed ({status}): {' '.join(cmd)}\n{err}")
+    return wall, usage.ru_utime + usage.ru_stime, server_cpu(server) - before
+
+
+def online_step(rates: dict, name: str, rels: int, cmd: list[str], server: Server) -> None:
+    wall, client, served = timed(cmd, server)
+    rates[name] = rels / wall
+    rates[f"{name}: client CPU (s)"] = client
+    rates[f"{name}: server CPU (s)"] = served
+    rates[f"{name}: per CPU second"] = rels / (client + served)
+
+
 def one_repetition(ds: Path, rels: int) -> dict[str, float]:
     rates = {}
     server = Server()
     try:
-        seconds, _ = run(MN + ["load", str(ds), server.uri])
-        rates["online, empty database"] = rels / seconds
-        seconds, _ = run(MN + ["load", str(ds), server.uri, "--replace"])
-        rates["online --replace"] = rels / seconds
+        online_step(rates, "online, empty database", rels, MN + ["load", str(ds), server.uri], server)
+        online_step(rates, "online --replace", rels, MN + ["load", str(ds), server.uri, "--replace"], server)
     finally:
         server.stop()
     home = Path(tempfile.mkdtemp(prefix="mentornet-bench-bulk-")) / "home"
     home.mkdir()
     try:
         started = time.perf_counter()
-        done = subprocess.run(MN + ["load", str(ds), "--bulk", str(home), "--neo4j-admin", str(ADMIN)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        done = subprocess.Popen(MN + ["load", str(ds), "--bulk", str(home), "--neo4j-admin", str(ADMIN)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        stderr = done.stderr.read()
+        _, status, usage = os.wait4(done.pid, 0)
         imported = time.perf_counter() - started
-        if done.returncode != 0:
-            raise SystemExit(f"the bulk import failed:\n{done.stderr}")
-        phases = re.search(r"files ([0-9.]+) s, importer ([0-9.]+) s", done.stderr)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"the bulk import failed:\n{stderr}")
+        rates["bulk: import CPU, importer's JVM included (s)"] = usage.ru_utime + usage.ru_stime
+        phases = re.search(r"files ([0-9.]+) s, importer ([0-9.]+) s", stderr)
         rates["bulk: import (validate, files, importer)"] = rels / imported
         rates["bulk: of which reading and validation (s)"] = imported - float(phases[1]) - float(phases[2])
         rates["bulk: of which import files (s)"] = float(phases[1])
@@ -66,8 +99,10 @@ def one_repetition(ds: Path, rels: int) -> dict[str, float]:
         server = Server(home)
         try:
             rates["bulk: server start on the store (s)"] = server.start_seconds
-            finished, _ = run(MN + ["finish-import", server.uri])
+            finished, client, served = timed(MN + ["finish-import", server.uri], server)
             rates["bulk: finish-import (s)"] = finished
+            rates["bulk: finish-import client CPU (s)"] = client
+            rates["bulk: finish-import server CPU (s)"] = served
             rates["bulk: end to end (import + finish)"] = rels / (imported + finished)
         finally:
             server.stop()
@@ -90,7 +125,7 @@ def main(sizes: list[int], reps: int) -> None:
             for step, value in one_repetition(ds, rels).items():
                 found.setdefault(step, []).append(value)
         for step, values in found.items():
-            unit = "s" if step.endswith("(s)") else "rel/s"
+            unit = "s" if step.endswith("(s)") else "rel/CPU s" if step.endswith("per CPU second") else "rel/s"
             shown = (f"{statistics.median(values):.1f} ({min(values):.1f}-{max(values):.1f})" if unit == "s"
                      else summary(values))
             rows.append([f"{n:,}", f"{rels:,}", step.replace(" (s)", ""), shown, unit])

@@ -5,7 +5,8 @@
 // types: REL_TYPE is each of MENTORS, COLLEAGUE, COAUTHOR, KNOWS (mentornet.model.REL_TYPES), run as create_mentors, create_colleague, create_coauthor and create_knows
 // (No :Person label in the MATCHes: with it the planner seeks the id index instead of the element id.
 // load checks once at its end that each element id is still its person's: load_check_people.)
-// (The rows with nothing to store are created bare: a CREATE that sets no property costs the server about half as much.)
+// (The rows with nothing to store are created bare: a CREATE that sets no property costs the server about half as much.
+// The others get their properties in the CREATE, where a null one is left out as SET leaves it out.)
 CALL () {
   UNWIND range(0, size($plain_a) - 1) AS i
   MATCH (a) WHERE elementId(a) = $plain_a[i]
@@ -17,9 +18,8 @@ CALL () {
   UNWIND range(0, size($node_a) - 1) AS i
   MATCH (a) WHERE elementId(a) = $node_a[i]
   MATCH (b) WHERE elementId(b) = $node_b[i]
-  CREATE (a)-[r:REL_TYPE]->(b)
-  SET r = {duplicate: $duplicate[i], focus: $focus[i], status: $status[i], formal: $formal[i],
-           since: $since[i], last_met: $last_met[i]}
+  CREATE (a)-[r:REL_TYPE {duplicate: $duplicate[i], focus: $focus[i], status: $status[i], formal: $formal[i],
+                          since: $since[i], last_met: $last_met[i]}]->(b)
   SET r += coalesce($extra[i], {})
   RETURN count(*) AS described
 }

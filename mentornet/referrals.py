@@ -440,8 +440,9 @@ def candidate_pools(net: Network, gap_m: np.ndarray, gap_area: np.ndarray, *, ma
     ``h - 1`` not reached before (a sparse product and a look-up in a visited table). Only
     mentor-eligible people are candidates, and the last hop reaches only them. A mentee stops
     once each of its gaps has ``limit`` candidates: candidates at a later hop always rank lower.
-    An active mentor of the mentee is always at hop 1 (their ``MENTORS`` row is a tie), so only
-    hop 1 checks it.
+    A gap that has its ``limit`` candidates is no longer looked at while its mentee's other gaps
+    go on (every later candidate of it would rank past ``limit``). An active mentor of the
+    mentee is always at hop 1 (their ``MENTORS`` row is a tie), so only hop 1 checks it.
     """
     kinds, attrs = _area_kinds(net, gap_area)
     n = net.size
@@ -519,8 +520,10 @@ def _search_batch(net, batch, gaps, gap_m, kinds, attrs, *, max_hops, limit, vis
             g, c, inter, union, rank = g[take], c[take], inter[take], union[take], rank[take]
             np.add.at(found, g, 1)
             hits.append((g, c, np.full(len(g), hop, dtype=np.int64), inter, union, rank))
+        full = found >= limit
+        gap_of[local_row[full], kinds[gaps[full]]] = -1  # a full gap's later candidates would rank past limit
         satisfied = np.ones(b, dtype=bool)
-        np.logical_and.at(satisfied, local_row, found >= limit)
+        np.logical_and.at(satisfied, local_row, full)
         live &= ~satisfied
         if not live.any() or (hop < max_hops and not len(layers[-1][0])):
             break

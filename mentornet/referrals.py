@@ -289,8 +289,12 @@ class _Visited:
 
 
 def _batch_rows(n: int) -> int:
-    """Mentees per batch: the visited table stays within about 256 MB."""
-    return int(min(BATCH, max(64, (1 << 28) // max(n, 1))))
+    """Mentees per batch: the visited table stays within about 512 MB. Each sparse product
+    costs O(N) besides its work (scipy's work arrays span every column: about 9 ms a product
+    at a million people), so fewer, larger batches matter there: a 256 MB table made 1,700
+    batches of 268 mentees at a million people, and the products' fixed cost grew with the
+    square of the network's size."""
+    return int(min(BATCH, max(64, (1 << 29) // max(n, 1))))
 
 
 def _batches(gap_m: np.ndarray, per_batch: int):
@@ -654,12 +658,18 @@ def _paths_of_length(net, layers, rows, mentees, cands, h) -> np.ndarray:
     result[:, 0], result[:, h] = mentees, cands
     if h == 1:
         return result
-    import scipy.sparse as sp
-
-    # on[i]: nodes at distance i from m that lie on a shortest path to c (i = h-1 .. 1)
-    on = {h: sp.csr_matrix((np.ones(k, np.int32), (np.arange(k), cands)), shape=(k, n))}
+    # on[i]: nodes at distance i from m that lie on a shortest path to c (i = h-1 .. 1).
+    # The neighbours of one node per row are rows of the adjacency (a gather); only a row of
+    # several nodes needs a sparse product, whose work arrays span all N columns. Every
+    # matrix is made canonical (sorted rows) before ``multiply``, which otherwise also
+    # allocates arrays of N columns on each call.
+    on = {}
     for i in range(h - 1, 0, -1):
-        reach = on[i + 1] @ net.adjacency
+        if i == h - 1:
+            reach = net.adjacency[cands]
+        else:
+            reach = on[i + 1] @ net.adjacency
+            reach.sort_indices()
         reach.data[:] = 1
         on[i] = reach.multiply(layers[i][rows]).tocsr()
         on[i].eliminate_zeros()
@@ -670,8 +680,7 @@ def _paths_of_length(net, layers, rows, mentees, cands, h) -> np.ndarray:
     key = net.id_rank[first.col] + np.where(mentor, 0, n)
     result[:, 1] = _row_argmin(first.row, first.col, key, k)
     for i in range(2, h):
-        prev = sp.csr_matrix((np.ones(k, np.int32), (np.arange(k), result[:, i - 1])), shape=(k, n))
-        nxt = (prev @ net.adjacency).multiply(on[i]).tocoo()
+        nxt = net.adjacency[result[:, i - 1]].multiply(on[i]).tocoo()
         result[:, i] = _row_argmin(nxt.row, nxt.col, net.id_rank[nxt.col], k)
     return result
 

@@ -79,6 +79,15 @@ class Network:
     def position(self, ids) -> np.ndarray:
         return self.index.get_indexer(ids)
 
+    @cached_property
+    def research_words(self) -> tuple[np.ndarray, ...]:
+        """``research`` one contiguous array per 64-bit word (see :func:`_shared_count`)."""
+        return tuple(np.ascontiguousarray(self.research[:, w]) for w in range(self.research.shape[1]))
+
+    @cached_property
+    def career_words(self) -> tuple[np.ndarray, ...]:
+        return tuple(np.ascontiguousarray(self.career[:, w]) for w in range(self.career.shape[1]))
+
 
 def _bitsets(lists: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Tuples of topics to (N, W) uint64 bit sets over the folded vocabulary (each distinct
@@ -190,8 +199,11 @@ _BYTE_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint
 
 def _popcount(bits: np.ndarray) -> np.ndarray:
     """Set bits per row of a 2-D unsigned bitset array."""
-    if _HAS_BITWISE_COUNT:
-        return np.bitwise_count(bits).sum(axis=1, dtype=np.int64)
+    if _HAS_BITWISE_COUNT:  # word by word: a row sum over a short axis is several times slower
+        count = np.zeros(len(bits), dtype=np.int64)
+        for w in range(bits.shape[1]):
+            count += np.bitwise_count(bits[:, w])
+        return count
     # numpy < 2.0: count the bytes of each row through a table.
     bits = np.ascontiguousarray(bits)
     as_bytes = bits.view(np.uint8).reshape(len(bits), bits.shape[1] * bits.itemsize)  # also for no rows
@@ -201,22 +213,33 @@ def _popcount(bits: np.ndarray) -> np.ndarray:
 _HAS_BITWISE_COUNT = hasattr(np, "bitwise_count")  # numpy 2.0 and later
 
 
+def _shared_count(words: tuple[np.ndarray, ...], m: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Topics ``m`` and ``c`` share, pair by pair, from bit sets stored a word per array
+    (``Network.research_words``): one 1-D gather per word, about nine times faster than
+    gathering whole rows of the (N, W) array and summing them."""
+    count = np.zeros(len(m), dtype=np.int64)
+    for word in words:
+        both = word[m] & word[c]
+        count += np.bitwise_count(both) if _HAS_BITWISE_COUNT else _popcount(both[:, None])
+    return count
+
+
 def suitability(net: Network, area: str, mentees: np.ndarray, cands: np.ndarray):
     """(suited mask, score) for each (mentee, candidate) pair and one need area."""
     if area in ("research", "career"):
-        bits = net.research if area == "research" else net.career
-        mb, cb = bits[mentees], bits[cands]
-        inter = _popcount(mb & cb)
-        union = _popcount(mb | cb)
-        m_lists = _popcount(mb) > 0
-        suited = np.where(m_lists, inter > 0, _popcount(cb) > 0)
+        words, size = (net.research_words, net.research_size) if area == "research" \
+            else (net.career_words, net.career_size)
+        inter = _shared_count(words, mentees, cands)
+        union = size[mentees] + size[cands] - inter
+        m_lists = size[mentees] > 0
+        suited = np.where(m_lists, inter > 0, size[cands] > 0)
         score = np.where(m_lists, inter / np.maximum(union, 1), 0.0)
         return suited, score
     attr = area.split(":", 1)[1]
     codes = net.identity[attr]
     suited = (codes[mentees] == codes[cands]) & (codes[mentees] >= 0)
-    mb, cb = net.research[mentees], net.research[cands]
-    inter, union = _popcount(mb & cb), _popcount(mb | cb)
+    inter = _shared_count(net.research_words, mentees, cands)
+    union = net.research_size[mentees] + net.research_size[cands] - inter
     return suited, np.where(union > 0, inter / np.maximum(union, 1), 0.0)
 
 
@@ -266,8 +289,24 @@ class _Visited:
 
 
 def _batch_rows(n: int) -> int:
-    """Mentees per batch: the visited table stays within about 256 MB."""
-    return int(min(BATCH, max(64, (1 << 28) // max(n, 1))))
+    """Mentees per batch: the visited table stays within about 512 MB. Each sparse product
+    costs O(N) besides its work (scipy's work arrays span every column: about 9 ms a product
+    at a million people), so fewer, larger batches matter there: a 256 MB table made 1,700
+    batches of 268 mentees at a million people, and the products' fixed cost grew with the
+    square of the network's size."""
+    return int(min(BATCH, max(64, (1 << 29) // max(n, 1))))
+
+
+def _batches(gap_m: np.ndarray, per_batch: int):
+    """The mentees of ``gap_m`` (person positions, one per gap) in batches: for each batch, its
+    mentees (distinct, ascending) and the indices of their gaps, which are one slice of the
+    gaps ordered by mentee (stable, so a mentee's gaps keep their order)."""
+    order = np.argsort(gap_m, kind="stable")
+    mentees = np.unique(gap_m)
+    bounds = np.append(np.searchsorted(gap_m[order], mentees), len(order))
+    for start in range(0, len(mentees), per_batch):
+        stop = min(start + per_batch, len(mentees))
+        yield mentees[start:stop], order[bounds[start]:bounds[stop]]
 
 
 def _csr(rows: np.ndarray, cols: np.ndarray, shape) -> sp.csr_matrix:
@@ -349,9 +388,9 @@ class _Ranker:
 def _suited(net, kind, attr, m, c):
     """(suited mask, Jaccard numerator, denominator) of (mentee, candidate) pairs for one area."""
     if kind < 2:
-        bits, size = (net.research, net.research_size) if kind == 0 else (net.career, net.career_size)
+        words, size = (net.research_words, net.research_size) if kind == 0 else (net.career_words, net.career_size)
         sm, sc = size[m], size[c]
-        inter = _popcount(bits[m] & bits[c])
+        inter = _shared_count(words, m, c)
         lists = sm > 0
         suited = np.where(lists, inter > 0, sc > 0)
         union = np.where(lists, sm + sc - inter, 0)
@@ -362,7 +401,7 @@ def _suited(net, kind, attr, m, c):
     m, c = m[suited], c[suited]
     inter = np.zeros(len(suited), dtype=np.int64)
     union = np.zeros(len(suited), dtype=np.int64)
-    both = _popcount(net.research[m] & net.research[c])
+    both = _shared_count(net.research_words, m, c)
     inter[suited] = both
     union[suited] = net.research_size[m] + net.research_size[c] - both
     return suited, inter, union
@@ -405,24 +444,19 @@ def candidate_pools(net: Network, gap_m: np.ndarray, gap_area: np.ndarray, *, ma
     ``h - 1`` not reached before (a sparse product and a look-up in a visited table). Only
     mentor-eligible people are candidates, and the last hop reaches only them. A mentee stops
     once each of its gaps has ``limit`` candidates: candidates at a later hop always rank lower.
-    An active mentor of the mentee is always at hop 1 (their ``MENTORS`` row is a tie), so only
-    hop 1 checks it.
+    A gap that has its ``limit`` candidates is no longer looked at while its mentee's other gaps
+    go on (every later candidate of it would rank past ``limit``). An active mentor of the
+    mentee is always at hop 1 (their ``MENTORS`` row is a tie), so only hop 1 checks it.
     """
     kinds, attrs = _area_kinds(net, gap_area)
     n = net.size
-    order = np.argsort(gap_m, kind="stable")
-    mentees = np.unique(gap_m)
     per_batch = _batch_rows(n)
     visited = _Visited(per_batch, n)
     ranker = _Ranker(net, min(len(gap_m), per_batch * (2 + len(attrs))))
     leader_dept = np.where(net.leader & (net.department >= 0), net.department, -2)
     trainee_dept = np.where(net.trainee & (net.department >= 0), net.department, -3)
     parts = []
-    bounds = np.searchsorted(gap_m[order], mentees)
-    bounds = np.append(bounds, len(order))
-    for start in range(0, len(mentees), per_batch):
-        batch = mentees[start:start + per_batch]
-        gaps = order[bounds[start]:bounds[min(start + per_batch, len(mentees))]]
+    for batch, gaps in _batches(gap_m, per_batch):
         parts.append(_search_batch(net, batch, gaps, gap_m, kinds, attrs, max_hops=max_hops, limit=limit,
                                    visited=visited, ranker=ranker, leader_dept=leader_dept,
                                    trainee_dept=trainee_dept, with_paths=with_paths))
@@ -490,8 +524,10 @@ def _search_batch(net, batch, gaps, gap_m, kinds, attrs, *, max_hops, limit, vis
             g, c, inter, union, rank = g[take], c[take], inter[take], union[take], rank[take]
             np.add.at(found, g, 1)
             hits.append((g, c, np.full(len(g), hop, dtype=np.int64), inter, union, rank))
+        full = found >= limit
+        gap_of[local_row[full], kinds[gaps[full]]] = -1  # a full gap's later candidates would rank past limit
         satisfied = np.ones(b, dtype=bool)
-        np.logical_and.at(satisfied, local_row, found >= limit)
+        np.logical_and.at(satisfied, local_row, full)
         live &= ~satisfied
         if not live.any() or (hop < max_hops and not len(layers[-1][0])):
             break
@@ -622,12 +658,18 @@ def _paths_of_length(net, layers, rows, mentees, cands, h) -> np.ndarray:
     result[:, 0], result[:, h] = mentees, cands
     if h == 1:
         return result
-    import scipy.sparse as sp
-
-    # on[i]: nodes at distance i from m that lie on a shortest path to c (i = h-1 .. 1)
-    on = {h: sp.csr_matrix((np.ones(k, np.int32), (np.arange(k), cands)), shape=(k, n))}
+    # on[i]: nodes at distance i from m that lie on a shortest path to c (i = h-1 .. 1).
+    # The neighbours of one node per row are rows of the adjacency (a gather); only a row of
+    # several nodes needs a sparse product, whose work arrays span all N columns. Every
+    # matrix is made canonical (sorted rows) before ``multiply``, which otherwise also
+    # allocates arrays of N columns on each call.
+    on = {}
     for i in range(h - 1, 0, -1):
-        reach = on[i + 1] @ net.adjacency
+        if i == h - 1:
+            reach = net.adjacency[cands]
+        else:
+            reach = on[i + 1] @ net.adjacency
+            reach.sort_indices()
         reach.data[:] = 1
         on[i] = reach.multiply(layers[i][rows]).tocsr()
         on[i].eliminate_zeros()
@@ -638,8 +680,7 @@ def _paths_of_length(net, layers, rows, mentees, cands, h) -> np.ndarray:
     key = net.id_rank[first.col] + np.where(mentor, 0, n)
     result[:, 1] = _row_argmin(first.row, first.col, key, k)
     for i in range(2, h):
-        prev = sp.csr_matrix((np.ones(k, np.int32), (np.arange(k), result[:, i - 1])), shape=(k, n))
-        nxt = (prev @ net.adjacency).multiply(on[i]).tocoo()
+        nxt = net.adjacency[result[:, i - 1]].multiply(on[i]).tocoo()
         result[:, i] = _row_argmin(nxt.row, nxt.col, net.id_rank[nxt.col], k)
     return result
 
@@ -697,14 +738,9 @@ def paths_for(net: Network, mentee_ids, candidate_ids, hops) -> tuple[list[str],
     ties = np.full(len(mentees), "", dtype=object)
     if len(mentees) == 0:
         return paths.tolist(), ties.tolist()
-    unique = np.unique(mentees)
     per_batch = _batch_rows(net.size)
     visited = _Visited(per_batch, net.size)
-    order = np.argsort(mentees, kind="stable")
-    bounds = np.append(np.searchsorted(mentees[order], unique), len(order))
-    for start in range(0, len(unique), per_batch):
-        batch = unique[start:start + per_batch]
-        sel = order[bounds[start]:bounds[min(start + per_batch, len(unique))]]
+    for batch, sel in _batches(mentees, per_batch):
         rows = np.searchsorted(batch, mentees[sel])
         layers = _bfs_layers(net, batch, int(hops[sel].max()) - 1, visited)
         paths[sel], ties[sel] = _paths(net, _layer_matrices(layers, len(batch), net.size), rows, mentees[sel],
@@ -747,14 +783,9 @@ def suited_in_reach(snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
     gap_area = gaps["area"].to_numpy(dtype=object)
     suited = np.zeros(len(gaps), dtype=bool)
     unconflicted = np.zeros(len(gaps), dtype=bool)
-    mentees = np.unique(gap_m)
-    by_mentee = np.argsort(gap_m, kind="stable")  # the gaps of a batch: one slice of it
-    bounds = np.append(np.searchsorted(gap_m[by_mentee], mentees), len(gap_m))
     per_batch = _batch_rows(net.size)
     visited = _Visited(per_batch, net.size)
-    for start in range(0, len(mentees), per_batch):
-        batch = mentees[start:start + per_batch]
-        here = by_mentee[bounds[start]:bounds[min(start + per_batch, len(mentees))]]  # by mentee
+    for batch, here in _batches(gap_m, per_batch):
         layers = _bfs_layers(net, batch, snap.policy.max_hops, visited)[1:]
         rows = np.concatenate([r for r, _ in layers])
         cands = np.concatenate([c for _, c in layers])

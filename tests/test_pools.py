@@ -79,3 +79,26 @@ def test_match_and_the_audit_share_one_search(monkeypatch):
     pools = top_ranks(snap.pools(1), 1)
     assert len(missing) == len(snap.gaps) - len(np.unique(pools.gap))
     assert len(chosen) > 0
+
+
+@pytest.mark.parametrize("per_batch", [1, 2, 3, 50])
+def test_batches_take_each_mentees_gaps_once_in_order(per_batch):
+    gap_m = np.array([5, 2, 5, 9, 2, 2, 7, 5])
+    got = list(referrals._batches(gap_m, per_batch))
+    assert [len(batch) for batch, _ in got][:-1] == [per_batch] * (len(got) - 1)
+    assert np.concatenate([batch for batch, _ in got]).tolist() == [2, 5, 7, 9]
+    assert sorted(np.concatenate([gaps for _, gaps in got]).tolist()) == list(range(len(gap_m)))
+    for batch, gaps in got:
+        assert sorted(set(gap_m[gaps].tolist())) == batch.tolist()
+        assert gaps.tolist() == sorted(gaps.tolist(), key=lambda i: (gap_m[i], i))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_suited_in_reach_is_the_same_in_tiny_batches(seed, monkeypatch):
+    ds = random_dataset(random.Random(seed), 16, 40)
+    snap = dataset_snapshot(ds, policy=Policy(), as_of=AS_OF)
+    whole = referrals.suited_in_reach(snap, snap.gaps)
+    monkeypatch.setattr(referrals, "BATCH", 1)
+    batched = referrals.suited_in_reach(snap, snap.gaps)
+    assert batched.values.tolist() == whole.values.tolist()
+    assert len(whole) == len(snap.gaps)

@@ -76,13 +76,6 @@ def active_mentorships(ds: Dataset, *, policy: Policy, as_of: dt.date) -> pd.Dat
     return pairs.sort_values(["mentee_id", "mentor_id"], ignore_index=True)
 
 
-def identity_keys(ds: Dataset) -> dict[str, pd.Series]:
-    """Each identity attribute's values in lower case, indexed by person id ('' = undisclosed)."""
-    ids = ds.people["id"].to_numpy()
-    return {attr: pd.Series(fold_values(ds.people[IDENTITY_PREFIX + attr]).to_numpy(), index=ids)
-            for attr in ds.identity_attributes}
-
-
 def person_rows(ds: Dataset, *ids) -> list[np.ndarray]:
     """For each sequence of person ids, each id's row in ``ds.people`` (-1 when not a person),
     with one lookup table for all of them."""

@@ -169,7 +169,7 @@ def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Pr
     frame.columns = list(header)
     frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(frame))
     blank = _blank_rows(frame, _maybe_blank(encoded, sep, len(frame)))
-    _check_ragged(body, frame, blank, name, sep, encoded)
+    _check_ragged(body, encoded, frame, blank, name, sep)
     notes = _preamble_note(text[:start], header_row, name)
     # no cell is missing: na_filter is off and _check_ragged refused short rows
     return _normalise_header(frame[~blank] if blank.any() else frame, name, header_row, copy=False), notes
@@ -297,15 +297,14 @@ def _parser_message(exc: Exception) -> str:
     return f"cannot parse CSV: {text.strip()}"
 
 
-def _check_ragged(text: str, frame: pd.DataFrame, blank: np.ndarray, name: str, sep: str,
-                  encoded: bytes | None = None) -> None:
+def _check_ragged(text: str, encoded: bytes, frame: pd.DataFrame, blank: np.ndarray, name: str, sep: str) -> None:
     """Rows with fewer cells than the header (pandas would quietly fill them with '').
 
-    ``text`` starts at the header (``encoded``: the same in UTF-8, when at hand); blank lines
-    count as records, as they do for pandas."""
-    if frame.empty or _no_short_record(text.encode("utf-8") if encoded is None else encoded, sep, len(frame)):
+    ``text`` starts at the header, ``encoded`` is the same in UTF-8; blank lines count as
+    records, as they do for pandas."""
+    if frame.empty or _no_short_record(encoded, sep, len(frame)):
         return
-    counts = _cells_per_record(text, sep)[1:]
+    counts = _cells_per_record(text, encoded, sep)[1:]
     if len(counts) != len(frame):  # cannot happen: both readers keep every record
         raise DataError(Problem(name, "cannot parse CSV: rows could not be counted"))
     short = np.flatnonzero((counts < len(frame.columns)) & ~blank)
@@ -333,10 +332,10 @@ def _no_short_record(text: bytes, sep: str, rows: int) -> bool:
     return text.count(sep.encode("ascii")) == records * (width - 1)
 
 
-def _cells_per_record(text: str, sep: str = ",") -> np.ndarray:
-    """Number of cells in each record, blank lines included as 0 (vectorised when the text has
-    no quotes). ``text`` has LF line ends only."""
-    if '"' in text:
+def _cells_per_record(text: str, encoded: bytes, sep: str = ",") -> np.ndarray:
+    """Number of cells in each record, blank lines included as 0 (vectorised, on the UTF-8
+    ``encoded``, when the text has no quotes). ``text`` has LF line ends only."""
+    if b'"' in encoded:
         limit = csv.field_size_limit()
         csv.field_size_limit(max(limit, len(text) + 1))  # a quoted cell may be as long as the file
         try:
@@ -344,7 +343,7 @@ def _cells_per_record(text: str, sep: str = ",") -> np.ndarray:
                             dtype=np.int64)
         finally:
             csv.field_size_limit(limit)
-    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    data = np.frombuffer(encoded, dtype=np.uint8)
     newline = np.flatnonzero(data == ord("\n"))
     ends = np.append(newline, len(data))
     starts = np.concatenate([[0], newline + 1])
@@ -490,12 +489,6 @@ def _factorized_values(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if len(codes) and codes.min() < 0:  # but one was missing: it is a distinct cell too
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
     return codes, np.asarray(uniques, dtype=object)
-
-
-def _per_value(series: pd.Series, func) -> pd.Series:
-    """``func`` applied once per distinct value (enumerated columns repeat a handful of values)."""
-    codes, uniques = _factorized(series)
-    return pd.Series(_mapped(uniques, func)[codes], index=series.index, dtype=object)
 
 
 def _mapped(values, func) -> np.ndarray:

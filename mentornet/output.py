@@ -127,12 +127,9 @@ def _csv_column(series: pd.Series) -> list:
             codes, uniques = pd.factorize(values, use_na_sentinel=False)
     except TypeError:  # unhashable cells (lists): format each one
         return [neutralise(_plain(v)) for v in series.tolist()]
-    uniques = np.asarray(uniques, dtype=object)
-    if not _plain_safe_text(uniques):
-        cells = np.empty(len(uniques), dtype=object)
-        cells[:] = [neutralise(_plain(u)) for u in uniques]
-        uniques = cells
-    return uniques[codes].tolist()
+    cells = np.empty(len(uniques), dtype=object)  # (not all plain safe text: the check above failed)
+    cells[:] = [neutralise(_plain(u)) for u in uniques]
+    return cells[codes].tolist()
 
 
 def _plain_safe_text(values: np.ndarray) -> bool:

@@ -80,6 +80,16 @@ class Network:
         return self.index.get_indexer(ids)
 
     @cached_property
+    def leader_department(self) -> np.ndarray:
+        """A leader's department code, -2 for everyone else (see :func:`leadership_conflict`)."""
+        return np.where(self.leader & (self.department >= 0), self.department, -2)
+
+    @cached_property
+    def trainee_department(self) -> np.ndarray:
+        """A trainee's department code, -3 for everyone else (see :func:`leadership_conflict`)."""
+        return np.where(self.trainee & (self.department >= 0), self.department, -3)
+
+    @cached_property
     def research_words(self) -> tuple[np.ndarray, ...]:
         """``research`` one contiguous array per 64-bit word (see :func:`_shared_count`)."""
         return tuple(np.ascontiguousarray(self.research[:, w]) for w in range(self.research.shape[1]))
@@ -254,12 +264,17 @@ def mentors_already(net: Network, mentees: np.ndarray, cands: np.ndarray) -> np.
     return net.mentor_keys[pos] == keys
 
 
+def leadership_conflict(net: Network, mentees: np.ndarray, cands: np.ndarray) -> np.ndarray:
+    """Whether each candidate is a leader of the department of the trainee beside it (DESIGN.md
+    section 3): one comparison of the two department codes, which differ whenever either
+    person is not a leader or trainee of a known department."""
+    return net.leader_department[cands] == net.trainee_department[mentees]
+
+
 def allowed(net: Network, mentees: np.ndarray, cands: np.ndarray) -> np.ndarray:
     """Rules that do not depend on the need: not already a mentor, no leadership conflict."""
     already = mentors_already(net, mentees, cands)
-    dm = net.department[mentees]
-    conflict = net.leader[cands] & net.trainee[mentees] & (dm >= 0) & (net.department[cands] == dm)
-    return ~already & ~conflict & (cands != mentees)
+    return ~already & ~leadership_conflict(net, mentees, cands) & (cands != mentees)
 
 
 # --------------------------------------------------------------------------- reach
@@ -453,13 +468,10 @@ def candidate_pools(net: Network, gap_m: np.ndarray, gap_area: np.ndarray, *, ma
     per_batch = _batch_rows(n)
     visited = _Visited(per_batch, n)
     ranker = _Ranker(net, min(len(gap_m), per_batch * (2 + len(attrs))))
-    leader_dept = np.where(net.leader & (net.department >= 0), net.department, -2)
-    trainee_dept = np.where(net.trainee & (net.department >= 0), net.department, -3)
     parts = []
     for batch, gaps in _batches(gap_m, per_batch):
         parts.append(_search_batch(net, batch, gaps, gap_m, kinds, attrs, max_hops=max_hops, limit=limit,
-                                   visited=visited, ranker=ranker, leader_dept=leader_dept,
-                                   trainee_dept=trainee_dept, with_paths=with_paths))
+                                   visited=visited, ranker=ranker, with_paths=with_paths))
     if not parts:
         none = np.zeros(0, dtype=object)
         return Pools(*(np.zeros(0, dtype=np.int64) for _ in range(5)), paths=(none, none) if with_paths else None)
@@ -468,8 +480,7 @@ def candidate_pools(net: Network, gap_m: np.ndarray, gap_area: np.ndarray, *, ma
     return Pools(*(np.concatenate([p[i] for p in parts]) for i in range(5)), paths=paths)
 
 
-def _search_batch(net, batch, gaps, gap_m, kinds, attrs, *, max_hops, limit, visited, ranker, leader_dept,
-                  trainee_dept, with_paths):
+def _search_batch(net, batch, gaps, gap_m, kinds, attrs, *, max_hops, limit, visited, ranker, with_paths):
     n, b = net.size, len(batch)
     local_row = np.searchsorted(batch, gap_m[gaps])        # each gap's mentee row in the batch
     gap_of = np.full((b, 2 + len(attrs)), -1, dtype=np.int64)  # (row, area kind) -> local gap
@@ -495,7 +506,7 @@ def _search_batch(net, batch, gaps, gap_m, kinds, attrs, *, max_hops, limit, vis
             new = visited.new(r, c)
             r, c = r[new], c[new]
         m = batch[r]
-        ok = leader_dept[c] != trainee_dept[m]
+        ok = ~leadership_conflict(net, m, c)
         if hop == 1:
             ok &= ~mentors_already(net, m, c) & (c != m)
         r, c, m = r[ok], c[ok], m[ok]
@@ -792,8 +803,7 @@ def suited_in_reach(snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
         m = batch[rows]
         keep = role_ok[cands] & (cands != m) & ~mentors_already(net, m, cands)
         rows, cands, m = rows[keep], cands[keep], m[keep]
-        dm = net.department[m]
-        conflict = net.leader[cands] & net.trainee[m] & (dm >= 0) & (net.department[cands] == dm)
+        conflict = leadership_conflict(net, m, cands)
         for area in np.unique(gap_area[here]):
             gaps_here = here[gap_area[here] == area]
             gap_of_row = np.full(len(batch), -1, dtype=np.int64)  # one gap per (mentee, area)

@@ -135,9 +135,6 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
         _check_size(len(people), max_nodes, "the whole network")
     gaps = backend.gaps(snap)[["mentee_id", "area"]]
     rows = backend.relationship_rows()
-    if mentee is None and department is None:
-        relations = relation_rows(rows, policy=policy, as_of=as_of)
-        mentoring = relations[relations["kind"].isin(("active", "stale", "ended"))]
 
     if mentee is not None:
         if not people["id"].eq(mentee).any():
@@ -145,7 +142,7 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
         refs = backend.refer(snap, mentee=mentee) if referrals else _no_referrals()
         focus = {mentee}
         mentoring = _mentoring(rows[rows["target"].eq(mentee).to_numpy()], policy=policy, as_of=as_of)
-        drawn = focus | set(mentoring.loc[mentoring["target"].eq(mentee), "source"]) | _path_ids(refs)
+        drawn = focus | set(mentoring["source"]) | _path_ids(refs)  # the mentee's mentors, any state
         subject = f"mentee {_name_of(people, mentee)} ({mentee})"
     elif department is not None:
         wanted = fold(department.strip())
@@ -158,18 +155,19 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
         asking = sorted(set(gaps["mentee_id"]) & focus)
         refs = (backend.ranked_candidates(snap, limit=snap.policy.top_k, mentees=asking) if referrals and asking
                 else _no_referrals())
+        # everyone with a mentoring row (any state) to or from a member
         mentoring = _mentoring(rows[(rows["source"].isin(focus) | rows["target"].isin(focus)).to_numpy()],
                                policy=policy, as_of=as_of)
-        linked = mentoring["source"].isin(focus) | mentoring["target"].isin(focus)
-        drawn = (focus | set(mentoring.loc[linked, "source"]) | set(mentoring.loc[linked, "target"])
-                 | _path_ids(refs))
+        drawn = focus | set(mentoring["source"]) | set(mentoring["target"]) | _path_ids(refs)
         subject = f"department {_common_spelling(people.loc[members, 'department'])}"
     else:
         refs = backend.refer(snap) if referrals else _no_referrals()
         focus = drawn = set(people["id"])
         subject = "all people"
     _check_size(len(drawn), max_nodes, subject)
-    if mentee is not None or department is not None:
+    if mentee is None and department is None:
+        relations = relation_rows(rows, policy=policy, as_of=as_of)
+    else:
         # a pair's fact comes from that pair's rows alone, so the rows between drawn people are enough
         relations = relation_rows(rows[(rows["source"].isin(drawn) & rows["target"].isin(drawn)).to_numpy()],
                                   policy=policy, as_of=as_of)

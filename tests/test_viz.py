@@ -304,3 +304,21 @@ def test_large_views_are_laid_out_by_department_without_physics(tmp_path):
     for i, a in enumerate(boxes):  # each department is a cluster of its own
         for b in boxes[i + 1:]:
             assert a[1] < b[0] or b[1] < a[0] or a[3] < b[2] or b[3] < a[2]
+
+
+@pytest.mark.parametrize("block", [1, 7, 1 << 30])
+def test_layout_positions_do_not_depend_on_the_repulsion_block(monkeypatch, block):
+    # the repulsion is summed in row blocks sized for the cache: each row's sums, and so every
+    # position, must be the same bit for bit whatever the block (the page would change otherwise)
+    import numpy as np
+
+    from mentornet import viz
+
+    rng = np.random.default_rng(3)
+    n = 300
+    edges = rng.integers(0, n, (3 * n, 2))
+    default = viz.spring_positions(n, edges[:, 0], edges[:, 1], seed=5)
+    monkeypatch.setattr(viz, "REPULSION_BLOCK", block)
+    other = viz.spring_positions(n, edges[:, 0], edges[:, 1], seed=5)
+    assert np.array_equal(default, other)
+    assert len(np.unique(default.round(6), axis=0)) == n  # a real layout: people spread apart

@@ -66,7 +66,7 @@ def keep_freed_memory() -> bool:
     kernel against 3.4 s with both thresholds raised, and its wall time fell from 80 to 48 s.
     Raising both to 2 GiB makes a freed block reusable by the next allocation. The cost is some
     peak memory, as freed blocks stay with the process and do not always fit the next request:
-    at 1,000,000 people ``gaps`` 3.16 -> 3.21 GiB, ``refer`` 3.3 -> 3.9 GiB and ``match`` 6.5 ->
+    at 1,000,000 people ``gaps`` 3.08 -> 3.13 GiB, ``refer`` 3.25 -> 3.83 GiB and ``match`` 6.5 ->
     6.7 GiB, all far below the 10 GB the project allows itself at that size (README, Performance).
 
     Only where the C library is glibc (a no-op elsewhere: macOS, musl); returns whether both

@@ -822,9 +822,11 @@ def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataF
     return _parse_relationships(frame, file, people_ids, problems)[0]
 
 
-def _parse_relationships(frame, file, people_ids: pd.Index, problems) -> tuple[pd.DataFrame, np.ndarray]:
+def _parse_relationships(frame, file, people_ids: pd.Index, problems) \
+        -> tuple[pd.DataFrame, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """(:func:`parse_relationships`, each row's source, target and type as one number: equal
-    numbers are duplicate rows, when every id is known and every type valid)."""
+    numbers are duplicate rows, when every id is known and every type valid; each row's source
+    and target as positions in ``people_ids``, -1 when unknown)."""
     _require_columns(frame, REL_REQUIRED, file)
     out = pd.DataFrame(index=frame.index)
     rows = frame.index.to_numpy()
@@ -865,7 +867,7 @@ def _parse_relationships(frame, file, people_ids: pd.Index, problems) -> tuple[p
     for col in frame.columns:
         if col not in out.columns:
             out[col] = _strip(frame[col])
-    return out.reset_index(drop=True), key
+    return out.reset_index(drop=True), key, (source, target)
 
 
 def relationship_warnings(rels: pd.DataFrame, file: str, *, key: np.ndarray | None = None) -> list[Problem]:
@@ -963,14 +965,16 @@ def read_dataset(directory: str | Path) -> Dataset:
             if ids is None:
                 _require_columns(tables[RELATIONSHIPS], REL_REQUIRED, names[RELATIONSHIPS])
             else:
-                rels, key = _parse_relationships(tables[RELATIONSHIPS], names[RELATIONSHIPS], ids, problems)
+                rels, key, endpoints = _parse_relationships(tables[RELATIONSHIPS], names[RELATIONSHIPS], ids,
+                                                            problems)
         except DataError as exc:
             problems.extend(exc.problems)
     if any(p.severity == "error" for p in problems) or people is None or rels is None:
         raise DataError(problems)
     found = problems + people_warnings(people, names[PEOPLE]) + relationship_warnings(rels, names[RELATIONSHIPS], key=key)
+    # without an error every id is distinct, so a position among the distinct ids is the person's row
     return Dataset(people=people.reset_index(drop=True), relationships=rels.reset_index(drop=True),
-                   source=str(directory), warnings=tuple(found))
+                   source=str(directory), warnings=tuple(found), endpoints=endpoints)
 
 
 # --------------------------------------------------------------------------- policy

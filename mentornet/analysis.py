@@ -179,13 +179,26 @@ def covering_mentors(ds: Dataset, needs: pd.DataFrame, active: pd.DataFrame, *,
                      rows: ActiveRows | None = None) -> pd.DataFrame:
     """``mentee_id, area, mentor_id``: each active mentor covering each need (the coverage rule
     of :func:`covered_needs`, kept per mentor), sorted; for sole coverage and ``whatif``."""
-    parts = [active.loc[active[area].to_numpy(), ["mentee_id", "mentor_id"]].assign(area=area)
-             for area in ("research", "career")]
-    for attr, same in _same_identity(ds, active, rows).items():
-        parts.append(active.loc[same, ["mentee_id", "mentor_id"]].assign(area=f"identity:{attr}"))
+    rows = active_rows(ds, active, rows)
+    covers = {area: active[area].to_numpy() for area in ("research", "career")}
+    covers.update({f"identity:{attr}": same for attr, same in _same_identity(ds, active, rows).items()})
+    parts = [active.loc[cover, ["mentee_id", "mentor_id"]].assign(area=area) for area, cover in covers.items()]
     frame = pd.concat(parts, ignore_index=True)[["mentee_id", "area", "mentor_id"]]
-    frame = frame[np.isin(*_need_keys(frame, needs))]  # the rows of a need (the sort below fixes the order)
-    return sort_rows(frame.drop_duplicates(), ["mentee_id", "area", "mentor_id"])
+    # as numbers: people by position (the rule) and id rank (the order), areas by place in the list / in string order
+    picked = np.concatenate([np.flatnonzero(cover) for cover in covers.values()])
+    area = np.repeat(np.arange(len(covers)), [int(np.count_nonzero(cover)) for cover in covers.values()])
+    areas = pd.Index(list(covers))
+    need_mentee, = person_rows(ds, needs["mentee_id"])
+    need_area = areas.get_indexer(needs["area"].to_numpy(dtype=object))
+    need_keys = (need_mentee.astype(np.int64) * len(areas) + need_area)[(need_area >= 0) & (need_mentee >= 0)]
+    of_need = np.isin(rows.mentee[picked].astype(np.int64) * len(areas) + area, need_keys)
+    picked, area = picked[of_need], area[of_need]
+    ranks, area_rank = ds.id_ranks, np.argsort(np.argsort(np.asarray(list(covers), dtype=object), kind="stable"))
+    key = (ranks[rows.mentee[picked]] * len(areas) + area_rank[area]) * len(ranks) + ranks[rows.mentor[picked]]
+    order = np.argsort(key, kind="stable")
+    distinct = np.ones(len(order), dtype=bool)
+    distinct[1:] = key[order][1:] != key[order][:-1]  # a row twice (it cannot be) is kept once
+    return frame.iloc[np.flatnonzero(of_need)[order[distinct]]].reset_index(drop=True)
 
 
 def _need_keys(rows: pd.DataFrame, needs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -118,3 +118,47 @@ def test_snapshot_rows_give_the_facts_of_a_lookup(seed):
     rows = person_rows(reduced.dataset, reduced.active["mentor_id"], reduced.active["mentee_id"])
     assert np.array_equal(reduced.active_rows.mentor, rows[0])
     assert np.array_equal(reduced.active_rows.mentee, rows[1])
+
+
+def reference_covering(ds: Dataset, needs: pd.DataFrame, active: pd.DataFrame) -> pd.DataFrame:
+    """Each active mentor covering each need, by the ids: the coverage rule written out row by row."""
+    people = ds.people.set_index("id")
+    needed = set(zip(needs["mentee_id"], needs["area"]))
+    found = set()
+    for mentor, mentee, research, career in zip(active["mentor_id"], active["mentee_id"], active["research"],
+                                                active["career"]):
+        areas = [a for a, on in (("research", research), ("career", career)) if on]
+        for attr in ds.identity_attributes:
+            value = people.at[mentee, "identity." + attr].lower()
+            if value and people.at[mentor, "identity." + attr].lower() == value:
+                areas.append("identity:" + attr)
+        found.update((mentee, a, mentor) for a in areas if (mentee, a) in needed)
+    return pd.DataFrame(sorted(found), columns=["mentee_id", "area", "mentor_id"])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_covering_mentors_sorted_as_text(seed):
+    ds = random_dataset(random.Random(seed), 40, 400)
+    snap = dataset_snapshot(ds, policy=Policy(concordance={"urm": frozenset({"yes"})}), as_of=AS_OF)
+    got = snap.covering
+    assert len(got)  # the random datasets have coverage to sort
+    pd.testing.assert_frame_equal(got, reference_covering(ds, snap.needs, snap.active), check_dtype=False)
+    pd.testing.assert_frame_equal(got, looked_up_covering(ds, snap))
+
+
+def looked_up_covering(ds, snap):
+    from mentornet.analysis import covering_mentors
+    return covering_mentors(looked_up(ds), snap.needs, snap.active)
+
+
+@pytest.mark.parametrize("values", [3, 64, 70])
+def test_sets_by_mentee_packed_or_listed(values):
+    # up to 64 distinct values a mentee's set is one word of bits; beyond, it is listed value by value
+    from mentornet.audit import _tuples_by_mentee
+    rng = random.Random(values)
+    names = [f"v{rng.randrange(10**6)}" for _ in range(values)]
+    ids = pd.Series([f"m{i}" for i in range(30)] + ["nobody"], dtype=object)
+    rows = pd.DataFrame([{"mentee_id": f"m{rng.randrange(35)}", "area": rng.choice(names)} for _ in range(600)])
+    expected = [tuple(sorted(set(rows.loc[rows["mentee_id"] == i, "area"]))) for i in ids]
+    assert _tuples_by_mentee(rows, "area", ids) == expected
+    assert expected[-1] == () and max(map(len, expected)) > 1

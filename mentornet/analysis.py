@@ -19,7 +19,6 @@ from .model import (
     TRAINEE_ROLES,
     Dataset,
     Policy,
-    fold_values,
     stale_cutoff,
 )
 
@@ -143,9 +142,9 @@ def _same_identity(ds: Dataset, active: pd.DataFrame, rows: ActiveRows | None = 
     mentor, mentee = rows.mentor, rows.mentee
     found = {}
     for attr in ds.identity_attributes:
-        values = per_person(fold_values(ds.people[IDENTITY_PREFIX + attr]).to_numpy())
+        values = np.append(ds.folded_codes(IDENTITY_PREFIX + attr)[0], -2)  # -2: not a person
         mentor_value, mentee_value = values[mentor], values[mentee]
-        found[attr] = (mentor_value == mentee_value) & (mentee_value != "")
+        found[attr] = (mentor_value == mentee_value) & (mentee_value >= 0)
     return found
 
 
@@ -155,11 +154,14 @@ def mentee_needs(ds: Dataset, *, policy: Policy) -> pd.DataFrame:
     mentees = people[people["mentee"].to_numpy()]
     parts = [pd.DataFrame({"mentee_id": mentees["id"].to_numpy(), "area": area, "_order": i})
              for i, area in enumerate(("research", "career"))]
+    is_mentee = people["mentee"].to_numpy()
     for j, attr in enumerate(ds.identity_attributes):
-        values = fold_values(mentees[IDENTITY_PREFIX + attr])
-        asked = mentees["seeks_concordance"].map(lambda seeks, a=attr: a in seeks).astype(bool)
-        listed = values.isin(policy.concordance.get(attr, frozenset()))
-        need = values.ne("") & (asked | listed)
+        codes, values = ds.folded_codes(IDENTITY_PREFIX + attr)
+        codes = codes[is_mentee]
+        asked = mentees["seeks_concordance"].map(lambda seeks, a=attr: a in seeks).astype(bool).to_numpy()
+        wanted = policy.concordance.get(attr, frozenset())
+        listed = np.isin(codes, [i for i, v in enumerate(values.tolist()) if v in wanted])
+        need = (codes >= 0) & (asked | listed)
         parts.append(pd.DataFrame({"mentee_id": mentees["id"][need].to_numpy(),
                                    "area": f"identity:{attr}", "_order": 2 + j}))
     needs = pd.concat(parts, ignore_index=True)
@@ -277,11 +279,11 @@ def leadership_conflicts(ds: Dataset, active: pd.DataFrame, *, rows: ActiveRows 
     people = ds.people
     rows = active_rows(ds, active, rows)
     mentor, mentee = rows.mentor, rows.mentee
-    department = per_person(fold_values(people["department"]).to_numpy())
+    department = np.append(ds.folded_codes("department")[0], -2)  # -1: no department, -2: not a person
     leader = per_person(people["leadership"].map(len).to_numpy() > 0, False).astype(bool)
     trainee = per_person(people["role"].isin(TRAINEE_ROLES).to_numpy(), False).astype(bool)
     dept_m, dept_t = department[mentor], department[mentee]
-    conflict = leader[mentor] & trainee[mentee] & (dept_m == dept_t) & (dept_t != "")
+    conflict = leader[mentor] & trainee[mentee] & (dept_m == dept_t) & (dept_t >= 0)
     return active.loc[conflict, ["mentor_id", "mentee_id"]].reset_index(drop=True)
 
 

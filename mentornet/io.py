@@ -574,6 +574,12 @@ def _enumerated(frame, column, allowed, case, file, problems, default=None) -> p
     a missing optional column is all ``default``."""
     if column not in frame.columns:
         return pd.Series(default, index=frame.index, dtype=object)
+    return _enumerated_places(frame, column, allowed, case, file, problems, default)[0]
+
+
+def _enumerated_places(frame, column, allowed, case, file, problems, default=None) -> tuple[pd.Series, np.ndarray]:
+    """(:func:`_enumerated` of a column the frame has, each row's place in ``allowed``, -1 for
+    a value outside it): worked out per distinct cell, so no row is hashed twice."""
     codes, cells = _factorized(frame[column])
     values = _mapped(cells, lambda v: case(v.strip()))
     if default is not None:
@@ -582,7 +588,8 @@ def _enumerated(frame, column, allowed, case, file, problems, default=None) -> p
     for i in _flagged(codes, [v not in allowed for v in values]):
         problems.append(Problem(file, f"unknown {column} {_short(str(cells[codes[i]]).strip())!r} "
                                       f"(expected one of {', '.join(allowed)})", row=int(rows[i]), column=column))
-    return pd.Series(values[codes], index=frame.index, dtype=object)
+    places = np.array([allowed.index(v) if v in allowed else -1 for v in values], dtype=np.int64)
+    return pd.Series(values[codes], index=frame.index, dtype=object), places[codes]
 
 
 def _bool_column(frame, column, default, file, problems):
@@ -853,8 +860,7 @@ def _parse_relationships(frame, file, people_ids: pd.Index, problems) \
         problems.append(Problem(file, "a person cannot have a relationship with themselves", row=int(rows[i]),
                                 column="target"))
 
-    out["type"] = _enumerated(frame, "type", REL_TYPES, str.upper, file, problems)
-    kind = pd.Index(REL_TYPES).get_indexer(out["type"].to_numpy())
+    out["type"], kind = _enumerated_places(frame, "type", REL_TYPES, str.upper, file, problems)  # type is required
     key = (source * (len(people_ids) + 1) + target) * len(REL_TYPES) + kind
 
     out["focus"] = _split_list(frame["focus"], lower=True) if "focus" in frame.columns else [()] * len(frame)

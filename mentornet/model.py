@@ -131,6 +131,22 @@ class Dataset:
             found.append(index.get_indexer(ids)[codes].astype(np.int64))
         return found[0], found[1]
 
+    def folded_codes(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """(each person's code for the :func:`fold` of their ``column`` value, -1 when it is
+        empty; the folded value of each code), codes in order of first appearance. Worked out
+        once per distinct value and kept, so every rule comparing identity values or
+        departments compares numbers."""
+        kept = self.__dict__.setdefault("_folded_codes", {})
+        if column not in kept:
+            codes, distinct = pd.factorize(self.people[column].to_numpy(dtype=object))
+            folded = np.empty(len(distinct), dtype=object)
+            folded[:] = [fold(v) for v in distinct.tolist()]
+            folded_codes, values = pd.factorize(folded)
+            found = folded_codes[codes].astype(np.int64)
+            found[(folded == "")[codes]] = -1
+            kept[column] = (found, np.asarray(values, dtype=object))
+        return kept[column]
+
     @cached_property
     def id_order(self) -> np.ndarray:
         """Positions of the people with their ids in plain string order (ids are distinct)."""

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 from . import analysis
-from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, TRAINEE_ROLES, Dataset, Policy, fold, fold_values
+from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, TRAINEE_ROLES, Dataset, Policy, fold
 from .snapshot import DatasetSnapshot, dataset_snapshot
 
 if TYPE_CHECKING:
@@ -120,14 +120,6 @@ def _bitsets(lists: pd.Series) -> tuple[np.ndarray, list[str]]:
     return bits[codes], vocab
 
 
-def _codes(values: pd.Series) -> np.ndarray:
-    low = fold_values(values)
-    codes, _ = pd.factorize(low)
-    codes = codes.astype(np.int64)
-    codes[low.eq("").to_numpy()] = -1
-    return codes
-
-
 def build_network(ds: Dataset, *, policy: Policy, as_of: dt.date) -> Network:
     """Everything :func:`rank_candidates` needs (a thin wrapper of :func:`network_of`)."""
     return dataset_snapshot(ds, policy=policy, as_of=as_of).network
@@ -155,14 +147,14 @@ def network_of(snap: DatasetSnapshot) -> Network:
 
     research, research_vocab = _bitsets(people["research_interests"])
     career, career_vocab = _bitsets(people["career_interests"])
-    dept = _codes(people["department"])
+    dept = ds.folded_codes("department")[0]
     tie_keys, tie_codes = _tie_table(rels, src, dst, n, policy=policy, as_of=as_of)
     eligible_cols = np.flatnonzero(eligible)
     return Network(
         ids=ids, id_rank=ds.id_ranks, by_rank=ds.id_order, adjacency=adjacency, eligible=eligible,
         to_eligible=adjacency[:, eligible_cols].tocsr(), eligible_cols=eligible_cols,
         remaining=remaining, research=research, career=career,
-        identity={a: _codes(people[IDENTITY_PREFIX + a]) for a in ds.identity_attributes},
+        identity={a: ds.folded_codes(IDENTITY_PREFIX + a)[0] for a in ds.identity_attributes},
         leader=people["leadership"].map(len).to_numpy() > 0,
         trainee=people["role"].isin(TRAINEE_ROLES).to_numpy(), department=dept,
         mentor_keys=mentor_keys, tie_keys=tie_keys, tie_codes=tie_codes,

@@ -162,3 +162,29 @@ def test_sets_by_mentee_packed_or_listed(values):
     expected = [tuple(sorted(set(rows.loc[rows["mentee_id"] == i, "area"]))) for i in ids]
     assert _tuples_by_mentee(rows, "area", ids) == expected
     assert expected[-1] == () and max(map(len, expected)) > 1
+
+
+def test_folded_codes_equal_values_equal_codes(tmp_path):
+    people = [{"id": "a", "role": "faculty", "department": "Rad", "identity.gender": "Female"},
+              {"id": "b", "role": "resident", "department": "rad", "identity.gender": "female"},
+              {"id": "c", "role": "resident", "department": "", "identity.gender": ""},
+              {"id": "d", "role": "resident", "department": "Surg", "identity.gender": "FEMALE"},
+              {"id": "e", "role": "faculty", "department": "SURG", "identity.gender": "male"}]
+    ds = dataset(tmp_path, people, [])
+    codes, values = ds.folded_codes("department")
+    assert codes.tolist() == [0, 0, -1, 2, 2] and values.tolist() == ["rad", "", "surg"]  # "" has a code, unused
+    codes, values = ds.folded_codes("identity.gender")
+    assert codes.tolist() == [0, 0, -1, 0, 2] and values.tolist() == ["female", "", "male"]
+    assert ds.folded_codes("identity.gender")[0] is codes  # worked out once
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_folded_codes_match_folding_every_cell(seed):
+    ds = random_dataset(random.Random(seed), 60, 10)
+    for column in ["department"] + [c for c in ds.people.columns if c.startswith("identity.")]:
+        folded = ds.people[column].str.lower()
+        expected, _ = pd.factorize(folded)
+        expected[folded.eq("").to_numpy()] = -1
+        codes, values = ds.folded_codes(column)
+        assert codes.tolist() == expected.tolist()
+        assert [values[c] if c >= 0 else "" for c in codes] == folded.tolist()

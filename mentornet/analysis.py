@@ -23,6 +23,7 @@ from .model import (
 )
 
 GAP_COLUMNS = ["mentee_id", "area", "name", "role", "department", "active_mentors"]
+DATE_RULE_COLUMNS = ["status", "since", "last_met"]  # all that active_mask and stale_mask read of a row
 
 
 def _mentor_rows(ds: Dataset) -> pd.DataFrame:
@@ -66,7 +67,7 @@ def active_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date) -> tuple[pd.Dat
     (:attr:`Dataset.relationship_people`, :attr:`Dataset.id_ranks`): no id is hashed or compared."""
     rels = ds.relationships
     mentoring = np.flatnonzero(rels["type"].to_numpy() == MENTORS)
-    live = mentoring[active_mask(rels.iloc[mentoring], policy=policy, as_of=as_of)]
+    live = mentoring[active_mask(rels[DATE_RULE_COLUMNS].iloc[mentoring], policy=policy, as_of=as_of)]
     if not len(live):
         empty = np.empty(0, dtype=np.int64)
         return pd.DataFrame({"mentor_id": pd.Series(dtype=str), "mentee_id": pd.Series(dtype=str),

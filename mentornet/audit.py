@@ -186,7 +186,8 @@ def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataF
     active_rows = analysis.active_rows(ds, active, active_rows)
     rels = ds.relationships
     mentoring = np.flatnonzero(rels["type"].to_numpy() == MENTORS)
-    stale = mentoring[analysis.stale_mask(rels.iloc[mentoring], policy=policy, as_of=as_of)]
+    stale = mentoring[analysis.stale_mask(rels[analysis.DATE_RULE_COLUMNS].iloc[mentoring], policy=policy,
+                                          as_of=as_of)]
     source, target = ds.relationship_people
     width = len(ds.people) + 1  # one number per (mentor, mentee); every id is a person's
     active_keys = active_rows.mentor.astype(np.int64) * width + active_rows.mentee

@@ -6,6 +6,7 @@ dataset is answered in a few seconds. Nothing here reads files or prints.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -18,11 +19,11 @@ from .model import (
     TRAINEE_ROLES,
     Dataset,
     Policy,
-    fold_values,
     stale_cutoff,
 )
 
 GAP_COLUMNS = ["mentee_id", "area", "name", "role", "department", "active_mentors"]
+DATE_RULE_COLUMNS = ["status", "since", "last_met"]  # all that active_mask and stale_mask read of a row
 
 
 def _mentor_rows(ds: Dataset) -> pd.DataFrame:
@@ -53,27 +54,59 @@ def stale_mask(rows: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> np.ndar
 def active_mentorships(ds: Dataset, *, policy: Policy, as_of: dt.date) -> pd.DataFrame:
     """One row per (mentor, mentee) with an active mentorship; ``focus`` is the union of its rows.
 
-    Columns: ``mentor_id, mentee_id, focus`` (sorted tuple), ``research``, ``career`` (booleans).
+    Columns: ``mentor_id, mentee_id, focus`` (sorted tuple), ``research``, ``career`` (booleans),
+    sorted by mentee_id then mentor_id.
     """
-    rows = _mentor_rows(ds)
-    rows = rows[active_mask(rows, policy=policy, as_of=as_of)]
-    pairs = rows[["source", "target", "focus"]].rename(columns={"source": "mentor_id", "target": "mentee_id"})
-    if pairs.empty:
+    return active_pairs(ds, policy=policy, as_of=as_of)[0]
+
+
+def active_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date) -> tuple[pd.DataFrame, ActiveRows]:
+    """(:func:`active_mentorships`, each of its mentors and mentees as positions in ``ds.people``).
+
+    Pairs are told apart and ordered by the people's positions and id ranks
+    (:attr:`Dataset.relationship_people`, :attr:`Dataset.id_ranks`): no id is hashed or compared."""
+    rels = ds.relationships
+    mentoring = np.flatnonzero(rels["type"].to_numpy() == MENTORS)
+    live = mentoring[active_mask(rels[DATE_RULE_COLUMNS].iloc[mentoring], policy=policy, as_of=as_of)]
+    if not len(live):
+        empty = np.empty(0, dtype=np.int64)
         return pd.DataFrame({"mentor_id": pd.Series(dtype=str), "mentee_id": pd.Series(dtype=str),
                              "focus": pd.Series(dtype=object), "research": pd.Series(dtype=bool),
-                             "career": pd.Series(dtype=bool)})
-    dup = pairs.duplicated(["mentor_id", "mentee_id"], keep=False).to_numpy()
-    single = pairs[~dup]
-    merged = (pairs[dup].groupby(["mentor_id", "mentee_id"], sort=False)["focus"]
-              .agg(lambda fs: tuple(sorted(set().union(*fs)))).reset_index())
-    sorted_focus = {f: tuple(sorted(set(f))) for f in set(single["focus"].tolist())}  # a handful of lists
-    single = single.assign(focus=[sorted_focus[f] for f in single["focus"].tolist()])
-    pairs = pd.concat([single, merged], ignore_index=True)
-    focus = pairs["focus"].tolist()
+                             "career": pd.Series(dtype=bool)}), ActiveRows(empty, empty)
+    source, target = ds.relationship_people
+    ranks = ds.id_ranks
+    key = ranks[target[live]] * len(ranks) + ranks[source[live]]  # by mentee id, then mentor id
+    order = np.argsort(key, kind="stable")  # a pair's rows stay in file order
+    live, key = live[order], key[order]
+    first = np.flatnonzero(np.append(True, key[1:] != key[:-1]))  # the first row of each pair
+    row_focus = rels["focus"].to_numpy()[live]
+    sorted_focus: dict[tuple, tuple] = {}  # a handful of distinct lists
+    focus = [sorted_focus.get(f) or sorted_focus.setdefault(f, tuple(sorted(set(f)))) for f in row_focus[first]]
+    for i in np.flatnonzero(np.diff(np.append(first, len(live))) > 1).tolist():  # a pair on several rows
+        focus[i] = tuple(sorted(set().union(*row_focus[first[i]:(first[i + 1] if i + 1 < len(first) else len(live))])))
+    live = live[first]
+    pairs = pd.DataFrame({"mentor_id": pd.Series(rels["source"].to_numpy()[live], dtype=object),
+                          "mentee_id": pd.Series(rels["target"].to_numpy()[live], dtype=object),
+                          "focus": pd.Series(focus, dtype=object)})
     areas = {f: ("research" in f, "career" in f) for f in set(focus)}
     pairs["research"] = np.array([areas[f][0] for f in focus], dtype=bool)
     pairs["career"] = np.array([areas[f][1] for f in focus], dtype=bool)
-    return pairs.sort_values(["mentee_id", "mentor_id"], ignore_index=True)
+    return pairs, ActiveRows(source[live], target[live])
+
+
+@dataclass(frozen=True)
+class ActiveRows:
+    """The mentor and mentee of each active mentorship (a row of :func:`active_mentorships`) as
+    positions in ``people`` (-1: not a person), found once per snapshot for every rule that
+    looks people up."""
+
+    mentor: np.ndarray
+    mentee: np.ndarray
+
+
+def active_rows(ds: Dataset, active: pd.DataFrame, rows: ActiveRows | None = None) -> ActiveRows:
+    """``rows`` when given (the snapshot's), else :class:`ActiveRows` of ``active`` looked up."""
+    return rows if rows is not None else ActiveRows(*person_rows(ds, active["mentor_id"], active["mentee_id"]))
 
 
 def person_rows(ds: Dataset, *ids) -> list[np.ndarray]:
@@ -103,15 +136,16 @@ def per_person(values, missing=np.nan) -> np.ndarray:
     return np.append(np.asarray(values, dtype=object), np.array([missing], dtype=object))
 
 
-def _same_identity(ds: Dataset, active: pd.DataFrame) -> dict[str, np.ndarray]:
+def _same_identity(ds: Dataset, active: pd.DataFrame, rows: ActiveRows | None = None) -> dict[str, np.ndarray]:
     """Per identity attribute: which active mentorships join a mentor and mentee who disclosed
-    the same value."""
-    mentor, mentee = person_rows(ds, active["mentor_id"], active["mentee_id"])
+    the same value (``rows``: :func:`active_rows`)."""
+    rows = active_rows(ds, active, rows)
+    mentor, mentee = rows.mentor, rows.mentee
     found = {}
     for attr in ds.identity_attributes:
-        values = per_person(fold_values(ds.people[IDENTITY_PREFIX + attr]).to_numpy())
+        values = np.append(ds.folded_codes(IDENTITY_PREFIX + attr)[0], -2)  # -2: not a person
         mentor_value, mentee_value = values[mentor], values[mentee]
-        found[attr] = (mentor_value == mentee_value) & (mentee_value != "")
+        found[attr] = (mentor_value == mentee_value) & (mentee_value >= 0)
     return found
 
 
@@ -121,36 +155,53 @@ def mentee_needs(ds: Dataset, *, policy: Policy) -> pd.DataFrame:
     mentees = people[people["mentee"].to_numpy()]
     parts = [pd.DataFrame({"mentee_id": mentees["id"].to_numpy(), "area": area, "_order": i})
              for i, area in enumerate(("research", "career"))]
+    is_mentee = people["mentee"].to_numpy()
     for j, attr in enumerate(ds.identity_attributes):
-        values = fold_values(mentees[IDENTITY_PREFIX + attr])
-        asked = mentees["seeks_concordance"].map(lambda seeks, a=attr: a in seeks).astype(bool)
-        listed = values.isin(policy.concordance.get(attr, frozenset()))
-        need = values.ne("") & (asked | listed)
+        codes, values = ds.folded_codes(IDENTITY_PREFIX + attr)
+        codes = codes[is_mentee]
+        asked = mentees["seeks_concordance"].map(lambda seeks, a=attr: a in seeks).astype(bool).to_numpy()
+        wanted = policy.concordance.get(attr, frozenset())
+        listed = np.isin(codes, [i for i, v in enumerate(values.tolist()) if v in wanted])
+        need = (codes >= 0) & (asked | listed)
         parts.append(pd.DataFrame({"mentee_id": mentees["id"][need].to_numpy(),
                                    "area": f"identity:{attr}", "_order": 2 + j}))
     needs = pd.concat(parts, ignore_index=True)
     return needs[["mentee_id", "area"]]
 
 
-def covered_needs(ds: Dataset, active: pd.DataFrame) -> pd.DataFrame:
-    """(mentee_id, area) pairs covered by the active mentorships."""
+def covered_needs(ds: Dataset, active: pd.DataFrame, *, rows: ActiveRows | None = None) -> pd.DataFrame:
+    """(mentee_id, area) pairs covered by the active mentorships (``rows``: :func:`active_rows`)."""
     parts = [pd.DataFrame({"mentee_id": active["mentee_id"][active[area]].unique(), "area": area})
              for area in ("research", "career")]
-    for attr, same in _same_identity(ds, active).items():
+    for attr, same in _same_identity(ds, active, rows).items():
         parts.append(pd.DataFrame({"mentee_id": active["mentee_id"][same].unique(), "area": f"identity:{attr}"}))
     return pd.concat(parts, ignore_index=True)
 
 
-def covering_mentors(ds: Dataset, needs: pd.DataFrame, active: pd.DataFrame) -> pd.DataFrame:
+def covering_mentors(ds: Dataset, needs: pd.DataFrame, active: pd.DataFrame, *,
+                     rows: ActiveRows | None = None) -> pd.DataFrame:
     """``mentee_id, area, mentor_id``: each active mentor covering each need (the coverage rule
     of :func:`covered_needs`, kept per mentor), sorted; for sole coverage and ``whatif``."""
-    parts = [active.loc[active[area].to_numpy(), ["mentee_id", "mentor_id"]].assign(area=area)
-             for area in ("research", "career")]
-    for attr, same in _same_identity(ds, active).items():
-        parts.append(active.loc[same, ["mentee_id", "mentor_id"]].assign(area=f"identity:{attr}"))
+    rows = active_rows(ds, active, rows)
+    covers = {area: active[area].to_numpy() for area in ("research", "career")}
+    covers.update({f"identity:{attr}": same for attr, same in _same_identity(ds, active, rows).items()})
+    parts = [active.loc[cover, ["mentee_id", "mentor_id"]].assign(area=area) for area, cover in covers.items()]
     frame = pd.concat(parts, ignore_index=True)[["mentee_id", "area", "mentor_id"]]
-    frame = frame[np.isin(*_need_keys(frame, needs))]  # the rows of a need (the sort below fixes the order)
-    return sort_rows(frame.drop_duplicates(), ["mentee_id", "area", "mentor_id"])
+    # as numbers: people by position (the rule) and id rank (the order), areas by place in the list / in string order
+    picked = np.concatenate([np.flatnonzero(cover) for cover in covers.values()])
+    area = np.repeat(np.arange(len(covers)), [int(np.count_nonzero(cover)) for cover in covers.values()])
+    areas = pd.Index(list(covers))
+    need_mentee, = person_rows(ds, needs["mentee_id"])
+    need_area = areas.get_indexer(needs["area"].to_numpy(dtype=object))
+    need_keys = (need_mentee.astype(np.int64) * len(areas) + need_area)[(need_area >= 0) & (need_mentee >= 0)]
+    of_need = np.isin(rows.mentee[picked].astype(np.int64) * len(areas) + area, need_keys)
+    picked, area = picked[of_need], area[of_need]
+    ranks, area_rank = ds.id_ranks, np.argsort(np.argsort(np.asarray(list(covers), dtype=object), kind="stable"))
+    key = (ranks[rows.mentee[picked]] * len(areas) + area_rank[area]) * len(ranks) + ranks[rows.mentor[picked]]
+    order = np.argsort(key, kind="stable")
+    distinct = np.ones(len(order), dtype=bool)
+    distinct[1:] = key[order][1:] != key[order][:-1]  # a row twice (it cannot be) is kept once
+    return frame.iloc[np.flatnonzero(of_need)[order[distinct]]].reset_index(drop=True)
 
 
 def _need_keys(rows: pd.DataFrame, needs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -175,14 +226,16 @@ def find_gaps(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataFra
     return gaps_from(ds, mentee_needs(ds, policy=policy), covered_needs(ds, active), active)
 
 
-def gaps_from(ds: Dataset, needs: pd.DataFrame, covered: pd.DataFrame, active: pd.DataFrame) -> pd.DataFrame:
-    """The gaps (see :func:`find_gaps`) of already computed needs, coverage and active mentorships."""
+def gaps_from(ds: Dataset, needs: pd.DataFrame, covered: pd.DataFrame, active: pd.DataFrame, *,
+              rows: ActiveRows | None = None) -> pd.DataFrame:
+    """The gaps (see :func:`find_gaps`) of already computed needs, coverage and active mentorships
+    (``rows``: :func:`active_rows`)."""
     need_key, covered_key = _need_keys(needs, covered)
     gaps = needs.loc[~np.isin(need_key, covered_key), ["mentee_id", "area"]]
-    mentee, active_mentee = person_rows(ds, gaps["mentee_id"], active["mentee_id"])
+    mentee, = person_rows(ds, gaps["mentee_id"])
+    active_mentee = active_rows(ds, active, rows).mentee
     # a need is a person's (each person once), so (mentee, area) orders the gaps without ties
-    order = np.lexsort((_string_ranks(gaps["area"].to_numpy(dtype=object)),
-                        _string_ranks(gaps["mentee_id"].to_numpy(dtype=object))))
+    order = np.lexsort((_string_ranks(gaps["area"].to_numpy(dtype=object)), ds.id_ranks[mentee]))
     mentee = mentee[order]
     frame = gaps.iloc[order].reset_index(drop=True)
     for column in ("name", "role", "department"):
@@ -206,30 +259,32 @@ def sort_rows(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame.sort_values(keys, kind="mergesort", ignore_index=True)
 
 
-def mentor_load(ds: Dataset, active: pd.DataFrame, *, policy: Policy) -> pd.DataFrame:
-    """Load, capacity and remaining capacity for every person, indexed by id."""
+def mentor_load(ds: Dataset, active: pd.DataFrame, *, policy: Policy, rows: ActiveRows | None = None) -> pd.DataFrame:
+    """Load, capacity and remaining capacity for every person, indexed by id (``rows``: :func:`active_rows`)."""
     people = ds.people
-    mentor, mentee = person_rows(ds, active["mentor_id"], active["mentee_id"])
-    known = (mentor >= 0) & (mentee >= 0)
-    pairs = np.unique(mentor[known].astype(np.int64) * (len(people) + 1) + mentee[known])  # distinct mentees
+    rows = active_rows(ds, active, rows)
+    # active holds each (mentor, mentee) once, so a mentor's rows are their distinct mentees
+    mentor = rows.mentor[(rows.mentor >= 0) & (rows.mentee >= 0)]
     frame = pd.DataFrame({
         "id": people["id"].to_numpy(),
-        "load": np.bincount(pairs // (len(people) + 1), minlength=len(people)).astype(int),
+        "load": np.bincount(mentor, minlength=len(people)).astype(int),
         "capacity": people["capacity"].fillna(policy.default_capacity).astype(int).to_numpy(),
     })
     frame["remaining"] = frame["capacity"] - frame["load"]
     return frame.set_index("id", drop=False)
 
 
-def leadership_conflicts(ds: Dataset, active: pd.DataFrame) -> pd.DataFrame:
-    """Active mentorships where a leader mentors a trainee of their own department."""
+def leadership_conflicts(ds: Dataset, active: pd.DataFrame, *, rows: ActiveRows | None = None) -> pd.DataFrame:
+    """Active mentorships where a leader mentors a trainee of their own department (``rows``:
+    :func:`active_rows`)."""
     people = ds.people
-    mentor, mentee = person_rows(ds, active["mentor_id"], active["mentee_id"])
-    department = per_person(fold_values(people["department"]).to_numpy())
+    rows = active_rows(ds, active, rows)
+    mentor, mentee = rows.mentor, rows.mentee
+    department = np.append(ds.folded_codes("department")[0], -2)  # -1: no department, -2: not a person
     leader = per_person(people["leadership"].map(len).to_numpy() > 0, False).astype(bool)
     trainee = per_person(people["role"].isin(TRAINEE_ROLES).to_numpy(), False).astype(bool)
     dept_m, dept_t = department[mentor], department[mentee]
-    conflict = leader[mentor] & trainee[mentee] & (dept_m == dept_t) & (dept_t != "")
+    conflict = leader[mentor] & trainee[mentee] & (dept_m == dept_t) & (dept_t >= 0)
     return active.loc[conflict, ["mentor_id", "mentee_id"]].reset_index(drop=True)
 
 

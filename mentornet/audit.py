@@ -58,6 +58,7 @@ from .snapshot import DatasetSnapshot, dataset_snapshot
 
 MOSAIC_BUCKETS = ("0", "1", "2", "3+")
 BUSIEST_FRACTION = 0.10
+MAX_SET_BITS = 64  # distinct values a mentee's set is packed in one 64-bit word for (else listed one by one)
 
 
 # =========================================================================== tables
@@ -122,8 +123,8 @@ def tables_of(snap: DatasetSnapshot) -> AuditTables:
     for col in identity_cols:
         mentees[col] = fold_values(mentees[col])
     ids = mentees["id"]
-    counts = active.groupby("mentee_id")["mentor_id"].nunique()
-    mentees["active_mentors"] = counts.reindex(ids).fillna(0).astype(int).to_numpy()
+    mentee = snap.active_rows.mentee  # active holds each (mentor, mentee) once: a mentee's rows are their mentors
+    mentees["active_mentors"] = np.bincount(mentee[mentee >= 0], minlength=len(people))[people["mentee"].to_numpy()]
     mentees["needs"] = _tuples_by_mentee(snap.needs, "area", ids)
     mentees["gaps"] = _tuples_by_mentee(gaps, "area", ids)
     covered = snap.covered
@@ -140,15 +141,15 @@ def tables_of(snap: DatasetSnapshot) -> AuditTables:
 
     return AuditTables(
         identity_attributes=attrs, mentees=mentees, mentors=mentors, conflicts=snap.conflicts,
-        stale=stale_pairs(ds, policy=snap.policy, as_of=snap.as_of, active=active),
+        stale=stale_pairs(ds, policy=snap.policy, as_of=snap.as_of, active=active, active_rows=snap.active_rows),
         no_candidate=gaps_without_candidate(snap),
-        covering=with_mentor_names(snap.covering, dict(zip(people["id"], people["name"]))),
+        covering=with_mentor_names(snap.covering, dict(zip(people["id"].tolist(), people["name"].tolist()))),
     )
 
 
 def with_mentor_names(covering: pd.DataFrame, names: dict) -> pd.DataFrame:
     """``covering`` with ``mentor_name`` (the id when the person has no name)."""
-    return covering.assign(mentor_name=[names.get(i) or i for i in covering["mentor_id"]])
+    return covering.assign(mentor_name=[names.get(i) or i for i in covering["mentor_id"].tolist()])
 
 
 def _tuples_by_mentee(rows: pd.DataFrame, column: str, ids: pd.Series) -> list[tuple]:
@@ -161,6 +162,12 @@ def _tuples_by_mentee(rows: pd.DataFrame, column: str, ids: pd.Series) -> list[t
         return found
     order = np.argsort(np.asarray(sorted(range(len(values)), key=lambda i: values[i])))  # rank in string order
     ordered = np.asarray(sorted(values), dtype=object)
+    if len(values) <= MAX_SET_BITS:  # each mentee's values as one set of bits: a tuple per distinct set
+        bits = np.zeros(len(ids), dtype=np.uint64)
+        np.bitwise_or.at(bits, mentee[known], np.left_shift(np.uint64(1), order[codes].astype(np.uint64)))
+        sets, which = np.unique(bits, return_inverse=True)
+        tuples = [tuple(ordered[i] for i in range(len(values)) if held >> i & 1) for held in sets.tolist()]
+        return [tuples[w] for w in which.tolist()]
     keys = np.unique(mentee[known].astype(np.int64) * len(values) + order[codes])  # by mentee, then value
     lists: dict[int, list] = {}
     for owner, value in zip((keys // len(values)).tolist(), ordered[keys % len(values)].tolist()):
@@ -170,19 +177,22 @@ def _tuples_by_mentee(rows: pd.DataFrame, column: str, ids: pd.Series) -> list[t
     return found
 
 
-def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Pairs with a stale ``MENTORS`` row and no active one (see :class:`AuditTables`)."""
+def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataFrame | None = None,
+                active_rows: analysis.ActiveRows | None = None) -> pd.DataFrame:
+    """Pairs with a stale ``MENTORS`` row and no active one (see :class:`AuditTables`);
+    ``active_rows``: the people of ``active`` when known (:func:`mentornet.analysis.active_rows`)."""
     if active is None:
-        active = analysis.active_mentorships(ds, policy=policy, as_of=as_of)
+        active, active_rows = analysis.active_pairs(ds, policy=policy, as_of=as_of)
+    active_rows = analysis.active_rows(ds, active, active_rows)
     rels = ds.relationships
-    rows = rels[rels["type"].to_numpy() == MENTORS]
-    rows = rows[analysis.stale_mask(rows, policy=policy, as_of=as_of)]
-    rows = rows.rename(columns={"source": "mentor_id", "target": "mentee_id"})
-    mentor, mentee, active_mentor, active_mentee = analysis.person_rows(
-        ds, rows["mentor_id"], rows["mentee_id"], active["mentor_id"], active["mentee_id"])
+    mentoring = np.flatnonzero(rels["type"].to_numpy() == MENTORS)
+    stale = mentoring[analysis.stale_mask(rels[analysis.DATE_RULE_COLUMNS].iloc[mentoring], policy=policy,
+                                          as_of=as_of)]
+    source, target = ds.relationship_people
     width = len(ds.people) + 1  # one number per (mentor, mentee); every id is a person's
-    active_keys = active_mentor.astype(np.int64) * width + active_mentee
-    rows = rows[~np.isin(mentor.astype(np.int64) * width + mentee, active_keys)]
+    active_keys = active_rows.mentor.astype(np.int64) * width + active_rows.mentee
+    stale = stale[~np.isin(source[stale] * width + target[stale], active_keys)]
+    rows = rels.iloc[stale].rename(columns={"source": "mentor_id", "target": "mentee_id"})
     columns = ["mentor_id", "mentee_id", "last_met", "status"]
     if rows.empty:
         return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
@@ -268,7 +278,7 @@ def audit_figures(tables: AuditTables, *, policy: Policy, as_of: dt.date) -> dic
         "groups": _groups(mentees, attrs, k),
         "concordance": _concordance(mentees, attrs, k),
         "mentors": [{"id": str(i), "load": int(l), "capacity": int(c)}
-                    for i, l, c in zip(mentors["id"], mentors["load"], mentors["capacity"])],
+                    for i, l, c in zip(mentors["id"].tolist(), mentors["load"].tolist(), mentors["capacity"].tolist())],
         "over_capacity": sorted(str(i) for i in mentors.loc[mentors["load"] > mentors["capacity"], "id"]),
         "load_distribution": _load_distribution(mentors),
         "busiest_share": _busiest_share(mentors),
@@ -291,7 +301,7 @@ def _fragility(covering: pd.DataFrame) -> list[dict]:
     career need (DESIGN.md section 3, sole coverage), most first, then by id. Concordance needs
     are left out: a named mentor alone covering one shares an identity value with a mentee
     (SECURITY.md section 3, mentor identity)."""
-    names = dict(zip(covering["mentor_id"], covering["mentor_name"]))
+    names = dict(zip(covering["mentor_id"].tolist(), covering["mentor_name"].tolist()))
     frame = planning.sole_coverage(covering[covering["area"].isin(["research", "career"]).to_numpy()])
     return [{"id": str(i), "sole_coverages": int(n), "name": str(names[i])}
             for i, n in zip(frame["id"], frame["sole_coverages"])]
@@ -393,12 +403,13 @@ def _sort_values(values) -> list[str]:
 
 def _partition(values: pd.Series, k: int) -> tuple[list[str], set[str], dict[str, np.ndarray]]:
     """(ordered values, suppressed values, row mask per value) for one key."""
-    text = values.to_numpy(dtype=object)
-    disclosed = text != ""
-    order = _sort_values(values[disclosed].unique())
-    masks = {v: text == v for v in order}
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object))  # each cell's value compared once
+    code = {v: i for i, v in enumerate(distinct.tolist())}
+    order = _sort_values(v for v in code if v != "")
+    masks = {v: codes == code[v] for v in order}
     sizes = {v: int(m.sum()) for v, m in masks.items()}
-    return order, suppressed_cells(sizes, int((~disclosed).sum()), k), masks
+    undisclosed = int((codes == code[""]).sum()) if "" in code else 0
+    return order, suppressed_cells(sizes, undisclosed, k), masks
 
 
 def _cells(rows: pd.DataFrame, values: pd.Series, k: int, figures) -> dict:
@@ -409,11 +420,18 @@ def _cells(rows: pd.DataFrame, values: pd.Series, k: int, figures) -> dict:
 
 def _groups(mentees: pd.DataFrame, attrs: list[str], k: int) -> dict:
     out = {}
+    counted = _counted(mentees)
     for key in ["department", "role"] + [IDENTITY_PREFIX + a for a in attrs]:
         own = ["research", "career"] + ([f"identity:{key[len(IDENTITY_PREFIX):]}"]
                                         if key.startswith(IDENTITY_PREFIX) else [])
-        out[key] = _cells(mentees, _group_values(mentees, key), k, lambda rows, own=own: _group_cell(rows, own))
+        out[key] = _cells(counted, _group_values(mentees, key), k, lambda rows, own=own: _group_cell(rows, own))
     return out
+
+
+def _counted(mentees: pd.DataFrame) -> pd.DataFrame:
+    """The columns a group cell adds up (the flags of :func:`_with_flags`, ``active_mentors``,
+    ``sole_covered``): every cell takes its rows of these only, not of the lists and texts."""
+    return mentees[[c for c in mentees.columns if c.startswith("\0") or c in ("active_mentors", "sole_covered")]]
 
 
 def _group_cell(rows: pd.DataFrame, areas: list[str]) -> dict:
@@ -433,7 +451,8 @@ def _concordance(mentees: pd.DataFrame, attrs: list[str], k: int) -> dict:
         return {"mentees": int(len(rows)), "with_mentor": int((rows["active_mentors"] > 0).sum()),
                 "concordant": concordant, "rate": rate(concordant, len(rows))}
 
-    return {attr: _cells(mentees, mentees[IDENTITY_PREFIX + attr].astype(str), k,
+    counted = _counted(mentees)
+    return {attr: _cells(counted, mentees[IDENTITY_PREFIX + attr].astype(str), k,
                          lambda rows, attr=attr: figures(rows, attr))
             for attr in attrs}
 

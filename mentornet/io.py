@@ -574,6 +574,12 @@ def _enumerated(frame, column, allowed, case, file, problems, default=None) -> p
     a missing optional column is all ``default``."""
     if column not in frame.columns:
         return pd.Series(default, index=frame.index, dtype=object)
+    return _enumerated_places(frame, column, allowed, case, file, problems, default)[0]
+
+
+def _enumerated_places(frame, column, allowed, case, file, problems, default=None) -> tuple[pd.Series, np.ndarray]:
+    """(:func:`_enumerated` of a column the frame has, each row's place in ``allowed``, -1 for
+    a value outside it): worked out per distinct cell, so no row is hashed twice."""
     codes, cells = _factorized(frame[column])
     values = _mapped(cells, lambda v: case(v.strip()))
     if default is not None:
@@ -582,7 +588,8 @@ def _enumerated(frame, column, allowed, case, file, problems, default=None) -> p
     for i in _flagged(codes, [v not in allowed for v in values]):
         problems.append(Problem(file, f"unknown {column} {_short(str(cells[codes[i]]).strip())!r} "
                                       f"(expected one of {', '.join(allowed)})", row=int(rows[i]), column=column))
-    return pd.Series(values[codes], index=frame.index, dtype=object)
+    places = np.array([allowed.index(v) if v in allowed else -1 for v in values], dtype=np.int64)
+    return pd.Series(values[codes], index=frame.index, dtype=object), places[codes]
 
 
 def _bool_column(frame, column, default, file, problems):
@@ -822,9 +829,11 @@ def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataF
     return _parse_relationships(frame, file, people_ids, problems)[0]
 
 
-def _parse_relationships(frame, file, people_ids: pd.Index, problems) -> tuple[pd.DataFrame, np.ndarray]:
+def _parse_relationships(frame, file, people_ids: pd.Index, problems) \
+        -> tuple[pd.DataFrame, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """(:func:`parse_relationships`, each row's source, target and type as one number: equal
-    numbers are duplicate rows, when every id is known and every type valid)."""
+    numbers are duplicate rows, when every id is known and every type valid; each row's source
+    and target as positions in ``people_ids``, -1 when unknown)."""
     _require_columns(frame, REL_REQUIRED, file)
     out = pd.DataFrame(index=frame.index)
     rows = frame.index.to_numpy()
@@ -851,8 +860,7 @@ def _parse_relationships(frame, file, people_ids: pd.Index, problems) -> tuple[p
         problems.append(Problem(file, "a person cannot have a relationship with themselves", row=int(rows[i]),
                                 column="target"))
 
-    out["type"] = _enumerated(frame, "type", REL_TYPES, str.upper, file, problems)
-    kind = pd.Index(REL_TYPES).get_indexer(out["type"].to_numpy())
+    out["type"], kind = _enumerated_places(frame, "type", REL_TYPES, str.upper, file, problems)  # type is required
     key = (source * (len(people_ids) + 1) + target) * len(REL_TYPES) + kind
 
     out["focus"] = _split_list(frame["focus"], lower=True) if "focus" in frame.columns else [()] * len(frame)
@@ -865,7 +873,7 @@ def _parse_relationships(frame, file, people_ids: pd.Index, problems) -> tuple[p
     for col in frame.columns:
         if col not in out.columns:
             out[col] = _strip(frame[col])
-    return out.reset_index(drop=True), key
+    return out.reset_index(drop=True), key, (source, target)
 
 
 def relationship_warnings(rels: pd.DataFrame, file: str, *, key: np.ndarray | None = None) -> list[Problem]:
@@ -963,14 +971,16 @@ def read_dataset(directory: str | Path) -> Dataset:
             if ids is None:
                 _require_columns(tables[RELATIONSHIPS], REL_REQUIRED, names[RELATIONSHIPS])
             else:
-                rels, key = _parse_relationships(tables[RELATIONSHIPS], names[RELATIONSHIPS], ids, problems)
+                rels, key, endpoints = _parse_relationships(tables[RELATIONSHIPS], names[RELATIONSHIPS], ids,
+                                                            problems)
         except DataError as exc:
             problems.extend(exc.problems)
     if any(p.severity == "error" for p in problems) or people is None or rels is None:
         raise DataError(problems)
     found = problems + people_warnings(people, names[PEOPLE]) + relationship_warnings(rels, names[RELATIONSHIPS], key=key)
+    # without an error every id is distinct, so a position among the distinct ids is the person's row
     return Dataset(people=people.reset_index(drop=True), relationships=rels.reset_index(drop=True),
-                   source=str(directory), warnings=tuple(found))
+                   source=str(directory), warnings=tuple(found), endpoints=endpoints)
 
 
 # --------------------------------------------------------------------------- policy

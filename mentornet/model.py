@@ -14,15 +14,18 @@ for how they are read and validated):
 ``relationships``
     ``source, target, type, focus, status, since, last_met, formal, row``: ``type`` in upper
     case, ``status`` and ``focus`` items in lower case, dates as ISO text (``""`` when absent),
-    ``formal`` a nullable boolean and ``row`` the row number in the input file.
+    ``formal`` a nullable boolean and ``row`` the row number in the input file. Every source
+    and target is the id of a person in ``people``.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from types import MappingProxyType
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 from .errors import Problem
@@ -102,12 +105,59 @@ INT_POLICY_MAXIMUM = {
 
 @dataclass(frozen=True)
 class Dataset:
-    """People and relationships, validated and normalised; never modified in place."""
+    """People and relationships, validated and normalised; never modified in place.
+
+    ``endpoints``: each relationship's source and target as positions in ``people`` (int64
+    arrays), when the maker already knows them (:mod:`mentornet.io` finds them while it
+    validates the ids); :attr:`relationship_people` looks them up otherwise.
+    """
 
     people: pd.DataFrame
     relationships: pd.DataFrame
     source: str = ""
     warnings: tuple[Problem, ...] = ()
+    endpoints: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def relationship_people(self) -> tuple[np.ndarray, np.ndarray]:
+        """(source, target): each relationship's people as positions in ``people``, so that no
+        command hashes the ids of a million relationships again."""
+        if self.endpoints is not None:
+            return self.endpoints
+        index = pd.Index(self.people["id"].to_numpy(dtype=object))
+        found = []
+        for column in ("source", "target"):
+            codes, ids = pd.factorize(self.relationships[column].to_numpy(dtype=object))  # each id looked up once
+            found.append(index.get_indexer(ids)[codes].astype(np.int64))
+        return found[0], found[1]
+
+    def folded_codes(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """(each person's code for the :func:`fold` of their ``column`` value, -1 when it is
+        empty; the folded value of each code), codes in order of first appearance. Worked out
+        once per distinct value and kept, so every rule comparing identity values or
+        departments compares numbers."""
+        kept = self.__dict__.setdefault("_folded_codes", {})
+        if column not in kept:
+            codes, distinct = pd.factorize(self.people[column].to_numpy(dtype=object))
+            folded = np.empty(len(distinct), dtype=object)
+            folded[:] = [fold(v) for v in distinct.tolist()]
+            folded_codes, values = pd.factorize(folded)
+            found = folded_codes[codes].astype(np.int64)
+            found[(folded == "")[codes]] = -1
+            kept[column] = (found, np.asarray(values, dtype=object))
+        return kept[column]
+
+    @cached_property
+    def id_order(self) -> np.ndarray:
+        """Positions of the people with their ids in plain string order (ids are distinct)."""
+        return np.argsort(self.people["id"].to_numpy(dtype=object).astype(str), kind="stable")
+
+    @cached_property
+    def id_ranks(self) -> np.ndarray:
+        """Each person's place in :attr:`id_order` (int64)."""
+        ranks = np.empty(len(self.people), dtype=np.int64)
+        ranks[self.id_order] = np.arange(len(self.people))
+        return ranks
 
     @property
     def identity_attributes(self) -> list[str]:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 from . import analysis
-from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, TRAINEE_ROLES, Dataset, Policy, fold, fold_values
+from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, TRAINEE_ROLES, Dataset, Policy, fold
 from .snapshot import DatasetSnapshot, dataset_snapshot
 
 if TYPE_CHECKING:
@@ -120,14 +120,6 @@ def _bitsets(lists: pd.Series) -> tuple[np.ndarray, list[str]]:
     return bits[codes], vocab
 
 
-def _codes(values: pd.Series) -> np.ndarray:
-    low = fold_values(values)
-    codes, _ = pd.factorize(low)
-    codes = codes.astype(np.int64)
-    codes[low.eq("").to_numpy()] = -1
-    return codes
-
-
 def build_network(ds: Dataset, *, policy: Policy, as_of: dt.date) -> Network:
     """Everything :func:`rank_candidates` needs (a thin wrapper of :func:`network_of`)."""
     return dataset_snapshot(ds, policy=policy, as_of=as_of).network
@@ -139,14 +131,8 @@ def network_of(snap: DatasetSnapshot) -> Network:
     people = ds.people
     n = len(people)
     ids = people["id"].to_numpy(dtype=object)
-    order = np.argsort(ids.astype(str), kind="stable")
-    id_rank = np.empty(n, dtype=np.int64)
-    id_rank[order] = np.arange(n)
-    index = pd.Index(ids)
-
     rels = ds.relationships
-    src = index.get_indexer(rels["source"])
-    dst = index.get_indexer(rels["target"])
+    src, dst = ds.relationship_people  # found once, while the ids were validated
     import scipy.sparse as sp  # loaded by the commands that walk the network only (not gaps, validate)
 
     adjacency = sp.coo_matrix((np.ones(2 * len(src), dtype=np.int32),
@@ -154,23 +140,21 @@ def network_of(snap: DatasetSnapshot) -> Network:
     adjacency.data[:] = 1
     adjacency.sort_indices()
 
-    active, load = snap.active, snap.load
+    load = snap.load
     remaining = load["remaining"].to_numpy()
     eligible = (people["role"].isin(MENTOR_ROLES).to_numpy() & people["accepting"].to_numpy() & (remaining > 0))
-    m_idx = index.get_indexer(active["mentor_id"])
-    t_idx = index.get_indexer(active["mentee_id"])
-    mentor_keys = np.unique(m_idx.astype(np.int64) * n + t_idx)
+    mentor_keys = np.unique(snap.active_rows.mentor.astype(np.int64) * n + snap.active_rows.mentee)
 
     research, research_vocab = _bitsets(people["research_interests"])
     career, career_vocab = _bitsets(people["career_interests"])
-    dept = _codes(people["department"])
+    dept = ds.folded_codes("department")[0]
     tie_keys, tie_codes = _tie_table(rels, src, dst, n, policy=policy, as_of=as_of)
     eligible_cols = np.flatnonzero(eligible)
     return Network(
-        ids=ids, id_rank=id_rank, by_rank=order, adjacency=adjacency, eligible=eligible,
+        ids=ids, id_rank=ds.id_ranks, by_rank=ds.id_order, adjacency=adjacency, eligible=eligible,
         to_eligible=adjacency[:, eligible_cols].tocsr(), eligible_cols=eligible_cols,
         remaining=remaining, research=research, career=career,
-        identity={a: _codes(people[IDENTITY_PREFIX + a]) for a in ds.identity_attributes},
+        identity={a: ds.folded_codes(IDENTITY_PREFIX + a)[0] for a in ds.identity_attributes},
         leader=people["leadership"].map(len).to_numpy() > 0,
         trainee=people["role"].isin(TRAINEE_ROLES).to_numpy(), department=dept,
         mentor_keys=mentor_keys, tie_keys=tie_keys, tie_codes=tie_codes,

@@ -49,14 +49,24 @@ class DatasetSnapshot(Snapshot):
     dataset: Dataset = None  # type: ignore[assignment]  (always given; a default only for field order)
 
     @cached_property
+    def _active_pairs(self) -> tuple[pd.DataFrame, analysis.ActiveRows]:
+        return analysis.active_pairs(self.dataset, policy=self.policy, as_of=self.as_of)
+
+    @cached_property
     def active(self) -> pd.DataFrame:
         """Active mentorships (:func:`mentornet.analysis.active_mentorships`)."""
-        return analysis.active_mentorships(self.dataset, policy=self.policy, as_of=self.as_of)
+        return self._active_pairs[0]
+
+    @cached_property
+    def active_rows(self) -> analysis.ActiveRows:
+        """The mentor and mentee of each of :attr:`active` as positions in the people table,
+        found once for every rule below that looks them up."""
+        return self._active_pairs[1]
 
     @cached_property
     def load(self) -> pd.DataFrame:
         """Load, capacity and remaining capacity of every person, indexed by id."""
-        return analysis.mentor_load(self.dataset, self.active, policy=self.policy)
+        return analysis.mentor_load(self.dataset, self.active, policy=self.policy, rows=self.active_rows)
 
     @cached_property
     def needs(self) -> pd.DataFrame:
@@ -64,21 +74,21 @@ class DatasetSnapshot(Snapshot):
 
     @cached_property
     def covered(self) -> pd.DataFrame:
-        return analysis.covered_needs(self.dataset, self.active)
+        return analysis.covered_needs(self.dataset, self.active, rows=self.active_rows)
 
     @cached_property
     def gaps(self) -> pd.DataFrame:
-        return analysis.gaps_from(self.dataset, self.needs, self.covered, self.active)
+        return analysis.gaps_from(self.dataset, self.needs, self.covered, self.active, rows=self.active_rows)
 
     @cached_property
     def covering(self) -> pd.DataFrame:
         """Each active mentor covering each need (:func:`mentornet.analysis.covering_mentors`)."""
-        return analysis.covering_mentors(self.dataset, self.needs, self.active)
+        return analysis.covering_mentors(self.dataset, self.needs, self.active, rows=self.active_rows)
 
     @cached_property
     def conflicts(self) -> pd.DataFrame:
         """Active mentorships in a leadership conflict (``mentor_id, mentee_id``)."""
-        return analysis.leadership_conflicts(self.dataset, self.active)
+        return analysis.leadership_conflicts(self.dataset, self.active, rows=self.active_rows)
 
     def pools(self, limit: int) -> Pools:
         """The best ``limit`` candidates of every gap, without paths (:class:`mentornet.referrals.Pools`,
@@ -132,6 +142,10 @@ class ReducedSnapshot(DatasetSnapshot):
         return DatasetSnapshot.active.func(self) if kept is None else kept
 
     @cached_property
+    def active_rows(self) -> analysis.ActiveRows:
+        return analysis.active_rows(self.dataset, self.active)
+
+    @cached_property
     def needs(self) -> pd.DataFrame:
         kept = self._kept(self.base.needs, ["mentee_id"])
         return DatasetSnapshot.needs.func(self) if kept is None else kept
@@ -143,7 +157,8 @@ class ReducedSnapshot(DatasetSnapshot):
 
     @cached_property
     def gaps(self) -> pd.DataFrame:
-        return analysis.gaps_from(self.dataset, self.needs, self.covering[["mentee_id", "area"]], self.active)
+        return analysis.gaps_from(self.dataset, self.needs, self.covering[["mentee_id", "area"]], self.active,
+                                  rows=self.active_rows)
 
 
 def snapshot_without(snap: DatasetSnapshot, ids) -> ReducedSnapshot:
@@ -160,9 +175,10 @@ def dataset_snapshot(ds: Dataset, *, policy: Policy, as_of: dt.date) -> DatasetS
 def dataset_without(ds: Dataset, ids) -> Dataset:
     """``ds`` with the people ``ids`` removed, and every relationship row that names them
     (the departure stress test, DESIGN.md section 3)."""
-    gone = list(ids)
-    people = ds.people[~ds.people["id"].isin(gone).to_numpy()].reset_index(drop=True)
-    rels = ds.relationships
-    keep = ~(rels["source"].isin(gone).to_numpy() | rels["target"].isin(gone).to_numpy())
-    return Dataset(people=people, relationships=rels[keep].reset_index(drop=True), source=ds.source,
-                   warnings=ds.warnings)
+    stays = ~ds.people["id"].isin(list(ids)).to_numpy()
+    people = ds.people[stays].reset_index(drop=True)
+    source, target = ds.relationship_people
+    keep = stays[source] & stays[target]  # every source and target is a person
+    moved = np.cumsum(stays) - 1  # a remaining person's new position
+    return Dataset(people=people, relationships=ds.relationships[keep].reset_index(drop=True), source=ds.source,
+                   warnings=ds.warnings, endpoints=(moved[source[keep]], moved[target[keep]]))

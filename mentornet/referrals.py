@@ -621,15 +621,21 @@ def _shares(net, mentees, cands, areas) -> np.ndarray:
 
 def _paths(net, layers, rows, mentees, cands, hops) -> tuple[np.ndarray, np.ndarray]:
     """Referral paths and tie descriptions (object arrays of text) for each (mentee,
-    candidate), each distinct pair computed once."""
+    candidate), each distinct pair computed once. ``layers`` None: every ``hops`` is at most
+    :data:`DIRECT_HOPS` and is the pair's distance, and the paths are found without BFS layers
+    (:func:`_short_paths`; ``rows`` is then unused)."""
     n = net.size
     _, first, inverse = np.unique(mentees.astype(np.int64) * n + cands, return_index=True, return_inverse=True)
-    rows, mentees, cands, hops = rows[first], mentees[first], cands[first], hops[first]
+    mentees, cands, hops = mentees[first], cands[first], hops[first]
+    rows = None if layers is None else rows[first]
     text = np.empty(len(first), dtype=object)
     ties = np.empty(len(first), dtype=object)
     for h in np.unique(hops):
         sel = np.flatnonzero(hops == h)
-        nodes = _paths_of_length(net, layers, rows[sel], mentees[sel], cands[sel], int(h))
+        if layers is None:
+            nodes = _short_paths(net, mentees[sel], cands[sel], int(h))
+        else:
+            nodes = _paths_of_length(net, layers, rows[sel], mentees[sel], cands[sel], int(h))
         text[sel] = [">".join(seq) for seq in zip(*(net.ids[nodes[:, j]] for j in range(h + 1)))]
         ties[sel] = _tie_text(net, nodes)
     inverse = inverse.reshape(-1)
@@ -696,6 +702,36 @@ def _paths_of_length(net, layers, rows, mentees, cands, h) -> np.ndarray:
     return result
 
 
+DIRECT_HOPS = 2  # paths this short are found from adjacency rows alone (_short_paths)
+
+
+def _short_paths(net, mentees, cands, h) -> np.ndarray:
+    """The paths :func:`_paths_of_length` finds, for pairs at distance ``h`` of at most
+    :data:`DIRECT_HOPS`, from adjacency rows alone (no BFS of the mentee).
+
+    Why the same nodes. When ``h = 2`` is the distance from ``m`` to ``c``, the set
+    :func:`_paths_of_length` chooses the middle node from (the neighbours of ``c`` at distance
+    1 from ``m``) is ``N(m) & N(c)``: ``m`` itself is not a neighbour of ``c``. The middle
+    node is chosen by the same key (the mentee's active mentors first, then id).
+    ``tests/test_refer.py`` compares both on generated networks. (For three hops the same
+    argument holds, but finding the middle nodes pair by pair costs several times more than
+    the mentee's BFS shared by its pairs.)
+    """
+    k, n = len(mentees), net.size
+    result = np.empty((k, h + 1), dtype=np.int64)
+    result[:, 0], result[:, h] = mentees, cands
+    if h == 1 or not k:
+        return result
+    if h != 2:
+        raise ValueError(f"_short_paths: {h} hops")
+    adj = net.adjacency
+    first = adj[mentees].multiply(adj[cands]).tocoo()
+    mentor = mentors_already(net, mentees[first.row], first.col)
+    key = net.id_rank[first.col] + np.where(mentor, 0, n)
+    result[:, 1] = _row_argmin(first.row, first.col, key, k)
+    return result
+
+
 def _row_argmin(row, col, key, k) -> np.ndarray:
     order = np.lexsort((key, row))
     row, col = row[order], col[order]
@@ -749,9 +785,16 @@ def paths_for(net: Network, mentee_ids, candidate_ids, hops) -> tuple[list[str],
     ties = np.full(len(mentees), "", dtype=object)
     if len(mentees) == 0:
         return paths.tolist(), ties.tolist()
+    short = np.flatnonzero(hops <= DIRECT_HOPS)  # hops are distances (the search's)
+    if len(short):
+        paths[short], ties[short] = _paths(net, None, None, mentees[short], cands[short], hops[short])
+    long = np.flatnonzero(hops > DIRECT_HOPS)
+    if not len(long):
+        return paths.tolist(), ties.tolist()
     per_batch = _batch_rows(net.size)
     visited = _Visited(per_batch, net.size)
-    for batch, sel in _batches(mentees, per_batch):
+    for batch, here in _batches(mentees[long], per_batch):
+        sel = long[here]
         rows = np.searchsorted(batch, mentees[sel])
         layers = _bfs_layers(net, batch, int(hops[sel].max()) - 1, visited)
         paths[sel], ties[sel] = _paths(net, _layer_matrices(layers, len(batch), net.size), rows, mentees[sel],

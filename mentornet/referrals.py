@@ -330,12 +330,26 @@ def _csr(rows: np.ndarray, cols: np.ndarray, shape) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=shape)
 
 
+def _frontier(rows: np.ndarray, cols: np.ndarray, shape) -> sp.csr_matrix:
+    """The 0/1 matrix of distinct (row, column) entries whose ``rows`` are ascending, built
+    directly (row pointers by binary search): :func:`_csr` goes through COO and sorts every
+    row's columns, which a product's left operand does not need (the product's entries are
+    the same; only their order within a row may differ, and the search orders what it keeps
+    by its ranking key, a total order)."""
+    import scipy.sparse as sp
+
+    index = np.int32 if max(shape) < 2**31 - 1 and len(rows) < 2**31 - 1 else np.int64
+    indptr = np.searchsorted(rows, np.arange(shape[0] + 1)).astype(index)
+    return sp.csr_matrix((np.ones(len(rows), dtype=np.int32), cols.astype(index), indptr), shape=shape)
+
+
 def _step(rows, cols, b, adjacency, live=None):
-    """(row, column) of every entry of ``frontier @ adjacency`` (frontier rows of ``live``)."""
+    """(row, column) of every entry of ``frontier @ adjacency`` (frontier rows of ``live``;
+    ``rows`` ascending, as every layer's are: a product's rows come out in order)."""
     if live is not None:
         keep = live[rows]
         rows, cols = rows[keep], cols[keep]
-    product = _csr(rows, cols, (b, adjacency.shape[0])) @ adjacency
+    product = _frontier(rows, cols, (b, adjacency.shape[0])) @ adjacency
     out_rows = np.repeat(np.arange(b, dtype=np.int64), np.diff(product.indptr))
     return out_rows, product.indices.astype(np.int64)
 
@@ -401,25 +415,37 @@ class _Ranker:
 
 
 def _suited(net, kind, attr, m, c):
-    """(suited mask, Jaccard numerator, denominator) of (mentee, candidate) pairs for one area."""
+    """(positions of the suited (mentee, candidate) pairs for one area, and their Jaccard
+    numerator and denominator)."""
     if kind < 2:
         words, size = (net.research_words, net.research_size) if kind == 0 else (net.career_words, net.career_size)
         sm, sc = size[m], size[c]
-        inter = _shared_count(words, m, c)
+        inter = _shared_count(words, m, c)  # 0 when the mentee lists nothing
         lists = sm > 0
-        suited = np.where(lists, inter > 0, sc > 0)
-        union = np.where(lists, sm + sc - inter, 0)
-        return suited, np.where(lists, inter, 0), union
+        suited = np.flatnonzero(np.where(lists, inter > 0, sc > 0))
+        inter, lists = inter[suited], lists[suited]
+        union = np.where(lists, sm[suited] + sc[suited] - inter, 0)
+        return suited, inter, union
     codes = net.identity[attr]
     cm = codes[m]
-    suited = (cm == codes[c]) & (cm >= 0)
+    suited = np.flatnonzero((cm == codes[c]) & (cm >= 0))
     m, c = m[suited], c[suited]
-    inter = np.zeros(len(suited), dtype=np.int64)
-    union = np.zeros(len(suited), dtype=np.int64)
-    both = _shared_count(net.research_words, m, c)
-    inter[suited] = both
-    union[suited] = net.research_size[m] + net.research_size[c] - both
-    return suited, inter, union
+    inter = _shared_count(net.research_words, m, c)
+    return suited, inter, net.research_size[m] + net.research_size[c] - inter
+
+
+def _entries_of(gap_of_row: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """(gap, position) of the entries of a hop whose row has a gap (``gap_of_row`` >= 0) in one
+    area, from the rows' slices of the entries (``bounds``, entries grouped by ascending row):
+    the work is in proportion to the entries kept. Position None: every entry is kept, in
+    order."""
+    rows = np.flatnonzero(gap_of_row >= 0)
+    lengths = bounds[rows + 1] - bounds[rows]
+    g = np.repeat(gap_of_row[rows], lengths)
+    if len(g) == bounds[-1]:
+        return g, None
+    starts = np.repeat(bounds[rows] - (np.cumsum(lengths) - lengths), lengths)
+    return g, np.arange(len(g), dtype=np.int64) + starts
 
 
 def _area_kinds(net: Network, areas: np.ndarray) -> tuple[np.ndarray, list]:
@@ -510,17 +536,18 @@ def _search_batch(net, batch, gaps, gap_m, kinds, attrs, *, max_hops, limit, vis
         if hop == 1:
             ok &= ~mentors_already(net, m, c) & (c != m)
         r, c, m = r[ok], c[ok], m[ok]
+        bounds = np.searchsorted(r, np.arange(b + 1))  # row i's entries: bounds[i]:bounds[i + 1]
         g_parts, c_parts, i_parts, u_parts = [], [], [], []
         for kind in np.unique(kinds[gaps]):
-            g = gap_of[r, kind]
-            sel = np.flatnonzero(g >= 0)
-            if not len(sel):
+            g, sel = _entries_of(gap_of[:, kind], bounds)
+            if not len(g):
                 continue
-            suited, inter, union = _suited(net, kind, attrs[kind - 2] if kind >= 2 else None, m[sel], c[sel])
-            g_parts.append(g[sel][suited])
-            c_parts.append(c[sel][suited])
-            i_parts.append(inter[suited])
-            u_parts.append(union[suited])
+            ms, cs = (m, c) if sel is None else (m[sel], c[sel])
+            suited, inter, union = _suited(net, kind, attrs[kind - 2] if kind >= 2 else None, ms, cs)
+            g_parts.append(g[suited])
+            c_parts.append(cs[suited])
+            i_parts.append(inter)
+            u_parts.append(union)
         if g_parts:
             g, c = np.concatenate(g_parts), np.concatenate(c_parts)
             inter, union = np.concatenate(i_parts), np.concatenate(u_parts)

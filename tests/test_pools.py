@@ -102,3 +102,43 @@ def test_suited_in_reach_is_the_same_in_tiny_batches(seed, monkeypatch):
     batched = referrals.suited_in_reach(snap, snap.gaps)
     assert batched.values.tolist() == whole.values.tolist()
     assert len(whole) == len(snap.gaps)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_entries_of_an_area_are_the_entries_whose_row_has_a_gap_of_it(seed):
+    """``_entries_of`` (slices of rows) keeps what a gather of every entry's row keeps, in order."""
+    rng = np.random.default_rng(seed)
+    b = 40
+    r = np.sort(rng.integers(0, b, 300))
+    gap_of_row = np.where(rng.random(b) < [0.0, 0.3, 0.7, 1.0][seed % 4], rng.integers(0, 99, b), -1)
+    bounds = np.searchsorted(r, np.arange(b + 1))
+    g, sel = referrals._entries_of(gap_of_row, bounds)
+    expected = np.flatnonzero(gap_of_row[r] >= 0)
+    if sel is None:
+        assert len(expected) == len(r)
+        sel = np.arange(len(r))
+    assert sel.tolist() == expected.tolist()
+    assert g.tolist() == gap_of_row[r][expected].tolist()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_frontier_built_directly_multiplies_like_the_canonical_one(seed):
+    """``_frontier`` (row pointers by binary search, columns in any order) gives the product the
+    same entries as ``_csr``; ``_step`` returns each row's columns of the product."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(seed)
+    n, b = 300, 25
+    adjacency = sp.random(n, n, density=0.03, random_state=seed, format="csr")
+    adjacency = ((adjacency + adjacency.T) > 0).astype(np.int32).tocsr()
+    keys = np.unique(rng.integers(0, b * n, 400))
+    rng.shuffle(keys)
+    rows, cols = np.sort(keys // n, kind="stable"), keys[np.argsort(keys // n, kind="stable")] % n
+    direct = referrals._frontier(rows, cols, (b, n)) @ adjacency
+    canonical = referrals._csr(rows, cols, (b, n)) @ adjacency
+    assert (direct != canonical).nnz == 0
+    live = rng.random(b) < 0.6
+    r, c = referrals._step(rows, cols, b, adjacency, live)
+    reach = (referrals._csr(rows[live[rows]], cols[live[rows]], (b, n)) @ adjacency).tocoo()
+    assert sorted(zip(r.tolist(), c.tolist())) == sorted(zip(reach.row.tolist(), reach.col.tolist()))
+    assert np.all(np.diff(r) >= 0)

@@ -297,6 +297,16 @@ class _Visited:
     def new(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         return ~self.seen[rows * self.n + cols]
 
+    def visit(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Which of the distinct entries are new (as :meth:`new`), marking them (as :meth:`mark`):
+        the keys computed once."""
+        keys = rows * self.n + cols
+        new = ~self.seen[keys]
+        keys = keys[new]
+        self.seen[keys] = True
+        self.marked.append(keys)
+        return new
+
     def clear(self) -> None:
         for keys in self.marked:
             self.seen[keys] = False
@@ -362,9 +372,8 @@ def _bfs_layers(net: Network, batch: np.ndarray, depth: int, visited: _Visited) 
     layers = [(rows, cols)]
     for _ in range(depth):
         r, c = _step(*layers[-1], b, net.adjacency)
-        new = visited.new(r, c)
+        new = visited.visit(r, c)
         r, c = r[new], c[new]
-        visited.mark(r, c)
         layers.append((r, c))
     visited.clear()
     return layers
@@ -520,9 +529,8 @@ def _search_batch(net, batch, gaps, gap_m, kinds, attrs, *, max_hops, limit, vis
     for hop in range(1, max_hops + 1):
         if hop < max_hops:
             r, c = _step(*layers[-1], b, net.adjacency, live)
-            new = visited.new(r, c)
+            new = visited.visit(r, c)
             r, c = r[new], c[new]
-            visited.mark(r, c)
             layers.append((r, c))
             keep = net.eligible[c]
             r, c = r[keep], c[keep]

@@ -8,6 +8,7 @@ must equal a search with the smaller limit (what ``match`` and the audit share).
 from __future__ import annotations
 
 import random
+from types import MappingProxyType
 
 import numpy as np
 import pytest
@@ -142,3 +143,30 @@ def test_a_frontier_built_directly_multiplies_like_the_canonical_one(seed):
     reach = (referrals._csr(rows[live[rows]], cols[live[rows]], (b, n)) @ adjacency).tocoo()
     assert sorted(zip(r.tolist(), c.tolist())) == sorted(zip(reach.row.tolist(), reach.col.tolist()))
     assert np.all(np.diff(r) >= 0)
+
+
+@pytest.mark.parametrize("policy", [Policy(), Policy(max_hops=2, match_pool=5, top_k=2,
+                                                     concordance=MappingProxyType({"gender": frozenset({"female"})}))])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_search_numbered_by_department_finds_the_same_pools(tmp_path, seed, policy, monkeypatch):
+    """``candidate_pools`` without paths searches a copy of the network numbered by department
+    (``_by_department``); the pools are the same rows (by gap and rank) as on the dataset's
+    numbering, on generated datasets with many departments and ties across them."""
+    from mentornet.generate import generate_dataset
+    from mentornet.io import read_dataset
+
+    generate_dataset(tmp_path, people=1200, seed=seed)
+    snap = dataset_snapshot(read_dataset(tmp_path), policy=policy, as_of=AS_OF)
+    net, gaps = snap.network, snap.gaps
+    args = (net, net.position(gaps["mentee_id"]), gaps["area"].to_numpy(dtype=object))
+    kwargs = {"max_hops": policy.max_hops, "limit": policy.match_pool}
+    local = referrals.candidate_pools(*args, **kwargs)
+    monkeypatch.setattr(referrals, "DEPARTMENT_ORDER", False)
+    plain = referrals.candidate_pools(*args, **kwargs)
+    assert len(plain.gap) > 1000 and len(np.unique(net.department)) > 5
+    by_gap = [np.lexsort((p.rank, p.gap)) for p in (local, plain)]
+    for field in ("gap", "cand", "hops", "score", "rank"):
+        assert getattr(local, field)[by_gap[0]].tolist() == getattr(plain, field)[by_gap[1]].tolist(), field
+    local_net, perm, inv = referrals._by_department(net)
+    assert np.all(np.diff(local_net.department) >= 0) and inv[perm].tolist() == list(range(net.size))
+    assert (local_net.adjacency != net.adjacency[perm][:, perm]).nnz == 0

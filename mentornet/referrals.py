@@ -466,8 +466,9 @@ def _area_kinds(net: Network, areas: np.ndarray) -> tuple[np.ndarray, list]:
 
 @dataclass
 class Pools:
-    """The best candidates of each gap, as arrays sorted by gap then rank (``gap`` indexes the
-    gaps given to :func:`candidate_pools`)."""
+    """The best candidates of each gap, as arrays: a gap's rows together in rank order, gaps in
+    the search's order (by batch; consumers sort by gap and rank); ``gap`` indexes the gaps
+    given to :func:`candidate_pools`."""
 
     gap: np.ndarray
     cand: np.ndarray

@@ -281,6 +281,16 @@ class _Visited:
     def new(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         return ~self.seen[rows * self.n + cols]
 
+    def visit(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Which of the distinct entries are new (as :meth:`new`), marking them (as :meth:`mark`):
+        the keys computed once."""
+        keys = rows * self.n + cols
+        new = ~self.seen[keys]
+        keys = keys[new]
+        self.seen[keys] = True
+        self.marked.append(keys)
+        return new
+
     def clear(self) -> None:
         for keys in self.marked:
             self.seen[keys] = False
@@ -314,12 +324,26 @@ def _csr(rows: np.ndarray, cols: np.ndarray, shape) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=shape)
 
 
+def _frontier(rows: np.ndarray, cols: np.ndarray, shape) -> sp.csr_matrix:
+    """The 0/1 matrix of distinct (row, column) entries whose ``rows`` are ascending, built
+    directly (row pointers by binary search): :func:`_csr` goes through COO and sorts every
+    row's columns, which a product's left operand does not need (the product's entries are
+    the same; only their order within a row may differ, and the search orders what it keeps
+    by its ranking key, a total order)."""
+    import scipy.sparse as sp
+
+    index = np.int32 if max(shape) < 2**31 - 1 and len(rows) < 2**31 - 1 else np.int64
+    indptr = np.searchsorted(rows, np.arange(shape[0] + 1)).astype(index)
+    return sp.csr_matrix((np.ones(len(rows), dtype=np.int32), cols.astype(index), indptr), shape=shape)
+
+
 def _step(rows, cols, b, adjacency, live=None):
-    """(row, column) of every entry of ``frontier @ adjacency`` (frontier rows of ``live``)."""
+    """(row, column) of every entry of ``frontier @ adjacency`` (frontier rows of ``live``;
+    ``rows`` ascending, as every layer's are: a product's rows come out in order)."""
     if live is not None:
         keep = live[rows]
         rows, cols = rows[keep], cols[keep]
-    product = _csr(rows, cols, (b, adjacency.shape[0])) @ adjacency
+    product = _frontier(rows, cols, (b, adjacency.shape[0])) @ adjacency
     out_rows = np.repeat(np.arange(b, dtype=np.int64), np.diff(product.indptr))
     return out_rows, product.indices.astype(np.int64)
 
@@ -332,9 +356,8 @@ def _bfs_layers(net: Network, batch: np.ndarray, depth: int, visited: _Visited) 
     layers = [(rows, cols)]
     for _ in range(depth):
         r, c = _step(*layers[-1], b, net.adjacency)
-        new = visited.new(r, c)
+        new = visited.visit(r, c)
         r, c = r[new], c[new]
-        visited.mark(r, c)
         layers.append((r, c))
     visited.clear()
     return layers
@@ -385,25 +408,37 @@ class _Ranker:
 
 
 def _suited(net, kind, attr, m, c):
-    """(suited mask, Jaccard numerator, denominator) of (mentee, candidate) pairs for one area."""
+    """(positions of the suited (mentee, candidate) pairs for one area, and their Jaccard
+    numerator and denominator)."""
     if kind < 2:
         words, size = (net.research_words, net.research_size) if kind == 0 else (net.career_words, net.career_size)
         sm, sc = size[m], size[c]
-        inter = _shared_count(words, m, c)
+        inter = _shared_count(words, m, c)  # 0 when the mentee lists nothing
         lists = sm > 0
-        suited = np.where(lists, inter > 0, sc > 0)
-        union = np.where(lists, sm + sc - inter, 0)
-        return suited, np.where(lists, inter, 0), union
+        suited = np.flatnonzero(np.where(lists, inter > 0, sc > 0))
+        inter, lists = inter[suited], lists[suited]
+        union = np.where(lists, sm[suited] + sc[suited] - inter, 0)
+        return suited, inter, union
     codes = net.identity[attr]
     cm = codes[m]
-    suited = (cm == codes[c]) & (cm >= 0)
+    suited = np.flatnonzero((cm == codes[c]) & (cm >= 0))
     m, c = m[suited], c[suited]
-    inter = np.zeros(len(suited), dtype=np.int64)
-    union = np.zeros(len(suited), dtype=np.int64)
-    both = _shared_count(net.research_words, m, c)
-    inter[suited] = both
-    union[suited] = net.research_size[m] + net.research_size[c] - both
-    return suited, inter, union
+    inter = _shared_count(net.research_words, m, c)
+    return suited, inter, net.research_size[m] + net.research_size[c] - inter
+
+
+def _entries_of(gap_of_row: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """(gap, position) of the entries of a hop whose row has a gap (``gap_of_row`` >= 0) in one
+    area, from the rows' slices of the entries (``bounds``, entries grouped by ascending row):
+    the work is in proportion to the entries kept. Position None: every entry is kept, in
+    order."""
+    rows = np.flatnonzero(gap_of_row >= 0)
+    lengths = bounds[rows + 1] - bounds[rows]
+    g = np.repeat(gap_of_row[rows], lengths)
+    if len(g) == bounds[-1]:
+        return g, None
+    starts = np.repeat(bounds[rows] - (np.cumsum(lengths) - lengths), lengths)
+    return g, np.arange(len(g), dtype=np.int64) + starts
 
 
 def _area_kinds(net: Network, areas: np.ndarray) -> tuple[np.ndarray, list]:
@@ -415,8 +450,9 @@ def _area_kinds(net: Network, areas: np.ndarray) -> tuple[np.ndarray, list]:
 
 @dataclass
 class Pools:
-    """The best candidates of each gap, as arrays sorted by gap then rank (``gap`` indexes the
-    gaps given to :func:`candidate_pools`)."""
+    """The best candidates of each gap, as arrays: a gap's rows together in rank order, gaps in
+    the search's order (by batch; consumers sort by gap and rank); ``gap`` indexes the gaps
+    given to :func:`candidate_pools`."""
 
     gap: np.ndarray
     cand: np.ndarray
@@ -435,6 +471,40 @@ def top_ranks(pools: Pools, limit: int) -> Pools:
     return Pools(pools.gap[keep], pools.cand[keep], pools.hops[keep], pools.score[keep], pools.rank[keep], paths)
 
 
+DEPARTMENT_ORDER = True  # the search without paths runs on a copy numbered by department
+
+
+def _by_department(net: Network) -> tuple[Network, np.ndarray, np.ndarray]:
+    """(a copy of ``net`` with people numbered department by department, in dataset order
+    within one; ``perm``, each new position's old one; ``inv``, each old position's new one).
+
+    Most ties are within a department, so a mentee's few hops span a short range of numbers
+    and the search's look-ups (visited table, the products' work arrays, per-person arrays)
+    stay in the cache: at a million people they otherwise miss on nearly every entry. The
+    answer does not depend on numbering: the ranking breaks ties by id (``id_rank``), each
+    mentee is searched alone whatever its batch, and the pools' consumers order rows by gap
+    and rank. The copy has no tie table (it finds no paths)."""
+    n = net.size
+    perm = np.argsort(net.department, kind="stable")
+    inv = np.empty(n, dtype=np.int64)
+    inv[perm] = np.arange(n)
+    adjacency = net.adjacency[perm][:, perm]
+    adjacency.sort_indices()
+    eligible = net.eligible[perm]
+    eligible_cols = np.flatnonzero(eligible)
+    mentor_keys = np.sort(inv[net.mentor_keys // n] * n + inv[net.mentor_keys % n])
+    local = Network(
+        ids=net.ids[perm], id_rank=net.id_rank[perm], by_rank=inv[net.by_rank], adjacency=adjacency,
+        to_eligible=adjacency[:, eligible_cols].tocsr(), eligible_cols=eligible_cols, eligible=eligible,
+        remaining=net.remaining[perm], research=net.research[perm], career=net.career[perm],
+        identity={a: codes[perm] for a, codes in net.identity.items()}, leader=net.leader[perm],
+        trainee=net.trainee[perm], department=net.department[perm], mentor_keys=mentor_keys,
+        tie_keys=np.zeros(0, dtype=np.int64), tie_codes=np.zeros(0, dtype=np.int64),
+        research_vocab=net.research_vocab, career_vocab=net.career_vocab,
+        research_size=net.research_size[perm], career_size=net.career_size[perm])
+    return local, perm, inv
+
+
 def candidate_pools(net: Network, gap_m: np.ndarray, gap_area: np.ndarray, *, max_hops: int, limit: int,
                     with_paths: bool = False) -> Pools:
     """The best ``limit`` candidates of each gap (mentee position ``gap_m``, area ``gap_area``).
@@ -447,6 +517,16 @@ def candidate_pools(net: Network, gap_m: np.ndarray, gap_area: np.ndarray, *, ma
     go on (every later candidate of it would rank past ``limit``). An active mentor of the
     mentee is always at hop 1 (their ``MENTORS`` row is a tie), so only hop 1 checks it.
     """
+    if not with_paths and DEPARTMENT_ORDER and net.size:
+        local, perm, inv = _by_department(net)
+        found = _search(local, inv[gap_m], gap_area, max_hops=max_hops, limit=limit, with_paths=False)
+        found.cand = perm[found.cand]
+        return found
+    return _search(net, gap_m, gap_area, max_hops=max_hops, limit=limit, with_paths=with_paths)
+
+
+def _search(net: Network, gap_m: np.ndarray, gap_area: np.ndarray, *, max_hops: int, limit: int,
+            with_paths: bool) -> Pools:
     kinds, attrs = _area_kinds(net, gap_area)
     n = net.size
     per_batch = _batch_rows(n)
@@ -478,9 +558,8 @@ def _search_batch(net, batch, gaps, gap_m, kinds, attrs, *, max_hops, limit, vis
     for hop in range(1, max_hops + 1):
         if hop < max_hops:
             r, c = _step(*layers[-1], b, net.adjacency, live)
-            new = visited.new(r, c)
+            new = visited.visit(r, c)
             r, c = r[new], c[new]
-            visited.mark(r, c)
             layers.append((r, c))
             keep = net.eligible[c]
             r, c = r[keep], c[keep]
@@ -494,17 +573,18 @@ def _search_batch(net, batch, gaps, gap_m, kinds, attrs, *, max_hops, limit, vis
         if hop == 1:
             ok &= ~mentors_already(net, m, c) & (c != m)
         r, c, m = r[ok], c[ok], m[ok]
+        bounds = np.searchsorted(r, np.arange(b + 1))  # row i's entries: bounds[i]:bounds[i + 1]
         g_parts, c_parts, i_parts, u_parts = [], [], [], []
         for kind in np.unique(kinds[gaps]):
-            g = gap_of[r, kind]
-            sel = np.flatnonzero(g >= 0)
-            if not len(sel):
+            g, sel = _entries_of(gap_of[:, kind], bounds)
+            if not len(g):
                 continue
-            suited, inter, union = _suited(net, kind, attrs[kind - 2] if kind >= 2 else None, m[sel], c[sel])
-            g_parts.append(g[sel][suited])
-            c_parts.append(c[sel][suited])
-            i_parts.append(inter[suited])
-            u_parts.append(union[suited])
+            ms, cs = (m, c) if sel is None else (m[sel], c[sel])
+            suited, inter, union = _suited(net, kind, attrs[kind - 2] if kind >= 2 else None, ms, cs)
+            g_parts.append(g[suited])
+            c_parts.append(cs[suited])
+            i_parts.append(inter)
+            u_parts.append(union)
         if g_parts:
             g, c = np.concatenate(g_parts), np.concatenate(c_parts)
             inter, union = np.concatenate(i_parts), np.concatenate(u_parts)
@@ -605,15 +685,21 @@ def _shares(net, mentees, cands, areas) -> np.ndarray:
 
 def _paths(net, layers, rows, mentees, cands, hops) -> tuple[np.ndarray, np.ndarray]:
     """Referral paths and tie descriptions (object arrays of text) for each (mentee,
-    candidate), each distinct pair computed once."""
+    candidate), each distinct pair computed once. ``layers`` None: every ``hops`` is at most
+    :data:`DIRECT_HOPS` and is the pair's distance, and the paths are found without BFS layers
+    (:func:`_short_paths`; ``rows`` is then unused)."""
     n = net.size
     _, first, inverse = np.unique(mentees.astype(np.int64) * n + cands, return_index=True, return_inverse=True)
-    rows, mentees, cands, hops = rows[first], mentees[first], cands[first], hops[first]
+    mentees, cands, hops = mentees[first], cands[first], hops[first]
+    rows = None if layers is None else rows[first]
     text = np.empty(len(first), dtype=object)
     ties = np.empty(len(first), dtype=object)
     for h in np.unique(hops):
         sel = np.flatnonzero(hops == h)
-        nodes = _paths_of_length(net, layers, rows[sel], mentees[sel], cands[sel], int(h))
+        if layers is None:
+            nodes = _short_paths(net, mentees[sel], cands[sel], int(h))
+        else:
+            nodes = _paths_of_length(net, layers, rows[sel], mentees[sel], cands[sel], int(h))
         text[sel] = [">".join(seq) for seq in zip(*(net.ids[nodes[:, j]] for j in range(h + 1)))]
         ties[sel] = _tie_text(net, nodes)
     inverse = inverse.reshape(-1)
@@ -680,6 +766,36 @@ def _paths_of_length(net, layers, rows, mentees, cands, h) -> np.ndarray:
     return result
 
 
+DIRECT_HOPS = 2  # paths this short are found from adjacency rows alone (_short_paths)
+
+
+def _short_paths(net, mentees, cands, h) -> np.ndarray:
+    """The paths :func:`_paths_of_length` finds, for pairs at distance ``h`` of at most
+    :data:`DIRECT_HOPS`, from adjacency rows alone (no BFS of the mentee).
+
+    Why the same nodes. When ``h = 2`` is the distance from ``m`` to ``c``, the set
+    :func:`_paths_of_length` chooses the middle node from (the neighbours of ``c`` at distance
+    1 from ``m``) is ``N(m) & N(c)``: ``m`` itself is not a neighbour of ``c``. The middle
+    node is chosen by the same key (the mentee's active mentors first, then id).
+    ``tests/test_refer.py`` compares both on generated networks. (For three hops the same
+    argument holds, but finding the middle nodes pair by pair costs several times more than
+    the mentee's BFS shared by its pairs.)
+    """
+    k, n = len(mentees), net.size
+    result = np.empty((k, h + 1), dtype=np.int64)
+    result[:, 0], result[:, h] = mentees, cands
+    if h == 1 or not k:
+        return result
+    if h != 2:
+        raise ValueError(f"_short_paths: {h} hops")
+    adj = net.adjacency
+    first = adj[mentees].multiply(adj[cands]).tocoo()
+    mentor = mentors_already(net, mentees[first.row], first.col)
+    key = net.id_rank[first.col] + np.where(mentor, 0, n)
+    result[:, 1] = _row_argmin(first.row, first.col, key, k)
+    return result
+
+
 def _row_argmin(row, col, key, k) -> np.ndarray:
     order = np.lexsort((key, row))
     row, col = row[order], col[order]
@@ -733,9 +849,16 @@ def paths_for(net: Network, mentee_ids, candidate_ids, hops) -> tuple[list[str],
     ties = np.full(len(mentees), "", dtype=object)
     if len(mentees) == 0:
         return paths.tolist(), ties.tolist()
+    short = np.flatnonzero(hops <= DIRECT_HOPS)  # hops are distances (the search's)
+    if len(short):
+        paths[short], ties[short] = _paths(net, None, None, mentees[short], cands[short], hops[short])
+    long = np.flatnonzero(hops > DIRECT_HOPS)
+    if not len(long):
+        return paths.tolist(), ties.tolist()
     per_batch = _batch_rows(net.size)
     visited = _Visited(per_batch, net.size)
-    for batch, sel in _batches(mentees, per_batch):
+    for batch, here in _batches(mentees[long], per_batch):
+        sel = long[here]
         rows = np.searchsorted(batch, mentees[sel])
         layers = _bfs_layers(net, batch, int(hops[sel].max()) - 1, visited)
         paths[sel], ties[sel] = _paths(net, _layer_matrices(layers, len(batch), net.size), rows, mentees[sel],

@@ -401,3 +401,25 @@ def optimal_assignments(rows, remaining) -> list[set]:
         if key == best:
             found.append(set(taken))
     return found
+
+
+@pytest.mark.parametrize("policy", [Policy(), Policy(max_hops=4, match_pool=5)])
+def test_short_paths_without_bfs_equal_the_layered_paths(generated, policy, monkeypatch):
+    """``paths_for`` finds paths of up to ``DIRECT_HOPS`` from adjacency rows alone
+    (:func:`mentornet.referrals._short_paths`); they are the paths the mentee's BFS layers give,
+    for every pool row (every hop count, several rows per mentee) of generated datasets."""
+    from mentornet import referrals
+
+    for ds in generated:
+        snap = NetworkXBackend(ds).snapshot(policy=policy, as_of=AS_OF)
+        net, found = snap.network, snap.pools(policy.match_pool)
+        mentees = snap.gaps["mentee_id"].to_numpy()[found.gap]
+        cands = net.ids[found.cand]
+        assert {1, 2, 3} <= set(found.hops.tolist())
+        assert (found.hops <= referrals.DIRECT_HOPS).sum() > 1000
+        fast = referrals.paths_for(net, mentees, cands, found.hops)
+        with monkeypatch.context() as patch:
+            patch.setattr(referrals, "DIRECT_HOPS", 0)  # every path from the BFS layers
+            slow = referrals.paths_for(net, mentees, cands, found.hops)
+        assert fast == slow
+        assert all(p.count(">") == h for p, h in zip(fast[0], found.hops.tolist()))

@@ -8,6 +8,7 @@ must equal a search with the smaller limit (what ``match`` and the audit share).
 from __future__ import annotations
 
 import random
+from types import MappingProxyType
 
 import numpy as np
 import pytest
@@ -102,3 +103,70 @@ def test_suited_in_reach_is_the_same_in_tiny_batches(seed, monkeypatch):
     batched = referrals.suited_in_reach(snap, snap.gaps)
     assert batched.values.tolist() == whole.values.tolist()
     assert len(whole) == len(snap.gaps)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_entries_of_an_area_are_the_entries_whose_row_has_a_gap_of_it(seed):
+    """``_entries_of`` (slices of rows) keeps what a gather of every entry's row keeps, in order."""
+    rng = np.random.default_rng(seed)
+    b = 40
+    r = np.sort(rng.integers(0, b, 300))
+    gap_of_row = np.where(rng.random(b) < [0.0, 0.3, 0.7, 1.0][seed % 4], rng.integers(0, 99, b), -1)
+    bounds = np.searchsorted(r, np.arange(b + 1))
+    g, sel = referrals._entries_of(gap_of_row, bounds)
+    expected = np.flatnonzero(gap_of_row[r] >= 0)
+    if sel is None:
+        assert len(expected) == len(r)
+        sel = np.arange(len(r))
+    assert sel.tolist() == expected.tolist()
+    assert g.tolist() == gap_of_row[r][expected].tolist()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_frontier_built_directly_multiplies_like_the_canonical_one(seed):
+    """``_frontier`` (row pointers by binary search, columns in any order) gives the product the
+    same entries as ``_csr``; ``_step`` returns each row's columns of the product."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(seed)
+    n, b = 300, 25
+    adjacency = sp.random(n, n, density=0.03, random_state=seed, format="csr")
+    adjacency = ((adjacency + adjacency.T) > 0).astype(np.int32).tocsr()
+    keys = np.unique(rng.integers(0, b * n, 400))
+    rng.shuffle(keys)
+    rows, cols = np.sort(keys // n, kind="stable"), keys[np.argsort(keys // n, kind="stable")] % n
+    direct = referrals._frontier(rows, cols, (b, n)) @ adjacency
+    canonical = referrals._csr(rows, cols, (b, n)) @ adjacency
+    assert (direct != canonical).nnz == 0
+    live = rng.random(b) < 0.6
+    r, c = referrals._step(rows, cols, b, adjacency, live)
+    reach = (referrals._csr(rows[live[rows]], cols[live[rows]], (b, n)) @ adjacency).tocoo()
+    assert sorted(zip(r.tolist(), c.tolist())) == sorted(zip(reach.row.tolist(), reach.col.tolist()))
+    assert np.all(np.diff(r) >= 0)
+
+
+@pytest.mark.parametrize("policy", [Policy(), Policy(max_hops=2, match_pool=5, top_k=2,
+                                                     concordance=MappingProxyType({"gender": frozenset({"female"})}))])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_search_numbered_by_department_finds_the_same_pools(tmp_path, seed, policy, monkeypatch):
+    """``candidate_pools`` without paths searches a copy of the network numbered by department
+    (``_by_department``); the pools are the same rows (by gap and rank) as on the dataset's
+    numbering, on generated datasets with many departments and ties across them."""
+    from mentornet.generate import generate_dataset
+    from mentornet.io import read_dataset
+
+    generate_dataset(tmp_path, people=1200, seed=seed)
+    snap = dataset_snapshot(read_dataset(tmp_path), policy=policy, as_of=AS_OF)
+    net, gaps = snap.network, snap.gaps
+    args = (net, net.position(gaps["mentee_id"]), gaps["area"].to_numpy(dtype=object))
+    kwargs = {"max_hops": policy.max_hops, "limit": policy.match_pool}
+    local = referrals.candidate_pools(*args, **kwargs)
+    monkeypatch.setattr(referrals, "DEPARTMENT_ORDER", False)
+    plain = referrals.candidate_pools(*args, **kwargs)
+    assert len(plain.gap) > 1000 and len(np.unique(net.department)) > 5
+    by_gap = [np.lexsort((p.rank, p.gap)) for p in (local, plain)]
+    for field in ("gap", "cand", "hops", "score", "rank"):
+        assert getattr(local, field)[by_gap[0]].tolist() == getattr(plain, field)[by_gap[1]].tolist(), field
+    local_net, perm, inv = referrals._by_department(net)
+    assert np.all(np.diff(local_net.department) >= 0) and inv[perm].tolist() == list(range(net.size))
+    assert (local_net.adjacency != net.adjacency[perm][:, perm]).nnz == 0

@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from ortools.graph.python import min_cost_flow
-
 from .analysis import sort_rows
 
 if TYPE_CHECKING:
@@ -85,6 +83,9 @@ def assign(gap: np.ndarray, cand: np.ndarray, pair: np.ndarray, hops: np.ndarray
     caps = np.concatenate([np.ones(len(gap) + n_gap + n_pair, dtype=np.int64),
                            np.clip(capacity, 0, None).astype(np.int64)])
     costs = np.concatenate([hops.astype(np.int64), np.zeros(n_gap + n_pair + n_cand, np.int64)])
+    # imported here, not with the module: every command imports this one, few solve a flow
+    from ortools.graph.python import min_cost_flow
+
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     del tails, heads, caps, costs  # the solver holds its own copy (memory at a million people)

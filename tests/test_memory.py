@@ -1,6 +1,6 @@
-"""The command keeps the memory it frees (``launch.keep_freed_memory``), measured in a process of its own.
+"""What the command line does before and around its work, each in a process of its own.
 
-Each case frees a 200 MB array and reads the process's resident size from ``/proc`` before and
+The command keeps the memory it frees (``launch.keep_freed_memory``): each case frees a 200 MB array and reads the process's resident size from ``/proc`` before and
 after: glibc's default hands a block that large back to the kernel at once; once the command
 line has started, the block stays for the next allocation to reuse.
 """
@@ -15,7 +15,7 @@ import pytest
 
 GLIBC = sys.platform == "linux" and hasattr(os, "confstr") and (
     (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc"))
-pytestmark = pytest.mark.skipif(not GLIBC, reason="glibc's allocator only (a no-op elsewhere)")
+only_glibc = pytest.mark.skipif(not GLIBC, reason="glibc's allocator only (a no-op elsewhere)")
 
 BLOCK = 200_000_000  # bytes
 
@@ -53,11 +53,34 @@ def released_by_free(how: str) -> int:
     return int(done.stderr.strip().splitlines()[-1])
 
 
+@only_glibc
 def test_without_it_a_freed_block_goes_back_to_the_kernel():
     """The premise: glibc's default returns a large freed block at once (else the setting does nothing)."""
     assert released_by_free("default") > BLOCK * 0.9
 
 
+@only_glibc
 @pytest.mark.parametrize("how", ["command line", "library"])
 def test_freed_memory_is_kept_for_reuse(how):
     assert released_by_free(how) < BLOCK * 0.1
+
+
+def test_commands_that_solve_no_flow_do_not_import_the_solver():
+    """OR-Tools (about 60 ms to import) is loaded by ``match`` and ``recruit`` only."""
+    example = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples", "radiology")
+    probe = textwrap.dedent(f"""
+        import sys
+        from mentornet import launch
+        sys.argv = ["mentornet", sys.argv[1], {example!r}, "--as-of", "2026-11-25"]
+        try:
+            launch.run()
+        except SystemExit as done:
+            assert done.code in (0, None), done.code
+        print("ortools.graph.python.min_cost_flow" in sys.modules, file=sys.stderr)
+    """)
+    seen = {}
+    for command in ("gaps", "refer", "match"):
+        done = subprocess.run([sys.executable, "-c", probe, command], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        seen[command] = done.stderr.strip().splitlines()[-1]
+    assert seen == {"gaps": "False", "refer": "False", "match": "True"}

@@ -196,7 +196,7 @@ def covering_mentors(ds: Dataset, needs: pd.DataFrame, active: pd.DataFrame, *,
     need_keys = (need_mentee.astype(np.int64) * len(areas) + need_area)[(need_area >= 0) & (need_mentee >= 0)]
     of_need = np.isin(rows.mentee[picked].astype(np.int64) * len(areas) + area, need_keys)
     picked, area = picked[of_need], area[of_need]
-    ranks, area_rank = ds.id_ranks, np.argsort(np.argsort(np.asarray(list(covers), dtype=object), kind="stable"))
+    ranks, area_rank = ds.id_ranks, _string_ranks(np.asarray(list(covers), dtype=object))
     key = (ranks[rows.mentee[picked]] * len(areas) + area_rank[area]) * len(ranks) + ranks[rows.mentor[picked]]
     order = np.argsort(key, kind="stable")
     distinct = np.ones(len(order), dtype=bool)

@@ -777,7 +777,7 @@ def _short_paths(net, mentees, cands, h) -> np.ndarray:
     :func:`_paths_of_length` chooses the middle node from (the neighbours of ``c`` at distance
     1 from ``m``) is ``N(m) & N(c)``: ``m`` itself is not a neighbour of ``c``. The middle
     node is chosen by the same key (the mentee's active mentors first, then id).
-    ``tests/test_refer.py`` compares both on generated networks. (For three hops the same
+    ``tests/test_match.py`` compares both on generated networks. (For three hops the same
     argument holds, but finding the middle nodes pair by pair costs several times more than
     the mentee's BFS shared by its pairs.)
     """

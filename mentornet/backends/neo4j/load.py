@@ -12,6 +12,7 @@ import pandas as pd
 
 from ...errors import BackendUnavailable, DataError, LoadInterrupted, Problem
 from ...io import PEOPLE_LIST_COLUMNS
+from ...interrupts import CtrlCBetweenSteps
 from ...model import IDENTITY_PREFIX, REL_TYPES, Dataset, fold, fold_values
 from .connection import UNAVAILABLE, unavailable_message
 from .statements import statement
@@ -187,55 +188,67 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
     (no two hold the same row; Neo4j takes the locks for new relationships in a fixed
     order, and any deadlock is retried by the driver) while this one prepares the next
     rows; the people are all written before the first relationship.
+
+    Ctrl-C (in the main thread) stops the load between two batches, once the batches in
+    flight are written, and raises :class:`LoadInterrupted` saying how far it got; a second
+    Ctrl-C stops it at once (:class:`~mentornet.interrupts.CtrlCBetweenSteps`). It is never
+    raised inside the driver, where it could be dropped or leave a connection half-used.
     """
     progress = progress or (lambda kind, done, total: None)
     written = {"people": 0, "relationships": 0}
     marked = False
-    try:
-        held = check_database(db, ds, replace=replace)  # refuses before anything is written
-        create_schema(db)
-        db._write(statement("load_begin").text, source=ds.source, replace=replace)  # the mark, until the end
-        marked = True
-        if replace:
-            _delete_people(db)
-        verb = "create" if replace or held == 0 else "load"
-        people = ds.people
-        nodes: dict[str, str] = {}  # person id -> element id, from the people statements
-        with _Pipeline(db._write, workers=db.parallel) as pipe:  # batches are prepared while others are written
-            text = statement(f"{verb}_people").text
-            for start in range(0, len(people), BATCH_ROWS):
-                pipe.submit(text, person_columns(people.iloc[start:start + BATCH_ROWS]),
-                            lambda params, result: _people_written(len(params["id"]), result, nodes, written,
-                                                                   progress, len(people)))
-            rels = ds.relationships.assign(duplicate=duplicate_numbers(ds.relationships))  # while people are written
-            pipe.drain()
-            for rtype in REL_TYPES:
-                text = statement(f"{verb}_{rtype.lower()}").text
-                of_type = rels[rels["type"] == rtype]
-                for start in range(0, len(of_type), BATCH_ROWS):
-                    batch = relationship_columns(of_type.iloc[start:start + BATCH_ROWS], nodes,
-                                                 split_plain=verb == "create")
-                    pipe.submit(text, batch, lambda params, result: _relationships_written(
-                        len(params["node_a"]) + len(params["plain_a"]), result, written, progress,
-                        len(rels), db.uri))
-        _check_people(db, nodes)
-        if verb == "load":
-            _check_no_more_relationships(db, len(rels))
-        write_dataset_record(db, dataset_record(ds))
-    except LoadConflict:
-        raise
-    except BackendUnavailable as exc:  # the server gone, a timeout: how far the load got
-        raise type(exc)(f"{exc} {_how_far(written)}") from None
-    except KeyboardInterrupt:
-        if not marked:
-            raise LoadInterrupted(f"the load into {db.uri} was interrupted before it wrote any data") from None
-        raise LoadInterrupted(f"the load into {db.uri} was interrupted {_how_far(written)}; until it is "
-                              "run again, every analysis of this database refuses it") from None
-    except UNAVAILABLE as exc:
-        raise BackendUnavailable(f"{unavailable_message(db.uri, exc)} {_how_far(written)}") from None
-    except nx_exc.ConstraintError:
-        raise LoadConflict(f"{db.uri}: another client wrote people into the database during this load "
-                                 f"{_how_far(written)}") from None
+    with CtrlCBetweenSteps() as ctrl_c:  # Ctrl-C stops the load between batches, never inside the driver
+        try:
+            held = check_database(db, ds, replace=replace)  # refuses before anything is written
+            create_schema(db)
+            ctrl_c.check()
+            db._write(statement("load_begin").text, source=ds.source, replace=replace)  # the mark, until the end
+            marked = True
+            if replace:
+                _delete_people(db, between=ctrl_c.check)
+            verb = "create" if replace or held == 0 else "load"
+            people = ds.people
+            nodes: dict[str, str] = {}  # person id -> element id, from the people statements
+            with _Pipeline(db._write, workers=db.parallel) as pipe:  # batches are prepared while others are written
+                text = statement(f"{verb}_people").text
+                for start in range(0, len(people), BATCH_ROWS):
+                    ctrl_c.check()
+                    pipe.submit(text, person_columns(people.iloc[start:start + BATCH_ROWS]),
+                                lambda params, result: _people_written(len(params["id"]), result, nodes, written,
+                                                                       progress, len(people)))
+                rels = ds.relationships.assign(duplicate=duplicate_numbers(ds.relationships))  # while people are written
+                pipe.drain()
+                for rtype in REL_TYPES:
+                    text = statement(f"{verb}_{rtype.lower()}").text
+                    of_type = rels[rels["type"] == rtype]
+                    for start in range(0, len(of_type), BATCH_ROWS):
+                        ctrl_c.check()
+                        batch = relationship_columns(of_type.iloc[start:start + BATCH_ROWS], nodes,
+                                                     split_plain=verb == "create")
+                        pipe.submit(text, batch, lambda params, result: _relationships_written(
+                            len(params["node_a"]) + len(params["plain_a"]), result, written, progress,
+                            len(rels), db.uri))
+                pipe.drain()
+            ctrl_c.check()
+            _check_people(db, nodes)
+            if verb == "load":
+                _check_no_more_relationships(db, len(rels))
+            ctrl_c.check()  # the last point where stopping leaves the mark: the record ends the load
+            write_dataset_record(db, dataset_record(ds))
+        except LoadConflict:
+            raise
+        except BackendUnavailable as exc:  # the server gone, a timeout: how far the load got
+            raise type(exc)(f"{exc} {_how_far(written)}") from None
+        except KeyboardInterrupt:
+            if not marked:
+                raise LoadInterrupted(f"the load into {db.uri} was interrupted before it wrote any data") from None
+            raise LoadInterrupted(f"the load into {db.uri} was interrupted {_how_far(written)}; until it is "
+                                  "run again, every analysis of this database refuses it") from None
+        except UNAVAILABLE as exc:
+            raise BackendUnavailable(f"{unavailable_message(db.uri, exc)} {_how_far(written)}") from None
+        except nx_exc.ConstraintError:
+            raise LoadConflict(f"{db.uri}: another client wrote people into the database during this load "
+                                     f"{_how_far(written)}") from None
     return written
 
 #: The constraint and indexes, created before an online load writes and after a bulk import.
@@ -332,12 +345,14 @@ def delete_loaded(db: Neo4jBackend) -> None:
     _delete_people(db, record=True)
 
 
-def _delete_people(db: Neo4jBackend, *, record: bool = False) -> None:
+def _delete_people(db: Neo4jBackend, *, record: bool = False, between: Callable[[], None] = lambda: None) -> None:
     """The :Mentornet people with their relationships (DETACH), :data:`DELETE_BATCH` people a
-    transaction, and with ``record`` the dataset record."""
+    transaction, and with ``record`` the dataset record; ``between()`` is called before each
+    transaction (the load's Ctrl-C check)."""
     text = statement("delete_people").text
+    between()
     while db._write(text, batch=DELETE_BATCH, record=record)[0]["deleted"]:
-        pass
+        between()
 
 
 class _Pipeline:

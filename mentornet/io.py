@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, Problem
+from .output import nul_joined
 from .model import (
     FOCI,
     IDENTITY_PREFIX,
@@ -516,11 +517,8 @@ def _cleaned(values: np.ndarray) -> np.ndarray:
 
     NUL joins them: a character that never composes, so the joined text is NFC exactly when
     each one is, and a value's ends are its neighbours of NUL."""
-    try:
-        joined = "\x00".join(values)
-    except TypeError:  # not all text
-        return _mapped(values, _clean)
-    if joined.count("\x00") != max(len(values) - 1, 0):  # a value holds NUL itself
+    joined = nul_joined(values)
+    if joined is None:  # not all text, or a value holds NUL itself
         return _mapped(values, _clean)
     if joined.isascii():  # always NFC; a space at an end is next to NUL or an end of the whole
         edge = joined[:1].isspace() or joined[-1:].isspace() or any(

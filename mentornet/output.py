@@ -132,15 +132,25 @@ def _csv_column(series: pd.Series) -> list:
     return cells[codes].tolist()
 
 
+def nul_joined(values) -> str | None:
+    """``values`` joined by NUL when every one is text holding no NUL of its own, else None:
+    one string in which to check them all at once, since a value starts at the start or
+    after a NUL and ends before a NUL or at the end (``io._cleaned``, :func:`_plain_safe_text`)."""
+    try:
+        joined = "\x00".join(values)
+    except TypeError:  # not all text
+        return None
+    if joined.count("\x00") != max(len(values) - 1, 0):  # a value holds NUL itself
+        return None
+    return joined
+
+
 def _plain_safe_text(values: np.ndarray) -> bool:
     """True when every one of ``values`` is text that no spreadsheet reads as a formula, so
     each is its own cell; checked on all of them joined by NUL (a value's first character
     follows a NUL, or starts the whole)."""
-    try:
-        joined = "\x00".join(values)
-    except TypeError:  # not all text
-        return False
-    if joined.count("\x00") != max(len(values) - 1, 0):  # a value holds NUL itself
+    joined = nul_joined(values)
+    if joined is None:
         return False
     return not (joined.startswith(FORMULA_START) or any("\x00" + start in joined for start in FORMULA_START))
 

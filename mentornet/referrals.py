@@ -471,9 +471,6 @@ def top_ranks(pools: Pools, limit: int) -> Pools:
     return Pools(pools.gap[keep], pools.cand[keep], pools.hops[keep], pools.score[keep], pools.rank[keep], paths)
 
 
-DEPARTMENT_ORDER = True  # the search without paths runs on a copy numbered by department
-
-
 def _by_department(net: Network) -> tuple[Network, np.ndarray, np.ndarray]:
     """(a copy of ``net`` with people numbered department by department, in dataset order
     within one; ``perm``, each new position's old one; ``inv``, each old position's new one).
@@ -517,7 +514,7 @@ def candidate_pools(net: Network, gap_m: np.ndarray, gap_area: np.ndarray, *, ma
     go on (every later candidate of it would rank past ``limit``). An active mentor of the
     mentee is always at hop 1 (their ``MENTORS`` row is a tie), so only hop 1 checks it.
     """
-    if not with_paths and DEPARTMENT_ORDER and net.size:
+    if not with_paths and net.size:  # on a copy numbered by department (_by_department)
         local, perm, inv = _by_department(net)
         found = _search(local, inv[gap_m], gap_area, max_hops=max_hops, limit=limit, with_paths=False)
         found.cand = perm[found.cand]

@@ -22,6 +22,9 @@ oracle and the benchmark baseline; both must return identical rows.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import queue
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
 REFER_COLUMNS = ["mentee_id", "area", "rank", "candidate_id", "hops", "score", "path",
                  "candidate_name", "shares", "ties"]
 BATCH = 512
+MAX_SEARCH_THREADS = 4
 # How a tie between two people on a path is described, strongest first.
 TIE_ORDER = ("mentor", "mentee", "coauthor", "colleague", "knows", "former mentor", "former mentee")
 
@@ -297,6 +301,20 @@ class _Visited:
         self.marked = []
 
 
+def search_threads() -> int:
+    """Threads the candidate search uses: ``MENTORNET_THREADS`` if set, else the processors
+    this process may run on, at most :data:`MAX_SEARCH_THREADS` (each holds a visited table of
+    up to 512 MB)."""
+    given = os.environ.get("MENTORNET_THREADS", "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        available = os.cpu_count() or 1
+    return max(1, min(available, MAX_SEARCH_THREADS))
+
+
 def _batch_rows(n: int) -> int:
     """Mentees per batch: the visited table stays within about 512 MB. Each sparse product
     costs O(N) besides its work (scipy's work arrays span every column: about 9 ms a product
@@ -527,12 +545,31 @@ def _search(net: Network, gap_m: np.ndarray, gap_area: np.ndarray, *, max_hops: 
     kinds, attrs = _area_kinds(net, gap_area)
     n = net.size
     per_batch = _batch_rows(n)
-    visited = _Visited(per_batch, n)
     ranker = _Ranker(net, min(len(gap_m), per_batch * (2 + len(attrs))))
-    parts = []
-    for batch, gaps in _batches(gap_m, per_batch):
-        parts.append(_search_batch(net, batch, gaps, gap_m, kinds, attrs, max_hops=max_hops, limit=limit,
-                                   visited=visited, ranker=ranker, with_paths=with_paths))
+    batches = list(_batches(gap_m, per_batch))
+    workers = min(len(batches), search_threads())
+    tables = queue.SimpleQueue()  # one visited table per thread at work
+    for _ in range(workers):
+        tables.put(_Visited(per_batch, n))
+
+    def search(batch_gaps):
+        visited = tables.get()
+        try:
+            return _search_batch(net, *batch_gaps, gap_m, kinds, attrs, max_hops=max_hops, limit=limit,
+                                 visited=visited, ranker=ranker, with_paths=with_paths)
+        finally:
+            tables.put(visited)
+
+    if workers > 1:
+        for name in ("leader_department", "trainee_department", "research_words", "career_words"):
+            getattr(net, name)  # computed once, before the threads share the network
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="mentornet-search")
+        try:
+            parts = list(pool.map(search, batches))  # in batch order, whichever thread ends first
+        finally:  # after Ctrl-C, the batches not yet begun are dropped, not searched
+            pool.shutdown(wait=True, cancel_futures=True)
+    else:
+        parts = [search(b) for b in batches]
     if not parts:
         none = np.zeros(0, dtype=object)
         return Pools(*(np.zeros(0, dtype=np.int64) for _ in range(5)), paths=(none, none) if with_paths else None)

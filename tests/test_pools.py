@@ -169,3 +169,46 @@ def test_the_search_numbered_by_department_finds_the_same_pools(tmp_path, seed, 
     local_net, perm, inv = referrals._by_department(net)
     assert np.all(np.diff(local_net.department) >= 0) and inv[perm].tolist() == list(range(net.size))
     assert (local_net.adjacency != net.adjacency[perm][:, perm]).nnz == 0
+
+
+@pytest.mark.parametrize("with_paths", [False, True])
+def test_the_search_in_threads_finds_the_same_pools_in_the_same_order(tmp_path, with_paths, monkeypatch):
+    """Batches searched on several threads (``MENTORNET_THREADS``), each with its own visited
+    table, give the very arrays one thread gives: the batches' parts are joined in batch order."""
+    import threading
+
+    from mentornet.generate import generate_dataset
+    from mentornet.io import read_dataset
+
+    generate_dataset(tmp_path, people=1200, seed=4)
+    policy = Policy()
+    snap = dataset_snapshot(read_dataset(tmp_path), policy=policy, as_of=AS_OF)
+    net, gaps = snap.network, snap.gaps
+    args = (net, net.position(gaps["mentee_id"]), gaps["area"].to_numpy(dtype=object))
+    kwargs = {"max_hops": policy.max_hops, "limit": policy.match_pool, "with_paths": with_paths}
+    monkeypatch.setattr(referrals, "BATCH", 16)
+    threads = []
+    search_batch = referrals._search_batch
+    monkeypatch.setattr(referrals, "_search_batch",
+                        lambda *a, **k: threads.append(threading.current_thread().name) or search_batch(*a, **k))
+    monkeypatch.setenv("MENTORNET_THREADS", "1")
+    one = referrals.candidate_pools(*args, **kwargs)
+    assert set(threads) == {threading.current_thread().name} and len(threads) > 10
+    threads.clear()
+    monkeypatch.setenv("MENTORNET_THREADS", "3")
+    three = referrals.candidate_pools(*args, **kwargs)
+    assert len({t for t in threads if t.startswith("mentornet-search")}) > 1
+    assert len(one.gap) > 1000
+    for field in ("gap", "cand", "hops", "score", "rank"):
+        assert getattr(three, field).tolist() == getattr(one, field).tolist(), field
+    if with_paths:
+        assert [list(p) for p in three.paths] == [list(p) for p in one.paths]
+
+
+@pytest.mark.parametrize("given, expected", [("1", 1), ("3", 3), ("", None), ("0", None), ("two", None)])
+def test_search_threads_come_from_mentornet_threads_or_the_processors(given, expected, monkeypatch):
+    import os
+
+    monkeypatch.setenv("MENTORNET_THREADS", given)
+    default = max(1, min(len(os.sched_getaffinity(0)), referrals.MAX_SEARCH_THREADS))
+    assert referrals.search_threads() == (expected or default)

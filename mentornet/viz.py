@@ -113,7 +113,9 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
     Everything comes through the backend interface (:class:`mentornet.backends.base.Backend`),
     so a Neo4j URI draws the network held in the database: the people and relationship rows
     (``people``, ``relationship_rows``), gaps, referrals and mentor load, all under one snapshot
-    of the rules.
+    of the rules. A department or mentee view asks only for what it draws: the members (or the
+    mentee) and their rows first, then the people, rows between them, gaps and load of those
+    drawn; so a database sends a department, not the whole network.
 
     ``without``: the departure stress test drawn (``viz --without``): those people stay on the
     page, greyed; the gaps and referrals are those after their departure
@@ -130,59 +132,61 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
         planning.check_ids(backend, list(without))
         opened = planning.whatif(backend, full, without)[["mentee_id", "area"]]
     snap = backend.without(full, without) if without else full
-    people = backend.people()
-    if mentee is None and department is None:
-        _check_size(len(people), max_nodes, "the whole network")
-    gaps = backend.gaps(snap)[["mentee_id", "area"]]
-    rows = backend.relationship_rows()
 
-    if mentee is not None:
-        if not people["id"].eq(mentee).any():
-            raise DataError(Problem("--mentee", f"no person with id {mentee!r} in the dataset"))
-        refs = backend.refer(snap, mentee=mentee) if referrals else _no_referrals()
-        focus = {mentee}
-        mentoring = _mentoring(rows[rows["target"].eq(mentee).to_numpy()], policy=policy, as_of=as_of)
-        drawn = focus | set(mentoring["source"]) | _path_ids(refs)  # the mentee's mentors, any state
-        subject = f"mentee {_name_of(people, mentee)} ({mentee})"
-    elif department is not None:
-        wanted = fold(department.strip())
-        members = fold_values(people["department"].str.strip()).eq(wanted)
-        if not wanted or not members.any():
-            raise DataError(Problem("--department", f"no one in department {department!r}; "
-                                                   f"departments: {_department_list(people)}"))
-        focus = set(people.loc[members, "id"])
-        # the referrals of the members' gaps only (a gap's ranking does not depend on other gaps)
-        asking = sorted(set(gaps["mentee_id"]) & focus)
-        refs = (backend.ranked_candidates(snap, limit=snap.policy.top_k, mentees=asking) if referrals and asking
-                else _no_referrals())
-        # everyone with a mentoring row (any state) to or from a member
-        mentoring = _mentoring(rows[(rows["source"].isin(focus) | rows["target"].isin(focus)).to_numpy()],
-                               policy=policy, as_of=as_of)
-        drawn = focus | set(mentoring["source"]) | set(mentoring["target"]) | _path_ids(refs)
-        subject = f"department {_common_spelling(people.loc[members, 'department'])}"
-    else:
+    if mentee is None and department is None:
+        people = backend.people()
+        _check_size(len(people), max_nodes, "the whole network")
+        gaps = backend.gaps(snap)[["mentee_id", "area"]]
         refs = backend.refer(snap) if referrals else _no_referrals()
         focus = drawn = set(people["id"])
+        asked = None  # everyone's load
         subject = "all people"
-    _check_size(len(drawn), max_nodes, subject)
-    if mentee is None and department is None:
-        relations = relation_rows(rows, policy=policy, as_of=as_of)
+        relations = relation_rows(backend.relationship_rows(), policy=policy, as_of=as_of)
     else:
+        # part of the network: only the people, rows, gaps and load the view draws are asked for
+        if mentee is not None:
+            members = backend.people([mentee])
+            if members.empty:
+                raise DataError(Problem("--mentee", f"no person with id {mentee!r} in the dataset"))
+            refs = backend.refer(snap, mentee=mentee) if referrals else _no_referrals()
+            focus = {mentee}
+            rows = backend.relationship_rows(focus)
+            mentoring = _mentoring(rows[rows["target"].eq(mentee).to_numpy()], policy=policy, as_of=as_of)
+            drawn = focus | set(mentoring["source"]) | _path_ids(refs)  # the mentee's mentors, any state
+            subject = f"mentee {_name_of(members, mentee)} ({mentee})"
+        else:
+            wanted = fold(department.strip())
+            members = backend.people(department=wanted) if wanted else backend.people([])
+            if members.empty:
+                raise DataError(Problem("--department", f"no one in department {department!r}; "
+                                                       f"departments: {_department_list(backend.people())}"))
+            focus = set(members["id"])
+            # the referrals of the members' gaps only (a gap's ranking does not depend on other gaps)
+            asking = sorted(set(backend.gaps(snap, mentees=focus)["mentee_id"]))
+            refs = (backend.ranked_candidates(snap, limit=snap.policy.top_k, mentees=asking) if referrals and asking
+                    else _no_referrals())
+            # everyone with a mentoring row (any state) to or from a member
+            mentoring = _mentoring(backend.relationship_rows(focus), policy=policy, as_of=as_of)
+            drawn = focus | set(mentoring["source"]) | set(mentoring["target"]) | _path_ids(refs)
+            subject = f"department {_common_spelling(members['department'])}"
+        _check_size(len(drawn), max_nodes, subject)
+        asked = drawn
+        people = backend.people(drawn)
+        gaps = backend.gaps(snap, mentees=drawn)[["mentee_id", "area"]]
         # a pair's fact comes from that pair's rows alone, so the rows between drawn people are enough
-        relations = relation_rows(rows[(rows["source"].isin(drawn) & rows["target"].isin(drawn)).to_numpy()],
-                                  policy=policy, as_of=as_of)
+        relations = relation_rows(backend.relationship_rows(drawn, among=True), policy=policy, as_of=as_of)
 
     shown = people[people["id"].isin(drawn)]
     # The load the view is about: after the departure (a removed mentee frees their mentors' load;
     # the departed carry none). Those without a row have no mentee and the capacity they were given.
-    load = backend.mentor_load(snap)
+    load = backend.mentor_load(snap, asked)
     capacity = shown["capacity"].fillna(policy.default_capacity).astype("int64")
     shown = shown.assign(
         load=load["load"].reindex(shown["id"]).fillna(0).astype("int64").to_numpy(),
         capacity=load["capacity"].reindex(shown["id"]).fillna(pd.Series(capacity.to_numpy(), index=shown["id"]))
         .astype("int64").to_numpy())
     if without:  # what the departed carried, for their tooltip
-        before = backend.mentor_load(full)["load"]
+        before = backend.mentor_load(full, asked)["load"]
         shown = shown.assign(load_before=before.reindex(shown["id"]).fillna(0).astype("int64").to_numpy())
     inside = relations["source"].isin(drawn) & relations["target"].isin(drawn)
     return ViewInputs(

@@ -256,7 +256,9 @@ def page_network(html: str) -> dict:
 
 @pytest.mark.parametrize("view", [{}, {"department": "radiology"}, {"mentee": "res-petrov"},
                                   {"show_identity": True, "referrals": False},
-                                  {"without": ("fac-kim", "res-nwosu")}])
+                                  {"without": ("fac-kim", "res-nwosu")},
+                                  {"department": "RADIOLOGY", "without": ("fac-kim",)},
+                                  {"mentee": "res-petrov", "without": ("fac-kim",)}])
 def test_viz_draws_the_same_network(loaded, datasets, view):
     ds = datasets["radiology"]
     backend = loaded(ds)
@@ -264,6 +266,35 @@ def test_viz_draws_the_same_network(loaded, datasets, view):
     expected = page_network(build_network_html(ds, policy=Policy(), as_of=AS_OF, **view))
     assert got == expected
     assert len(got["nodes"]) > 5 and len(got["edges"]) > 5
+
+
+@pytest.mark.parametrize("name", ["radiology", "generated-5"])
+def test_the_rows_of_part_of_the_network_are_those_of_the_whole(loaded, datasets, name):
+    """What a department or mentee view asks for (Backend.people, relationship_rows, gaps and
+    mentor_load of some people): on each backend, the whole answer cut down to those people, in
+    the whole answer's order, and the department found by its folded name."""
+    ds = datasets[name]
+    backend = loaded(ds)
+    snap = backend.snapshot(policy=Policy(), as_of=AS_OF)
+    people, rows = backend.people(), backend.relationship_rows()
+    gaps, load = backend.gaps(snap), backend.mentor_load(snap)
+    department = people["department"].value_counts().index[0]
+    members = people[people["department"].str.strip().str.lower().eq(department.strip().lower())]
+    some = set(members["id"][::2]) | set(rows["target"][:7])
+    assert 5 < len(some) < len(people) and len(members) < len(people)
+
+    assert_same(backend.people(department=department.strip().lower()), members)
+    assert_same(backend.people(some), people[people["id"].isin(some)])
+    naming = rows["source"].isin(some) | rows["target"].isin(some)
+    among = rows["source"].isin(some) & rows["target"].isin(some)
+    assert 0 < among.sum() < naming.sum() < len(rows)
+    assert_same(backend.relationship_rows(some), rows[naming])
+    assert_same(backend.relationship_rows(some, among=True), rows[among])
+    with_gaps = backend.gaps(snap, mentees=some)
+    assert 0 < len(with_gaps) < len(gaps)
+    assert_same(with_gaps, gaps[gaps["mentee_id"].isin(some)])
+    assert_same(backend.mentor_load(snap, some), load[load["id"].isin(some)])
+    assert backend.people([]).empty and backend.relationship_rows([]).empty and backend.gaps(snap, mentees=[]).empty
 
 
 def test_policy_only_identity_needs_are_left_out_the_same_way(loaded, datasets):

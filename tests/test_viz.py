@@ -143,6 +143,59 @@ def test_department_view_includes_outside_mentors(backend):
     assert set(inputs.people["id"]) == {"m1", "f1", "f2", "f3"}
 
 
+class Recording(NetworkXBackend):
+    """The embedded backend, noting each whole-network question asked of it."""
+
+    def __init__(self, dataset):
+        super().__init__(dataset)
+        self.whole = []
+
+    def people(self, ids=None, *, department=None):
+        if ids is None and department is None:
+            self.whole.append("people")
+        return super().people(ids, department=department)
+
+    def relationship_rows(self, ids=None, *, among=False):
+        if ids is None:
+            self.whole.append("relationship_rows")
+        return super().relationship_rows(ids, among=among)
+
+    def find_gaps(self, snap, mentees=None):
+        if mentees is None:
+            self.whole.append("find_gaps")
+        return super().find_gaps(snap, mentees)
+
+    def mentor_load(self, snap, ids=None):
+        if ids is None:
+            self.whole.append("mentor_load")
+        return super().mentor_load(snap, ids)
+
+    def ranked_candidates(self, snap, *, limit, mentee=None, area=None, with_paths=True, mentees=None):
+        if mentee is None and mentees is None:
+            self.whole.append("ranked_candidates")
+        return super().ranked_candidates(snap, limit=limit, mentee=mentee, area=area, with_paths=with_paths,
+                                         mentees=mentees)
+
+
+@pytest.mark.parametrize("view", [{"department": "radiology"}, {"mentee": "m1"}, {"department": "Surgery"},
+                                  {"department": "radiology", "without": ("f4",)}])
+def test_a_view_of_part_of_the_network_asks_only_for_that_part(source, view):
+    """A department or mentee view asks the backend for the people, rows, gaps, load and
+    referrals it draws, never the whole network's (a database would send all of it)."""
+    backend = Recording(read_dataset(source))
+    data = page_json(build_network_html(backend, policy=Policy(), as_of=AS_OF, **view))
+    assert len(data["nodes"]) >= 2
+    # with departures (viz --without) the needs they open are found as whatif finds them, for everyone
+    allowed = {"find_gaps"} if "without" in view else set()
+    assert set(backend.whole) <= allowed, backend.whole
+
+
+def test_the_whole_network_view_asks_for_everything(source):
+    backend = Recording(read_dataset(source))
+    build_network_html(backend, policy=Policy(), as_of=AS_OF)
+    assert {"people", "relationship_rows", "find_gaps", "mentor_load"} <= set(backend.whole)
+
+
 def test_accepts_a_dataset(source):
     html = build_network_html(read_dataset(source), policy=Policy(), as_of=AS_OF)
     assert len(page_json(html)["nodes"]) == 7

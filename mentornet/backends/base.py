@@ -68,8 +68,9 @@ class Backend(abc.ABC):
         ``mentor_id, mentee_id``), in the order the warnings list them."""
 
     @abc.abstractmethod
-    def find_gaps(self, snap: Snapshot) -> pd.DataFrame:
-        """Every need without coverage (columns of :data:`mentornet.analysis.GAP_COLUMNS`), sorted."""
+    def find_gaps(self, snap: Snapshot, mentees=None) -> pd.DataFrame:
+        """Every need without coverage (columns of :data:`mentornet.analysis.GAP_COLUMNS`), sorted;
+        of the collection of ids ``mentees`` only, when given (a view of part of the network)."""
 
     @abc.abstractmethod
     def ranked_candidates(self, snap: Snapshot, *, limit: int, mentee: str | None = None,
@@ -100,22 +101,26 @@ class Backend(abc.ABC):
         ``unconflicted`` (one of those is not a leader of the mentee's department)."""
 
     @abc.abstractmethod
-    def mentor_load(self, snap: Snapshot) -> pd.DataFrame:
+    def mentor_load(self, snap: Snapshot, ids=None) -> pd.DataFrame:
         """``id, load, capacity, remaining`` of (at least) every mentor-eligible person or anyone
-        with a mentee, indexed by id."""
+        with a mentee, indexed by id; of those of the collection ``ids`` only, when given."""
 
     @abc.abstractmethod
     def audit_tables(self, snap: Snapshot) -> AuditTables:
         """The tables :func:`mentornet.audit.audit_figures` composes."""
 
     @abc.abstractmethod
-    def people(self) -> pd.DataFrame:
-        """Every person as :attr:`mentornet.model.Dataset.people` holds them."""
+    def people(self, ids=None, *, department: str | None = None) -> pd.DataFrame:
+        """Every person as :attr:`mentornet.model.Dataset.people` holds them, in the backend's
+        order; only those of the collection ``ids``, and only those whose department folded
+        (:func:`mentornet.model.fold` of the trimmed text) is ``department``, when given."""
 
     @abc.abstractmethod
-    def relationship_rows(self) -> pd.DataFrame:
+    def relationship_rows(self, ids=None, *, among: bool = False) -> pd.DataFrame:
         """Every relationship row: ``source, target, type, focus, status, since, last_met``
-        as :attr:`mentornet.model.Dataset.relationships` holds them."""
+        as :attr:`mentornet.model.Dataset.relationships` holds them, in the backend's order;
+        with ``ids`` (a collection of person ids) only the rows naming one of them, or with
+        ``among`` only those whose source and target are both among them."""
 
     def run_query(self, name: str, params: dict) -> pd.DataFrame:
         """A named query of ``cypher/`` (only a database runs them)."""
@@ -150,8 +155,8 @@ class Backend(abc.ABC):
     def warning_label(self) -> str:
         return self.label
 
-    def gaps(self, snap: Snapshot | None = None, **rules) -> pd.DataFrame:
-        return self.find_gaps(self.snapshot(snap, **rules))
+    def gaps(self, snap: Snapshot | None = None, *, mentees=None, **rules) -> pd.DataFrame:
+        return self.find_gaps(self.snapshot(snap, **rules), mentees)
 
     def remaining(self, snap: Snapshot | None = None, **rules) -> pd.Series:
         """Remaining capacity by id (of those :meth:`mentor_load` lists)."""

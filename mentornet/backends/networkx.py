@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import audit, matching, referrals
 from ..errors import Problem
-from ..model import Dataset, Policy, fold
+from ..model import Dataset, Policy, fold, fold_values
 from ..snapshot import DatasetSnapshot, snapshot_without
 from .base import Backend
 
@@ -68,8 +68,9 @@ class NetworkXBackend(Backend):
         over = load.loc[load["remaining"] < 0, ["id", "load", "capacity"]].rename(columns={"id": "mentor_id"})
         return over, snap.conflicts
 
-    def find_gaps(self, snap: DatasetSnapshot) -> pd.DataFrame:
-        return snap.gaps
+    def find_gaps(self, snap: DatasetSnapshot, mentees=None) -> pd.DataFrame:
+        """The snapshot's gaps (all of them are found at once, a vectorised pass), or those of ``mentees``."""
+        return snap.gaps if mentees is None else _of(snap.gaps, "mentee_id", mentees)
 
     def ranked_candidates(self, snap: DatasetSnapshot, *, limit: int, mentee: str | None = None,
                           area: str | None = None, with_paths: bool = True, mentees=None) -> pd.DataFrame:
@@ -98,22 +99,37 @@ class NetworkXBackend(Backend):
     def suited_reach(self, snap: DatasetSnapshot, gaps: pd.DataFrame) -> pd.DataFrame:
         return referrals.suited_in_reach(snap, gaps)
 
-    def mentor_load(self, snap: DatasetSnapshot) -> pd.DataFrame:
-        return snap.load
+    def mentor_load(self, snap: DatasetSnapshot, ids=None) -> pd.DataFrame:
+        return snap.load if ids is None else _of(snap.load, "id", ids)
 
     def audit_tables(self, snap: DatasetSnapshot) -> audit.AuditTables:
         return audit.tables_of(snap)
 
-    def people(self) -> pd.DataFrame:
-        return self.dataset.people
+    def people(self, ids=None, *, department: str | None = None) -> pd.DataFrame:
+        people = self.dataset.people
+        if ids is not None:
+            people = _of(people, "id", ids)
+        if department is not None:
+            people = people[fold_values(people["department"].str.strip()).eq(department).to_numpy()]
+        return people
 
-    def relationship_rows(self) -> pd.DataFrame:
-        return self.dataset.relationships
+    def relationship_rows(self, ids=None, *, among: bool = False) -> pd.DataFrame:
+        rows = self.dataset.relationships
+        if ids is None:
+            return rows
+        wanted = list(ids)
+        source, target = rows["source"].isin(wanted).to_numpy(), rows["target"].isin(wanted).to_numpy()
+        return rows[source & target if among else source | target]
 
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
         """The whole dataset as a NetworkX multigraph: people as nodes, one edge per row."""
         return to_networkx(self.dataset)
+
+
+def _of(frame: pd.DataFrame, column: str, ids) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column`` is one of ``ids``, in their order."""
+    return frame[frame[column].isin(list(ids)).to_numpy()]
 
 
 def to_networkx(ds: Dataset) -> nx.MultiDiGraph:

@@ -238,6 +238,10 @@ class Neo4jBackend(Backend):
             "part": 0,
             "parts": 1,
             "without": [],
+            # the filters of the rows statements, for views of part of the network: none
+            "only": None,
+            "among": False,
+            "department_key": None,
         }))
 
     def without(self, snap: Neo4jSnapshot, ids) -> Neo4jSnapshot:
@@ -296,9 +300,12 @@ class Neo4jBackend(Backend):
                                  columns=["mentor_id", "mentee_id", "leadership", "department"])
         return over, conflicts
 
-    def find_gaps(self, snap: Neo4jSnapshot) -> pd.DataFrame:
+    def find_gaps(self, snap: Neo4jSnapshot, mentees=None) -> pd.DataFrame:
         """Every need without coverage, computed by ``cypher/gaps.cypher`` (or, right after the
-        candidate search of a whole ``refer``, beside it: see :meth:`candidates`)."""
+        candidate search of a whole ``refer``, beside it: see :meth:`candidates`); with
+        ``mentees``, only theirs are computed."""
+        if mentees is not None:
+            return self._gaps_from(self._frame("gaps", **{**snap.parameters, "mentees": sorted(set(mentees))}))
         found = snap.found.pop("gaps", None)
         return found if found is not None else self._gaps_from(self._frame("gaps", **snap.parameters))
 
@@ -388,9 +395,11 @@ class Neo4jBackend(Backend):
         found = pd.concat(frames, ignore_index=True).astype({"suited": bool, "unconflicted": bool})
         return gaps[key].reset_index(drop=True).merge(found, on=key, how="left")
 
-    def mentor_load(self, snap: Neo4jSnapshot) -> pd.DataFrame:
-        """From ``cypher/mentor_load.cypher``: every mentor-eligible person or anyone with a mentee."""
-        rows = self._frame("mentor_load", **snap.parameters).rename(columns={"mentor_id": "id"})
+    def mentor_load(self, snap: Neo4jSnapshot, ids=None) -> pd.DataFrame:
+        """From ``cypher/mentor_load.cypher``: every mentor-eligible person or anyone with a mentee
+        (of ``ids`` only, when given)."""
+        only = None if ids is None else sorted(set(ids))
+        rows = self._frame("mentor_load", **{**snap.parameters, "only": only}).rename(columns={"mentor_id": "id"})
         rows = rows.astype({"load": "int64", "capacity": "int64", "remaining": "int64"})
         return rows[["id", "load", "capacity", "remaining"]].set_index("id", drop=False)
 
@@ -434,21 +443,24 @@ class Neo4jBackend(Backend):
         covering = with_mentor_names(covering, self.names(sorted(set(covering["mentor_id"]))))
         return mentees, mentors, conflicts, stale, covering
 
-    def people(self) -> pd.DataFrame:
+    def people(self, ids=None, *, department: str | None = None) -> pd.DataFrame:
         """Every person from ``cypher/people_rows.cypher``, in plain string order of id, with the
-        columns :mod:`mentornet.io` gives (unknown columns are not read back)."""
+        columns :mod:`mentornet.io` gives (unknown columns are not read back); only those of
+        ``ids`` and of the folded ``department``, when given (found in the database)."""
         attrs = self.identity_attributes()
-        frame = self._frame("people_rows", attrs=attrs)
+        frame = self._frame("people_rows", attrs=attrs, only=None if ids is None else sorted(set(ids)),
+                            department_key=department)
         frame = _spread_identity(frame, [IDENTITY_PREFIX + a for a in attrs])
         for col in PEOPLE_LIST_COLUMNS:
             frame[col] = [tuple(v) for v in frame[col]]
         frame["capacity"] = pd.array(frame["capacity"].tolist(), dtype="Int64")
         return frame.astype({"mentee": bool, "accepting": bool}).reset_index(drop=True)
 
-    def relationship_rows(self) -> pd.DataFrame:
+    def relationship_rows(self, ids=None, *, among: bool = False) -> pd.DataFrame:
         """Every relationship from ``cypher/relationship_rows.cypher`` (defaults filled in as
-        :mod:`mentornet.io` fills them), sorted by source, target, type and duplicate number."""
-        frame = self._frame("relationship_rows")
+        :mod:`mentornet.io` fills them), sorted by source, target, type and duplicate number;
+        those naming one of ``ids`` (both people ``among`` them) when given."""
+        frame = self._frame("relationship_rows", only=None if ids is None else sorted(set(ids)), among=among)
         frame["focus"] = [tuple(v) for v in frame["focus"]]
         return frame[["source", "target", "type", "focus", "status", "since", "last_met"]]
 

@@ -170,8 +170,107 @@ def _json_value(value):
 def write_json(frame: pd.DataFrame, stream: IO[str]) -> None:
     records = [{c: _json_value(v) for c, v in zip(frame.columns, row)}
                for row in frame.itertuples(index=False, name=None)]
-    json.dump(records, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(indented_json(records) + "\n")
+
+
+def indented_json(value) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)``, character for character, in half the time.
+
+    The one writer of the commands' indented JSON. Python 3.11's json module writes indented
+    JSON in pure Python, through a chain of generators, one per level; this is one function
+    that writes a plain ``str`` or ``int`` inside a container with the container, and each
+    string with the json module's own C function. The same rules, in the json module's order:
+    ``str``; ``None``, ``True``, ``False``; ``int`` (its ``int`` form); ``float`` (``NaN``,
+    ``Infinity``, ``-Infinity`` or its ``float`` form); list and tuple; dict (keys ``str``,
+    ``float``, ``True``, ``False``, ``None`` or ``int``, in the dict's order); anything else is
+    a ``TypeError``. (A container that holds itself, which no command writes, exhausts the
+    recursion instead of the json module's ``ValueError``.)
+    """
+    parts: list[str] = []
+    _put_json(value, "\n", parts.append)
+    return "".join(parts)
+
+
+_json_string = json.encoder.encode_basestring  # the json module's C function when ensure_ascii=False
+
+
+def _put_json(value, newline: str, put) -> None:
+    """``put`` the pieces of ``value``'s JSON; ``newline``: a line break and the indent of its line."""
+    kind = type(value)
+    if kind is str:
+        put(_json_string(value))
+    elif kind is int:
+        put(int.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            put("{}")
+            return
+        inner = newline + "  "
+        before = "{" + inner
+        for key, item in value.items():
+            head = before + _json_string(key if type(key) is str else _json_key(key)) + ": "
+            kind = type(item)
+            if kind is str:  # the plain values of a row, written with it
+                put(head + _json_string(item))
+            elif kind is int:
+                put(head + int.__repr__(item))
+            else:
+                put(head)
+                _put_json(item, inner, put)
+            before = "," + inner
+        put(newline + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            put("[]")
+            return
+        inner = newline + "  "
+        before = "[" + inner
+        for item in value:
+            put(before)
+            _put_json(item, inner, put)
+            before = "," + inner
+        put(newline + "]")
+    else:
+        put(_json_scalar(value))
+
+
+def _json_scalar(value) -> str:
+    if isinstance(value, str):
+        return _json_string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _json_float(value)
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+
+def _json_float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value == math.inf:
+        return "Infinity"
+    if value == -math.inf:
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+def _json_key(key) -> str:
+    """A key that is not a ``str``, as the json module turns it into one."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, float):
+        return _json_float(key)
+    if key is True or key is False or key is None:
+        return _json_scalar(key)
+    if isinstance(key, int):
+        return int.__repr__(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
 
 
 def write_table(frame: pd.DataFrame, stream: IO[str]) -> None:
@@ -211,5 +310,4 @@ def write_validation_json(source: str, problems, stream: IO[str]) -> None:
     report = {"source": source, "valid": errors == 0, "errors": errors, "warnings": len(problems) - errors,
               "problems": [{"severity": p.severity, "file": p.file, "row": p.row, "column": p.column,
                             "message": p.message} for p in problems]}
-    json.dump(report, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(indented_json(report) + "\n")

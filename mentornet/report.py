@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import re
 import warnings
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ import pandas as pd
 from . import files
 from .audit import rate
 from .errors import DataError, Problem
-from .output import neutralise, write_csv, write_table
+from .output import indented_json, neutralise, write_csv, write_table
 
 LIST_ROWS = 100      # rows of a list of people in the readable reports
 BUSIEST_ROWS = 25    # mentors shown in the readable mentor-load table
@@ -339,7 +338,7 @@ def people_in(figures: dict) -> set[str]:
 
 
 def render_json(figures: dict) -> str:
-    return json.dumps(figures, indent=2, ensure_ascii=False) + "\n"
+    return indented_json(figures) + "\n"
 
 
 def render_text(figures: dict, *, title: str = "Mentor audit", names: dict[str, str] | None = None) -> str:

@@ -170,7 +170,8 @@ def _json_value(value):
 def write_json(frame: pd.DataFrame, stream: IO[str]) -> None:
     records = [{c: _json_value(v) for c, v in zip(frame.columns, row)}
                for row in frame.itertuples(index=False, name=None)]
-    stream.write(indented_json(records) + "\n")
+    write_indented_json(records, stream)
+    stream.write("\n")
 
 
 def indented_json(value) -> str:
@@ -187,15 +188,34 @@ def indented_json(value) -> str:
     recursion instead of the json module's ``ValueError``.)
     """
     parts: list[str] = []
-    _put_json(value, "\n", parts.append)
+    _put_json(value, "\n", parts, lambda: None)
     return "".join(parts)
+
+
+JSON_PIECES = 20_000  # pieces held before they are written (the text of a few thousand rows)
+
+
+def write_indented_json(value, stream: IO[str]) -> None:
+    """:func:`indented_json` of ``value`` written to ``stream`` as it is made, a few thousand rows
+    at a time (as ``json.dump`` does): the whole text is never held in memory at once."""
+    parts: list[str] = []
+
+    def flush() -> None:
+        if len(parts) >= JSON_PIECES:
+            stream.write("".join(parts))
+            parts.clear()
+
+    _put_json(value, "\n", parts, flush)
+    stream.write("".join(parts))
 
 
 _json_string = json.encoder.encode_basestring  # the json module's C function when ensure_ascii=False
 
 
-def _put_json(value, newline: str, put) -> None:
-    """``put`` the pieces of ``value``'s JSON; ``newline``: a line break and the indent of its line."""
+def _put_json(value, newline: str, parts: list[str], flush) -> None:
+    """Add the pieces of ``value``'s JSON to ``parts``; ``newline``: a line break and the indent
+    of its line; ``flush()`` is called after each item of a list (to write what is held)."""
+    put = parts.append
     kind = type(value)
     if kind is str:
         put(_json_string(value))
@@ -216,7 +236,7 @@ def _put_json(value, newline: str, put) -> None:
                 put(head + int.__repr__(item))
             else:
                 put(head)
-                _put_json(item, inner, put)
+                _put_json(item, inner, parts, flush)
             before = "," + inner
         put(newline + "}")
     elif isinstance(value, (list, tuple)):
@@ -227,8 +247,9 @@ def _put_json(value, newline: str, put) -> None:
         before = "[" + inner
         for item in value:
             put(before)
-            _put_json(item, inner, put)
+            _put_json(item, inner, parts, flush)
             before = "," + inner
+            flush()
         put(newline + "]")
     else:
         put(_json_scalar(value))
@@ -310,4 +331,5 @@ def write_validation_json(source: str, problems, stream: IO[str]) -> None:
     report = {"source": source, "valid": errors == 0, "errors": errors, "warnings": len(problems) - errors,
               "problems": [{"severity": p.severity, "file": p.file, "row": p.row, "column": p.column,
                             "message": p.message} for p in problems]}
-    stream.write(indented_json(report) + "\n")
+    write_indented_json(report, stream)
+    stream.write("\n")

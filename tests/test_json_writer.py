@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import enum
+import io
 import json
 import math
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentornet.output import indented_json
+from mentornet.output import indented_json, write_indented_json
 
 
 def expected(value) -> str:
@@ -59,3 +60,33 @@ def test_what_json_refuses_is_refused(value):
         expected(value)
     with pytest.raises(TypeError):
         indented_json(value)
+
+
+class Recorded(io.StringIO):
+    def __init__(self):
+        super().__init__()
+        self.sizes = []
+
+    def write(self, text):
+        self.sizes.append(len(text))
+        return super().write(text)
+
+
+def test_rows_are_written_as_they_are_made_not_held_whole():
+    """``--format json`` of many rows streams them (as json.dump did): the same text, written a
+    few thousand rows at a time, never all of it at once."""
+    rows = [{"mentee_id": f"P{i:06d}", "area": "research", "rank": i % 3 + 1, "score": i / 7, "path": None}
+            for i in range(30_000)]
+    stream = Recorded()
+    write_indented_json(rows, stream)
+    assert stream.getvalue() == expected(rows)
+    assert len(stream.sizes) > 5
+    assert max(stream.sizes) < len(stream.getvalue()) / 4
+
+
+@settings(max_examples=100, deadline=None)
+@given(values)
+def test_written_the_same_as_made(value):
+    stream = io.StringIO()
+    write_indented_json(value, stream)
+    assert stream.getvalue() == expected(value)

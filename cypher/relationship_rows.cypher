@@ -11,13 +11,15 @@ CALL () {
   RETURN a, r, b
   UNION ALL
   UNWIND $only AS id
+  WITH DISTINCT id
   MATCH (a:Person {id: id})-[r]->(b:Person)
-  WHERE NOT $among OR b.id IN $only
+  WHERE NOT coalesce($among, false) OR b.id IN $only
   RETURN a, r, b
   UNION ALL
-  UNWIND CASE WHEN $among THEN [] ELSE $only END AS id
+  UNWIND CASE WHEN coalesce($among, false) THEN [] ELSE $only END AS id
+  WITH DISTINCT id
   MATCH (a:Person)-[r]->(b:Person {id: id})
-  WHERE NOT a.id IN $only
+  WHERE NOT coalesce(a.id IN $only, false)
   RETURN a, r, b
 }
 RETURN a.id AS source, b.id AS target, type(r) AS type, coalesce(r.focus, []) AS focus,

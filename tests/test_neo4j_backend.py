@@ -1,5 +1,6 @@
 """The Neo4j backend against a real Neo4j 5.26 server (tests/neo4j): load, gaps parity, query, errors."""
 import datetime as dt
+import json
 import socket
 from pathlib import Path
 from types import MappingProxyType
@@ -545,6 +546,30 @@ def test_query_analyst_queries(server):
     for name in ("coverage_by_department", "mentees_without_mentor", "dataset_info"):
         result = invoke(server, "query", name, server.uri, "--as-of", "2026-11-25", "--format", "csv")
         assert result.exit_code == 0 and result.stdout.count("\n") >= 2, (name, result.output)
+
+
+def test_query_relationship_rows_of_some_people_gives_each_row_once(server):
+    """An analyst's $only may repeat an id or hold a null, and $among may be null: each row
+    naming a listed person still comes once (null ids name no one; a null $among is false)."""
+    assert invoke(server, "load", EXAMPLE, server.uri, "--replace").exit_code == 0
+    ds = read_dataset(EXAMPLE)
+    rows = ds.relationships
+    some = ["res-garcia", "res-fischer", "fac-kim"]
+    naming = rows[rows["source"].isin(some) | rows["target"].isin(some)]
+    among = rows[rows["source"].isin(some) & rows["target"].isin(some)]
+    assert len(naming) > len(among) > 0
+
+    def query(*params):
+        result = invoke(server, "query", "relationship_rows", server.uri, *params, "--format", "json")
+        assert result.exit_code == 0, result.output
+        return sorted((r["source"], r["target"], r["type"]) for r in json.loads(result.stdout))
+
+    once = query("-p", 'only:=["res-garcia", "res-fischer", "fac-kim"]')
+    assert once == sorted(zip(naming["source"], naming["target"], naming["type"]))
+    assert query("-p", 'only:=["res-garcia", "fac-kim", "res-fischer", "fac-kim", null]', "-p", "among:=null") == once
+    assert query("-p", 'only:=["fac-kim", "res-fischer", "res-garcia", "res-garcia"]', "-p", "among:=true") == \
+        sorted(zip(among["source"], among["target"], among["type"]))
+    assert len(query()) == len(rows)
 
 
 def test_query_unknown_name_or_write_statement_is_a_usage_error(server):

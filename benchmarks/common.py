@@ -92,8 +92,9 @@ class Measure:
 
 
 def paired(commands: dict[str, list[str]], anchor: list[str], *, repeat: int = REPEAT,
-           progress: bool = True) -> tuple[Measure, dict[str, Measure]]:
-    """Run every command ``repeat`` times, each run right after a run of ``anchor``.
+           progress: bool = True, then=None) -> tuple[Measure, dict[str, Measure]]:
+    """Run every command ``repeat`` times, each run right after a run of ``anchor``; ``then()``,
+    when given, at the end of each repetition (a measurement to pair with that repetition's).
 
     Returns (the anchor's own measure, each command's measure); a command's ratios are to the
     anchor run just before it, in the same repetition.
@@ -109,6 +110,8 @@ def paired(commands: dict[str, list[str]], anchor: list[str], *, repeat: int = R
             if progress:
                 print(f"  [{r + 1}/{repeat}] {name}: {s:.2f} s, read {a:.2f} s ({s / a:.1f}x), {mib:.0f} MiB; {load()}",
                       file=sys.stderr, flush=True)
+        if then is not None:
+            then()
     return anchor_measure, measures
 
 

@@ -115,7 +115,8 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
     (``people``, ``relationship_rows``), gaps, referrals and mentor load, all under one snapshot
     of the rules. A department or mentee view asks only for what it draws: the members (or the
     mentee) and their rows first, then the people, rows between them, gaps and load of those
-    drawn; so a database sends a department, not the whole network.
+    drawn; so a database sends a department, not the whole network. (With ``without``, the
+    needs the departure opens are found for everyone, by :func:`mentornet.planning.whatif`.)
 
     ``without``: the departure stress test drawn (``viz --without``): those people stay on the
     page, greyed; the gaps and referrals are those after their departure

@@ -55,7 +55,8 @@ def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credenti
         snap = backend.snapshot(policy=policy, as_of=as_of)
         report_warnings(backend.warnings(snap), pseudonymized=pz is not None)
         figures = figures_of.audit(backend, snap, raw=old_source is not None)
-        names = {} if pz is not None else backend.names(report.people_in(figures))  # a pseudonym is its own name
+        named = pz is None and (target_format or fmt) in report.NAMED_FORMATS  # a pseudonym is its own name
+        names = backend.names(report.people_in(figures)) if named else {}
     if old_source is not None:
         with open_source(old_source, credentials) as old:
             before = figures_of.audit(old, policy=policy, as_of=old_as_of or as_of, raw=True)

@@ -316,7 +316,7 @@ def render(figures: dict, fmt: str, *, title: str = "Mentor audit", names: dict[
     """The report in ``fmt``: ``json``, ``md``, ``html``, ``xlsx``, ``csv`` or ``table``.
 
     ``names`` (id -> name) puts each person's name beside the id in the formats people read
-    (``md``, ``html``, ``xlsx``, ``table``); JSON and CSV keep the ids alone.
+    (:data:`NAMED_FORMATS`); JSON and CSV keep the ids alone.
     """
     renderers: dict[str, Callable[[dict, str], bytes]] = {
         "json": lambda f, t: render_json(f).encode("utf-8"),
@@ -327,6 +327,9 @@ def render(figures: dict, fmt: str, *, title: str = "Mentor audit", names: dict[
         "table": lambda f, t: render_text(f, title=t, names=names).encode("utf-8"),
     }
     return renderers[fmt](figures, title)
+
+
+NAMED_FORMATS = ("md", "html", "xlsx", "table")  # the formats that put names beside ids
 
 
 def people_in(figures: dict) -> set[str]:

@@ -119,6 +119,23 @@ def test_audit_json_and_csv_keep_ids(source):
     assert "Leadership conflicts,c1,mentee,t1\n" in csv_text
 
 
+@pytest.mark.parametrize("args, looked_up", [(("--format", "json"), False), (("--format", "csv"), False),
+                                              (("-o", "r.json"), False), (("--format", "table"), True),
+                                              (("-o", "r.md"), True)])
+def test_audit_looks_names_up_only_for_the_formats_that_show_them(source, tmp_path, monkeypatch, args,
+                                                                  looked_up):
+    """JSON and CSV keep ids alone, so they do not ask for everyone's name (a database would
+    send tens of thousands of them for nothing)."""
+    from mentornet.backends.networkx import NetworkXBackend
+
+    asked = []
+    names = NetworkXBackend.names
+    monkeypatch.setattr(NetworkXBackend, "names", lambda self, ids: asked.append(len(ids)) or names(self, ids))
+    monkeypatch.chdir(tmp_path)
+    assert run("audit", source, "--as-of", AS_OF, *args, "-q").exit_code == 0
+    assert bool(asked) == looked_up
+
+
 @pytest.mark.parametrize("suffix", ["md", "html"])
 def test_audit_reports_show_names(source, tmp_path, suffix):
     out = tmp_path / f"r.{suffix}"

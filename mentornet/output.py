@@ -187,9 +187,9 @@ def indented_json(value) -> str:
     a ``TypeError``. (A container that holds itself, which no command writes, exhausts the
     recursion instead of the json module's ``ValueError``.)
     """
-    parts: list[str] = []
-    _put_json(value, "\n", parts, lambda: None)
-    return "".join(parts)
+    text = io.StringIO()
+    write_indented_json(value, text)
+    return text.getvalue()
 
 
 JSON_PIECES = 20_000  # pieces held before they are written (the text of a few thousand rows)

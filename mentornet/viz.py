@@ -157,8 +157,8 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
             subject = f"mentee {_name_of(members, mentee)} ({mentee})"
         else:
             wanted = fold(department.strip())
-            members = backend.people(department=wanted) if wanted else backend.people([])
-            if members.empty:
+            members = backend.people(department=wanted) if wanted else None
+            if members is None or members.empty:
                 raise DataError(Problem("--department", f"no one in department {department!r}; "
                                                        f"departments: {_department_list(backend.people())}"))
             focus = set(members["id"])
@@ -177,7 +177,7 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
         # a pair's fact comes from that pair's rows alone, so the rows between drawn people are enough
         relations = relation_rows(backend.relationship_rows(drawn, among=True), policy=policy, as_of=as_of)
 
-    shown = people[people["id"].isin(drawn)]
+    shown = people  # every one of them is drawn, and the relations and gaps are of them alone
     # The load the view is about: after the departure (a removed mentee frees their mentors' load;
     # the departed carry none). Those without a row have no mentee and the capacity they were given.
     load = backend.mentor_load(snap, asked)
@@ -189,11 +189,10 @@ def view_inputs(backend, *, policy: Policy, as_of: dt.date, mentee: str | None =
     if without:  # what the departed carried, for their tooltip
         before = backend.mentor_load(full, asked)["load"]
         shown = shown.assign(load_before=before.reindex(shown["id"]).fillna(0).astype("int64").to_numpy())
-    inside = relations["source"].isin(drawn) & relations["target"].isin(drawn)
     return ViewInputs(
         people=shown.reset_index(drop=True),
-        relations=relations[inside].reset_index(drop=True),
-        gaps=gaps[gaps["mentee_id"].isin(drawn)].reset_index(drop=True),
+        relations=relations.reset_index(drop=True),
+        gaps=gaps.reset_index(drop=True),
         referrals=refs.reset_index(drop=True),
         focus_ids=frozenset(focus),
         subject=subject + (f", without {', '.join(sorted(set(without)))}" if without else ""),

@@ -13,11 +13,12 @@ import datetime as dt
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from .. import audit, matching, referrals
 from ..errors import Problem
-from ..model import Dataset, Policy, fold, fold_values
+from ..model import Dataset, Policy, fold
 from ..snapshot import DatasetSnapshot, snapshot_without
 from .base import Backend
 
@@ -107,11 +108,10 @@ class NetworkXBackend(Backend):
 
     def people(self, ids=None, *, department: str | None = None) -> pd.DataFrame:
         people = self.dataset.people
-        if ids is not None:
-            people = _of(people, "id", ids)
-        if department is not None:
-            people = people[fold_values(people["department"].str.strip()).eq(department).to_numpy()]
-        return people
+        if department is not None:  # the departments folded once, as every rule compares them
+            codes, folded = self.dataset.folded_codes("department")
+            people = people[np.isin(codes, np.flatnonzero(folded == department))]
+        return people if ids is None else _of(people, "id", ids)
 
     def relationship_rows(self, ids=None, *, among: bool = False) -> pd.DataFrame:
         rows = self.dataset.relationships

@@ -305,7 +305,7 @@ class Neo4jBackend(Backend):
         candidate search of a whole ``refer``, beside it: see :meth:`candidates`); with
         ``mentees``, only theirs are computed."""
         if mentees is not None:
-            return self._gaps_from(self._frame("gaps", **{**snap.parameters, "mentees": sorted(set(mentees))}))
+            return self._gaps_from(self._frame("gaps", **{**snap.parameters, "mentees": _listed(mentees)}))
         found = snap.found.pop("gaps", None)
         return found if found is not None else self._gaps_from(self._frame("gaps", **snap.parameters))
 
@@ -331,7 +331,7 @@ class Neo4jBackend(Backend):
         ``mentees``: those mentees only, as one list parameter (the people with room are found once,
         not once per mentee)."""
         rows = self.candidates(snap, limit=limit, mentee=mentee, area=area,
-                               mentees=None if mentees is None else sorted(set(mentees)), gaps_too=with_paths)
+                               mentees=_listed(mentees), gaps_too=with_paths)
         if with_paths and not rows.empty:
             rows["path"], rows["ties"] = self.referral_paths(snap, rows["mentee_id"], rows["candidate_id"],
                                                              rows["hops"])
@@ -398,8 +398,8 @@ class Neo4jBackend(Backend):
     def mentor_load(self, snap: Neo4jSnapshot, ids=None) -> pd.DataFrame:
         """From ``cypher/mentor_load.cypher``: every mentor-eligible person or anyone with a mentee
         (of ``ids`` only, when given)."""
-        only = None if ids is None else sorted(set(ids))
-        rows = self._frame("mentor_load", **{**snap.parameters, "only": only}).rename(columns={"mentor_id": "id"})
+        rows = self._frame("mentor_load", **{**snap.parameters, "only": _listed(ids)})
+        rows = rows.rename(columns={"mentor_id": "id"})
         rows = rows.astype({"load": "int64", "capacity": "int64", "remaining": "int64"})
         return rows[["id", "load", "capacity", "remaining"]].set_index("id", drop=False)
 
@@ -448,7 +448,7 @@ class Neo4jBackend(Backend):
         columns :mod:`mentornet.io` gives (unknown columns are not read back); only those of
         ``ids`` and of the folded ``department``, when given (found in the database)."""
         attrs = self.identity_attributes()
-        frame = self._frame("people_rows", attrs=attrs, only=None if ids is None else sorted(set(ids)),
+        frame = self._frame("people_rows", attrs=attrs, only=_listed(ids),
                             department_key=department)
         frame = _spread_identity(frame, [IDENTITY_PREFIX + a for a in attrs])
         for col in PEOPLE_LIST_COLUMNS:
@@ -460,7 +460,7 @@ class Neo4jBackend(Backend):
         """Every relationship from ``cypher/relationship_rows.cypher`` (defaults filled in as
         :mod:`mentornet.io` fills them), sorted by source, target, type and duplicate number;
         those naming one of ``ids`` (both people ``among`` them) when given."""
-        frame = self._frame("relationship_rows", only=None if ids is None else sorted(set(ids)), among=among)
+        frame = self._frame("relationship_rows", only=_listed(ids), among=among)
         frame["focus"] = [tuple(v) for v in frame["focus"]]
         return frame[["source", "target", "type", "focus", "status", "since", "last_met"]]
 
@@ -491,6 +491,11 @@ class Neo4jSnapshot(Snapshot):
     parameters: Mapping = field(default_factory=dict)
     #: Answers found ahead of being asked (``gaps``, beside `refer`'s search), each given once.
     found: dict = field(default_factory=dict, repr=False)
+
+
+def _listed(ids) -> list[str] | None:
+    """A collection of ids as a statement's list parameter (each once, sorted), or None for everyone."""
+    return None if ids is None else sorted(set(ids))
 
 
 def _spread_identity(frame: pd.DataFrame, identity_cols: list[str]) -> pd.DataFrame:

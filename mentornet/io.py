@@ -5,6 +5,7 @@ with all of them. Rows are numbered as a spreadsheet shows them (header = row 1)
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import datetime as dt
@@ -123,37 +124,43 @@ def _read_table(path: Path, stem: str | None) -> tuple[pd.DataFrame, str, list[P
 
 
 def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Problem]]:
+    """The CSV in ``raw`` as text cells, checked and read as bytes: ASCII is UTF-8 as it is,
+    anything else is decoded once to check it, and a line end, a quote or a separator is one
+    byte in UTF-8, so what is counted on the bytes is what would be counted on the text."""
     if _looks_utf16(raw):
         raise DataError(Problem(name, "this file is UTF-16 encoded (as some spreadsheets save 'Unicode text'); "
                                       "save it as CSV UTF-8", row=1))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = _one_line_end(raw[:exc.start].decode("utf-8", "replace")).count("\n") + 1
-        raise DataError(
-            Problem(name, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-                          "save the file as UTF-8", row=row)
-        ) from None
-    text = _one_line_end(text)
-    if "\x00" in text:
-        row = text.count("\n", 0, text.index("\x00")) + 1
+    is_ascii = raw.isascii()
+    if not is_ascii:
+        try:
+            blank_file = not raw.decode("utf-8-sig").strip()
+        except UnicodeDecodeError as exc:
+            row = _one_line_end(raw[:exc.start].decode("utf-8", "replace")).count("\n") + 1
+            raise DataError(
+                Problem(name, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                              "save the file as UTF-8", row=row)
+            ) from None
+        raw = raw.removeprefix(codecs.BOM_UTF8)  # what utf-8-sig leaves out
+    raw = _one_line_end(raw)
+    if b"\x00" in raw:
+        row = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
         raise DataError(Problem(name, "contains a NUL byte: this looks like a binary file, not CSV", row=row))
-    if not text.strip():
+    if (not raw.strip(ASCII_SPACES.encode("ascii"))) if is_ascii else blank_file:
         raise DataError(Problem(name, "file is empty: expected a header row", row=1))
-    start, header_row, sep = _find_csv_header(text, required)
-    body = text[start:]
+    head = _first_lines(raw)
+    start, header_row, sep = _find_csv_header(head, required)
+    offset = len(head[:start].encode("utf-8"))
+    body = raw[offset:] if offset else raw
     width = _header_width(body, sep)
     if width > MAX_COLUMNS:  # pandas would take seconds per 100,000 columns
         raise DataError(Problem(name, f"the header has {width:,} cells; a table has at most {MAX_COLUMNS:,} "
                                       "columns (is this the right file?)", row=header_row))
-    encoded = body.encode("utf-8")
     try:
         # header=None: every line, the header included, is parsed alike, so a row with
         # more cells than the header is an error instead of silently becoming an index;
         # blank lines are kept so that every row keeps the number a spreadsheet shows
-        # the parser reads bytes: given text, pandas would encode it back chunk by chunk
         frame = pd.read_csv(
-            _io.BytesIO(encoded), sep=sep, dtype=object, header=None, keep_default_na=False, na_filter=False,
+            _io.BytesIO(body), sep=sep, dtype=object, header=None, keep_default_na=False, na_filter=False,
             skip_blank_lines=False, engine="c",
         )
     except pd.errors.ParserError as exc:
@@ -169,16 +176,34 @@ def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Pr
     frame = frame.iloc[1:]
     frame.columns = list(header)
     frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(frame))
-    blank = _blank_rows(frame, _maybe_blank(encoded, sep, len(frame)))
-    _check_ragged(body, encoded, frame, blank, name, sep)
-    notes = _preamble_note(text[:start], header_row, name)
+    blank = _blank_rows(frame, _maybe_blank(body, sep, len(frame)))
+    _check_ragged(body, frame, blank, name, sep)
+    notes = _preamble_note(head[:start], header_row, name)
     # no cell is missing: na_filter is off and _check_ragged refused short rows
     return _normalise_header(frame[~blank] if blank.any() else frame, name, header_row, copy=False), notes
 
 
-def _one_line_end(text: str) -> str:
-    """CRLF and lone CR (old Mac exports) as LF, so every reader below counts the same rows."""
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+def _one_line_end(text: str | bytes) -> str | bytes:
+    """CRLF and lone CR (old Mac exports) as LF, so every reader below counts the same rows
+    (in text, or in UTF-8 bytes, where CR and LF are never part of another character)."""
+    cr, lf = ("\r", "\n") if isinstance(text, str) else (b"\r", b"\n")
+    return text.replace(cr + lf, lf).replace(cr, lf) if cr in text else text
+
+
+def _first_lines(raw: bytes) -> str:
+    """The first :data:`MAX_PREAMBLE` lines of ``raw`` (line ends included), decoded: all that
+    the header search reads."""
+    end = -1
+    for _ in range(MAX_PREAMBLE):
+        end = raw.find(b"\n", end + 1)
+        if end < 0:
+            return raw.decode("utf-8")
+    return raw[:end + 1].decode("utf-8")
+
+
+def _text_stream(body: bytes) -> _io.TextIOWrapper:
+    """``body`` as text for :mod:`csv`, decoded as it is read (line ends left as they are)."""
+    return _io.TextIOWrapper(_io.BytesIO(body), encoding="utf-8", newline="")
 
 
 def _find_csv_header(text: str, required) -> tuple[int, int, str]:
@@ -238,14 +263,40 @@ def _maybe_blank(body: bytes, sep: str, rows: int) -> np.ndarray | None:
     """Positions of the rows that may be blank, from the first byte of each line of ``body``
     (the header's line first, LF line ends): a line starting with a visible ASCII character
     other than the separator holds a filled first cell. None (every row may be) when lines
-    are not rows: a quoted cell may span lines, or the lines do not add up to ``rows``."""
+    are not rows: a quoted cell may span lines, or the lines do not add up to ``rows``.
+
+    The lines that may be blank are found by a search for the line ends before them (a
+    real export has none or a few), counted as rows from one to the next; past
+    :data:`MANY_BLANK_LINES` of them, every line's first byte is read instead."""
     if b'"' in body:
         return None
-    data = np.frombuffer(body, dtype=np.uint8)
-    newline = np.flatnonzero(data == ord("\n"))
-    records = len(newline) + (0 if body.endswith(b"\n") else 1)
+    records = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
     if records != rows + 1:
         return None
+    found, line, last = [], 0, 0  # line: how many line ends come before position last
+    for match in _BLANK_START_RE[sep].finditer(body):
+        if len(found) == MANY_BLANK_LINES:
+            return _maybe_blank_lines(body, sep, rows)
+        at = match.start()
+        line += body.count(b"\n", last, at)
+        last = at
+        found.append(line)  # the line after the line end numbered `line` is row `line` below the header
+    positions = np.array(found, dtype=np.intp)
+    return positions[positions < rows]
+
+
+#: Past this many lines that may be blank, :func:`_maybe_blank` reads every line's first byte.
+MANY_BLANK_LINES = 10_000
+#: A line end followed by what cannot start a filled first cell (a control or space, a
+#: non-ASCII byte, a line end, the separator), per separator; only the line end is matched,
+#: so that one found right after it is found too.
+_BLANK_START_RE = {sep: re.compile(rb"\n(?=[^!-~]|" + re.escape(sep.encode("ascii")) + rb")") for sep in ",;"}
+
+
+def _maybe_blank_lines(body: bytes, sep: str, rows: int) -> np.ndarray:
+    """:func:`_maybe_blank` by every line's first byte (when many lines may be blank)."""
+    data = np.frombuffer(body, dtype=np.uint8)
+    newline = np.flatnonzero(data == ord("\n"))
     starts = newline[:rows] + 1  # row i (0-based, below the header) begins after the header's line and i more
     first = np.full(rows, ord("\n"), dtype=np.uint8)
     inside = starts < len(data)
@@ -254,15 +305,15 @@ def _maybe_blank(body: bytes, sep: str, rows: int) -> np.ndarray | None:
     return np.flatnonzero(~filled)
 
 
-def _header_width(text: str, sep: str = ",") -> int:
+def _header_width(body: bytes, sep: str = ",") -> int:
     """Cells in the first record (read alone, so a huge header costs no more than its length)."""
-    line = text[:text.find("\n")] if "\n" in text else text
-    if line and '"' not in line:  # no quoting: the csv module splits on every separator
-        return line.count(sep) + 1
+    line = body[:body.find(b"\n")] if b"\n" in body else body
+    if line and b'"' not in line:  # no quoting: the csv module splits on every separator
+        return line.count(sep.encode("ascii")) + 1
     limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, len(text) + 1))
+    csv.field_size_limit(max(limit, len(body) + 1))
     try:
-        for record in csv.reader(_io.StringIO(text, newline=""), delimiter=sep):
+        for record in csv.reader(_text_stream(body), delimiter=sep):
             return len(record)
     except csv.Error:
         return 0  # let the parser report it, with its row
@@ -298,14 +349,14 @@ def _parser_message(exc: Exception) -> str:
     return f"cannot parse CSV: {text.strip()}"
 
 
-def _check_ragged(text: str, encoded: bytes, frame: pd.DataFrame, blank: np.ndarray, name: str, sep: str) -> None:
+def _check_ragged(body: bytes, frame: pd.DataFrame, blank: np.ndarray, name: str, sep: str) -> None:
     """Rows with fewer cells than the header (pandas would quietly fill them with '').
 
-    ``text`` starts at the header, ``encoded`` is the same in UTF-8; blank lines count as
-    records, as they do for pandas."""
-    if frame.empty or _no_short_record(encoded, sep, len(frame)):
+    ``body`` is the UTF-8 text from the header on; blank lines count as records, as they do
+    for pandas, and ``blank`` marks the rows :func:`_blank_rows` found (an empty line is one)."""
+    if frame.empty or _no_short_record(body, sep, len(frame), blank_rows=bool(blank.any())):
         return
-    counts = _cells_per_record(text, encoded, sep)[1:]
+    counts = _cells_per_record(body, sep)[1:]
     if len(counts) != len(frame):  # cannot happen: both readers keep every record
         raise DataError(Problem(name, "cannot parse CSV: rows could not be counted"))
     short = np.flatnonzero((counts < len(frame.columns)) & ~blank)
@@ -317,13 +368,14 @@ def _check_ragged(text: str, encoded: bytes, frame: pd.DataFrame, blank: np.ndar
         ])
 
 
-def _no_short_record(text: bytes, sep: str, rows: int) -> bool:
+def _no_short_record(text: bytes, sep: str, rows: int, *, blank_rows: bool = True) -> bool:
     """True when, without counting line by line, no record can have fewer cells than the header:
     no quotes, no blank line, and as many separators as ``rows`` full records and the header
     hold (the parser has refused any record with more cells, so none can make up for a short
     one). False means: count them. ``text`` is in UTF-8, where an ASCII byte is always that
-    character, so bytes are counted as the characters would be."""
-    if b'"' in text or b"\n\n" in text or text.startswith(b"\n"):
+    character, so bytes are counted as the characters would be. Without ``blank_rows`` (no
+    row below the header is blank) there is no empty line to look for."""
+    if b'"' in text or (blank_rows and b"\n\n" in text) or text.startswith(b"\n"):
         return False
     records = text.count(b"\n") + (0 if text.endswith(b"\n") else 1)
     if records != rows + 1:
@@ -333,18 +385,17 @@ def _no_short_record(text: bytes, sep: str, rows: int) -> bool:
     return text.count(sep.encode("ascii")) == records * (width - 1)
 
 
-def _cells_per_record(text: str, encoded: bytes, sep: str = ",") -> np.ndarray:
-    """Number of cells in each record, blank lines included as 0 (vectorised, on the UTF-8
-    ``encoded``, when the text has no quotes). ``text`` has LF line ends only."""
-    if b'"' in encoded:
+def _cells_per_record(body: bytes, sep: str = ",") -> np.ndarray:
+    """Number of cells in each record of the UTF-8 ``body`` (LF line ends only), blank lines
+    included as 0 (vectorised when it has no quotes)."""
+    if b'"' in body:
         limit = csv.field_size_limit()
-        csv.field_size_limit(max(limit, len(text) + 1))  # a quoted cell may be as long as the file
+        csv.field_size_limit(max(limit, len(body) + 1))  # a quoted cell may be as long as the file
         try:
-            return np.array([len(r) for r in csv.reader(_io.StringIO(text, newline=""), delimiter=sep)],
-                            dtype=np.int64)
+            return np.array([len(r) for r in csv.reader(_text_stream(body), delimiter=sep)], dtype=np.int64)
         finally:
             csv.field_size_limit(limit)
-    data = np.frombuffer(encoded, dtype=np.uint8)
+    data = np.frombuffer(body, dtype=np.uint8)
     newline = np.flatnonzero(data == ord("\n"))
     ends = np.append(newline, len(data))
     starts = np.concatenate([[0], newline + 1])

@@ -1,8 +1,13 @@
 """The shortcuts validation takes on big, clean files (io.py) must not hide a problem: one bad
 cell at the end of a few thousand clean rows is still found, with its row and column."""
+from unittest.mock import patch
+
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from mentornet import io
 from mentornet.cli import main
 
 N = 3_000
@@ -113,3 +118,33 @@ def test_a_row_that_starts_filled_is_not_blank(tmp_path):
     code, out = validate(dataset(tmp_path, rels_tail="#,p1,KNOWS\n"))
     assert code == 2
     assert f"relationships.csv, row {N + 2}, column source: unknown person '#'" in out
+
+
+# --------------------------------------------------------------------------- lines that may be blank
+
+LINE_PIECES = st.sampled_from(["p1", "x", ",", ";", " ", "\t", "\n", "\n\n", "é", "#", "\x1f", "~"])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(LINE_PIECES, max_size=60), st.sampled_from([",", ";"]), st.booleans())
+def test_lines_that_may_be_blank_are_found_by_search_as_by_every_first_byte(pieces, sep, many):
+    # the search for line ends before a possible blank line (and its way out when there are
+    # many) gives the positions reading every line's first byte gives
+    body = "".join(pieces).encode("utf-8")
+    rows = body.count(b"\n") + (0 if body.endswith(b"\n") else 1) - 1
+    if rows < 0:
+        return
+    with patch.object(io, "MANY_BLANK_LINES", 2 if many else io.MANY_BLANK_LINES):
+        found = io._maybe_blank(body, sep, rows)
+    assert found.tolist() == io._maybe_blank_lines(body, sep, rows).tolist()
+
+
+def test_a_file_of_many_blank_looking_lines_keeps_its_blank_rows_and_numbers(tmp_path):
+    # every row starts with the separator (an empty first column), past the search's limit
+    with patch.object(io, "MANY_BLANK_LINES", 10):
+        people = "x,id,role\n" + "".join(f",p{i},faculty\n" for i in range(40)) + ",,\n , ,\n,p40,dean\n"
+        (tmp_path / "people.csv").write_text(people, encoding="utf-8")
+        (tmp_path / "relationships.csv").write_text("source,target,type\n", encoding="utf-8")
+        code, out = validate(tmp_path)
+    assert code == 2
+    assert "people.csv, row 44, column role: unknown role 'dean'" in out

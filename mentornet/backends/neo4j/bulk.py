@@ -24,7 +24,6 @@ needs the block format), so :func:`finish_import` creates them, as an online loa
 """
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import subprocess
@@ -133,9 +132,10 @@ def _spread(maps: list, count: int) -> dict[str, list]:
 
 
 def _array_delimiter(tables: list[dict[str, list]]) -> str:
-    lists = [list(chain.from_iterable(v for v in values if type(v) is list))
-             for table in tables for values in table.values()]
-    items = "".join(x for column in lists for x in column if type(x) is str)
+    """The first of :data:`ARRAY_DELIMITERS` that no text in a list contains. (A list whose
+    first item is not text holds none: lists of several types are refused when written.)"""
+    items = "".join(chain.from_iterable(v for table in tables for values in table.values()
+                                        for v in filter(None, values) if type(v) is list and isinstance(v[0], str)))
     for ch in ARRAY_DELIMITERS:
         if ch not in items:
             return ch
@@ -159,24 +159,14 @@ def _type(name: str, values: list) -> str:
 _SCALARS = {str: "string", bool: "boolean", int: "long", float: "double"}
 
 
-class _Absent(float):
-    """Written by :mod:`csv` (``QUOTE_NONNUMERIC``) as an empty, unquoted field: a number to
-    the writer, so not quoted, and empty as text. Texts are quoted, so ``""`` stays a text."""
-
-    def __str__(self) -> str:
-        return ""
-
-    __repr__ = __str__
-
-
-ABSENT = _Absent()
+#: Rows spelled and written at a time (the whole text of a big file is never held at once).
+WRITE_ROWS = 50_000
 
 
 def _write_csv(path: Path, keys: dict[str, list], table: dict[str, list], delimiter: str) -> tuple[bool, bool]:
     """Write one importer file; returns whether a text holds a line break (the importer must
     be told) and whether a row has an empty list (named in :data:`EMPTY_LISTS`)."""
     header, fields = list(keys), [_field(values, "string", delimiter) for values in keys.values()]
-    texts = list(fields)  # the columns of text, to look for line breaks in
     count = len(next(iter(keys.values()))) if keys else len(next(iter(table.values())))
     empty: list = [None] * count
     for name, values in table.items():
@@ -187,31 +177,42 @@ def _write_csv(path: Path, keys: dict[str, list], table: dict[str, list], delimi
                 if type(v) is list and not v:
                     empty[i] = (empty[i] or []) + [name]
         fields.append(_field(values, kind, delimiter))
-        if kind.startswith("string"):
-            texts.append(fields[-1])
     has_empty = any(e is not None for e in empty)
     if has_empty:
         header.append(f"{EMPTY_LISTS}:string[]")
         fields.append(_field(empty, "string[]", delimiter))
-    multiline = any("\n" in text or "\r" in text
-                    for text in ("".join([v for v in column if v is not ABSENT]) for column in texts))
+    multiline = False  # a line break in a text: more line ends than rows (a field spells nothing else with one)
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
         fh.write(",".join(_quote(h) if any(c in h for c in ',"\r\n') else h for h in header) + "\n")
-        writer.writerows(zip(*fields))
+        for start in range(0, count, WRITE_ROWS):
+            rows = zip(*(column[start:start + WRITE_ROWS] for column in fields))
+            text = "\n".join(map(",".join, rows)) + "\n"
+            multiline = multiline or "\r" in text or text.count("\n") > min(WRITE_ROWS, count - start)
+            fh.write(text)
     return multiline, has_empty
 
 
-def _field(values: list, kind: str, delimiter: str) -> list:
-    """Each value as the writer is to spell it: :data:`ABSENT` for ``None`` and an empty list,
-    texts as they are (quoted by the writer), booleans as ``true``/``false``, lists joined."""
-    if kind == "string[]":
-        return [delimiter.join(v) if v else ABSENT for v in values]
+def _field(values: list, kind: str, delimiter: str) -> list[str]:
+    """Each value as the importer is to read it: an empty, unquoted field for ``None`` and an
+    empty list (which it leaves out), texts quoted (a quote doubled, so ``""`` stays a text),
+    booleans as ``"true"``/``"false"``, lists joined by ``delimiter`` and quoted, numbers
+    unquoted as :mod:`csv` spells them."""
+    if values.count(None) == len(values):  # a column nothing is stored in (most, for acquaintance ties)
+        return [""] * len(values)
     if kind.endswith("[]"):
-        return [delimiter.join(map(str, v)) if v else ABSENT for v in values]
+        text = (lambda v: v) if kind == "string[]" else (lambda v: map(str, v))
+        return ['"' + delimiter.join(text(v)).replace('"', '""') + '"' if v else "" for v in values]
     if kind == "boolean":
-        return [ABSENT if v is None else "true" if v else "false" for v in values]
-    return [ABSENT if v is None else v for v in values]
+        return ["" if v is None else '"true"' if v else '"false"' for v in values]
+    return ["" if v is None else '"' + v.replace('"', '""') + '"' if type(v) is str else _scalar(v) for v in values]
+
+
+def _scalar(value) -> str:
+    """:func:`_field` of a value that is not a plain text: a text of a subclass quoted, a
+    number as :mod:`csv` spells it (``repr`` of a float, ``str`` of an integer)."""
+    if isinstance(value, str):
+        return '"' + value.replace('"', '""') + '"'
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _quote(text: str) -> str:

@@ -119,7 +119,8 @@ def relationship_columns(rels: pd.DataFrame, nodes: dict[str, str], *, split_pla
         "duplicate": [int(v) or None for v in values["duplicate"][kept].tolist()],
         "focus": [list(v) or None for v in values["focus"][kept]],
         "status": [v if isinstance(v, str) else None for v in values["status"][kept].tolist()],
-        "formal": [None if pd.isna(v) else bool(v) for v in values["formal"][kept].tolist()],
+        "formal": [None if missing else bool(v) for v, missing in zip(values["formal"][kept].tolist(),
+                                                                      pd.isna(values["formal"][kept]).tolist())],
         "since": [v or None for v in values["since"][kept].tolist()],
         "last_met": [v or None for v in values["last_met"][kept].tolist()],
         "extra": extra[kept].tolist(),
@@ -134,7 +135,11 @@ def duplicate_numbers(rels: pd.DataFrame) -> pd.Series:
 
 def _column(frame: pd.DataFrame, col: str, convert: Callable) -> list:
     """``convert`` applied to each value of ``col``; all ``None`` when the frame lacks it."""
-    return [convert(v) for v in frame[col]] if col in frame.columns else [None] * len(frame)
+    if col not in frame.columns:
+        return [None] * len(frame)
+    if convert is _plain:  # a text is its own plain value: most cells, not worth a call each
+        return [v if type(v) is str else _plain(v) for v in frame[col]]
+    return [convert(v) for v in frame[col]]
 
 
 def _extra(frame: pd.DataFrame, columns: list[str], converter: Callable[[str], Callable]) -> list[dict]:

@@ -58,6 +58,15 @@ REQUIRED = {PEOPLE: PEOPLE_REQUIRED, RELATIONSHIPS: REL_REQUIRED}
 SEPARATORS_RE = re.compile(r"[\s_\-]+")
 LIST_SEPARATOR_RE = re.compile(r"[;,]")
 ASCII_SPACES = "".join(chr(c) for c in range(128) if chr(c).isspace())  # what str.strip removes of ASCII
+_NOT_SPACE_RE = re.compile(b"[^" + re.escape(ASCII_SPACES.encode("ascii")) + b"]")
+CSV_SEPARATORS = (",", ";")  # tried in turn on the header row
+MANY_BLANK_LINES = 10_000  # past this many lines that may be blank, _maybe_blank reads every line's first byte
+#: A line end followed by what cannot start a filled first cell (a control or space, a
+#: non-ASCII byte, a line end, the separator), per separator; only the line end is matched,
+#: so that one found right after it is found too. (:func:`_maybe_blank_lines` says the same
+#: with numpy; a test holds the two to each other.)
+_BLANK_START_RE = {sep: re.compile(rb"\n(?=[^!-~]|" + re.escape(sep.encode("ascii")) + rb")")
+                   for sep in CSV_SEPARATORS}
 EDGE_SPACE_RE = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")  # a space (str.strip's) starting or ending a NUL-joined value
 IDENTITY_HEADER_RE = re.compile(r"^identity(?:\s*[.:]|[\s_\-])\s*(.*)$", re.DOTALL)
 NEAR_MISS = 0.8  # difflib ratio above which an unknown column is taken for a typo of a known one
@@ -130,22 +139,25 @@ def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Pr
     if _looks_utf16(raw):
         raise DataError(Problem(name, "this file is UTF-16 encoded (as some spreadsheets save 'Unicode text'); "
                                       "save it as CSV UTF-8", row=1))
-    is_ascii = raw.isascii()
-    if not is_ascii:
+    if raw.isascii():
+        blank_file = _NOT_SPACE_RE.search(raw) is None  # what str.strip removes of ASCII, and nothing else
+    else:
         try:
-            blank_file = not raw.decode("utf-8-sig").strip()
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            row = _one_line_end(raw[:exc.start].decode("utf-8", "replace")).count("\n") + 1
+            row = _one_line_end(raw[:exc.start]).count(b"\n") + 1
             raise DataError(
                 Problem(name, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
                               "save the file as UTF-8", row=row)
             ) from None
+        blank_file = not text or text.isspace()
+        del text
         raw = raw.removeprefix(codecs.BOM_UTF8)  # what utf-8-sig leaves out
     raw = _one_line_end(raw)
     if b"\x00" in raw:
         row = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
         raise DataError(Problem(name, "contains a NUL byte: this looks like a binary file, not CSV", row=row))
-    if (not raw.strip(ASCII_SPACES.encode("ascii"))) if is_ascii else blank_file:
+    if blank_file:
         raise DataError(Problem(name, "file is empty: expected a header row", row=1))
     head = _first_lines(raw)
     start, header_row, sep = _find_csv_header(head, required)
@@ -183,11 +195,10 @@ def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Pr
     return _normalise_header(frame[~blank] if blank.any() else frame, name, header_row, copy=False), notes
 
 
-def _one_line_end(text: str | bytes) -> str | bytes:
-    """CRLF and lone CR (old Mac exports) as LF, so every reader below counts the same rows
-    (in text, or in UTF-8 bytes, where CR and LF are never part of another character)."""
-    cr, lf = ("\r", "\n") if isinstance(text, str) else (b"\r", b"\n")
-    return text.replace(cr + lf, lf).replace(cr, lf) if cr in text else text
+def _one_line_end(raw: bytes) -> bytes:
+    """CRLF and lone CR (old Mac exports) as LF, so every reader below counts the same rows (in
+    UTF-8, CR and LF are never part of another character)."""
+    return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in raw else raw
 
 
 def _first_lines(raw: bytes) -> str:
@@ -220,7 +231,7 @@ def _find_csv_header(text: str, required) -> tuple[int, int, str]:
                 first = (offset, number, ",")
             if not required:
                 break
-            for sep in (",", ";"):
+            for sep in CSV_SEPARATORS:
                 try:
                     names = {normal_name(cell) for cell in next(csv.reader([line], delimiter=sep), [])}
                 except csv.Error:  # a cell longer than the csv module allows: no header
@@ -268,10 +279,7 @@ def _maybe_blank(body: bytes, sep: str, rows: int) -> np.ndarray | None:
     The lines that may be blank are found by a search for the line ends before them (a
     real export has none or a few), counted as rows from one to the next; past
     :data:`MANY_BLANK_LINES` of them, every line's first byte is read instead."""
-    if b'"' in body:
-        return None
-    records = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
-    if records != rows + 1:
+    if b'"' in body or _records(body) != rows + 1:
         return None
     found, line, last = [], 0, 0  # line: how many line ends come before position last
     for match in _BLANK_START_RE[sep].finditer(body):
@@ -281,20 +289,13 @@ def _maybe_blank(body: bytes, sep: str, rows: int) -> np.ndarray | None:
         line += body.count(b"\n", last, at)
         last = at
         found.append(line)  # the line after the line end numbered `line` is row `line` below the header
-    positions = np.array(found, dtype=np.intp)
-    return positions[positions < rows]
-
-
-#: Past this many lines that may be blank, :func:`_maybe_blank` reads every line's first byte.
-MANY_BLANK_LINES = 10_000
-#: A line end followed by what cannot start a filled first cell (a control or space, a
-#: non-ASCII byte, a line end, the separator), per separator; only the line end is matched,
-#: so that one found right after it is found too.
-_BLANK_START_RE = {sep: re.compile(rb"\n(?=[^!-~]|" + re.escape(sep.encode("ascii")) + rb")") for sep in ",;"}
+    # (every one is a row: the last line end of a body that ends with one has no byte after it)
+    return np.array(found, dtype=np.intp)
 
 
 def _maybe_blank_lines(body: bytes, sep: str, rows: int) -> np.ndarray:
-    """:func:`_maybe_blank` by every line's first byte (when many lines may be blank)."""
+    """:func:`_maybe_blank` by every line's first byte (when many lines may be blank), for a
+    ``body`` without quotes whose lines are its ``rows`` and the header's (as that checks first)."""
     data = np.frombuffer(body, dtype=np.uint8)
     newline = np.flatnonzero(data == ord("\n"))
     starts = newline[:rows] + 1  # row i (0-based, below the header) begins after the header's line and i more
@@ -305,9 +306,18 @@ def _maybe_blank_lines(body: bytes, sep: str, rows: int) -> np.ndarray:
     return np.flatnonzero(~filled)
 
 
+def _records(body: bytes) -> int:
+    """Lines of ``body`` (LF line ends; a last line without one counts)."""
+    return body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+
+
+def _first_line(body: bytes) -> bytes:
+    return body[:body.find(b"\n")] if b"\n" in body else body
+
+
 def _header_width(body: bytes, sep: str = ",") -> int:
     """Cells in the first record (read alone, so a huge header costs no more than its length)."""
-    line = body[:body.find(b"\n")] if b"\n" in body else body
+    line = _first_line(body)
     if line and b'"' not in line:  # no quoting: the csv module splits on every separator
         return line.count(sep.encode("ascii")) + 1
     limit = csv.field_size_limit()
@@ -354,7 +364,7 @@ def _check_ragged(body: bytes, frame: pd.DataFrame, blank: np.ndarray, name: str
 
     ``body`` is the UTF-8 text from the header on; blank lines count as records, as they do
     for pandas, and ``blank`` marks the rows :func:`_blank_rows` found (an empty line is one)."""
-    if frame.empty or _no_short_record(body, sep, len(frame), blank_rows=bool(blank.any())):
+    if frame.empty or _no_short_record(body, sep, len(frame), any_blank=bool(blank.any())):
         return
     counts = _cells_per_record(body, sep)[1:]
     if len(counts) != len(frame):  # cannot happen: both readers keep every record
@@ -368,21 +378,20 @@ def _check_ragged(body: bytes, frame: pd.DataFrame, blank: np.ndarray, name: str
         ])
 
 
-def _no_short_record(text: bytes, sep: str, rows: int, *, blank_rows: bool = True) -> bool:
+def _no_short_record(body: bytes, sep: str, rows: int, *, any_blank: bool) -> bool:
     """True when, without counting line by line, no record can have fewer cells than the header:
     no quotes, no blank line, and as many separators as ``rows`` full records and the header
     hold (the parser has refused any record with more cells, so none can make up for a short
-    one). False means: count them. ``text`` is in UTF-8, where an ASCII byte is always that
-    character, so bytes are counted as the characters would be. Without ``blank_rows`` (no
-    row below the header is blank) there is no empty line to look for."""
-    if b'"' in text or (blank_rows and b"\n\n" in text) or text.startswith(b"\n"):
+    one). False means: count them. ``body`` is in UTF-8, where an ASCII byte is always that
+    character, so bytes are counted as the characters would be. Without ``any_blank`` (no
+    row below the header is blank, and an empty line would be) there is no empty line to look for."""
+    if b'"' in body or (any_blank and b"\n\n" in body) or body.startswith(b"\n"):
         return False
-    records = text.count(b"\n") + (0 if text.endswith(b"\n") else 1)
+    records = _records(body)
     if records != rows + 1:
         return False
-    line = text[:text.find(b"\n")] if b"\n" in text else text  # the header: no quote, so every separator splits
-    width = line.count(sep.encode("ascii")) + 1
-    return text.count(sep.encode("ascii")) == records * (width - 1)
+    width = _first_line(body).count(sep.encode("ascii")) + 1  # the header: no quote, so every separator splits
+    return body.count(sep.encode("ascii")) == records * (width - 1)
 
 
 def _cells_per_record(body: bytes, sep: str = ",") -> np.ndarray:

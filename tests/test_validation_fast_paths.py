@@ -122,7 +122,7 @@ def test_a_row_that_starts_filled_is_not_blank(tmp_path):
 
 # --------------------------------------------------------------------------- lines that may be blank
 
-LINE_PIECES = st.sampled_from(["p1", "x", ",", ";", " ", "\t", "\n", "\n\n", "é", "#", "\x1f", "~"])
+LINE_PIECES = st.sampled_from(["p1", "x", ",", ";", " ", "\t", "\n", "\n\n", "é", "#", "\x1f", "~", "!", "\x7f"])
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)

@@ -54,6 +54,7 @@ EMPTY_LISTS = "mentornet_empty_lists"
 #: Array delimiters tried in turn: the first that no list item contains is used.
 ARRAY_DELIMITERS = (";", "\x1f", "\x1e", "\x1d", "|", "\t")
 FINISH_BATCH = 10_000
+WRITE_ROWS = 50_000  # rows of an import file spelled and written at a time (its whole text is never held)
 INDEX_WAIT_SECONDS = 3600  # populating the indexes over the imported people (seconds at 100,000)
 
 
@@ -132,10 +133,9 @@ def _spread(maps: list, count: int) -> dict[str, list]:
 
 
 def _array_delimiter(tables: list[dict[str, list]]) -> str:
-    """The first of :data:`ARRAY_DELIMITERS` that no text in a list contains. (A list whose
-    first item is not text holds none: lists of several types are refused when written.)"""
-    items = "".join(chain.from_iterable(v for table in tables for values in table.values()
-                                        for v in filter(None, values) if type(v) is list and isinstance(v[0], str)))
+    """The first of :data:`ARRAY_DELIMITERS` that no text in a list contains."""
+    items = "".join(x for table in tables for values in table.values()
+                    for v in filter(None, values) if type(v) is list for x in v if type(x) is str)
     for ch in ARRAY_DELIMITERS:
         if ch not in items:
             return ch
@@ -157,10 +157,6 @@ def _type(name: str, values: list) -> str:
 
 
 _SCALARS = {str: "string", bool: "boolean", int: "long", float: "double"}
-
-
-#: Rows spelled and written at a time (the whole text of a big file is never held at once).
-WRITE_ROWS = 50_000
 
 
 def _write_csv(path: Path, keys: dict[str, list], table: dict[str, list], delimiter: str) -> tuple[bool, bool]:
@@ -199,20 +195,12 @@ def _field(values: list, kind: str, delimiter: str) -> list[str]:
     unquoted as :mod:`csv` spells them."""
     if values.count(None) == len(values):  # a column nothing is stored in (most, for acquaintance ties)
         return [""] * len(values)
-    if kind.endswith("[]"):
-        text = (lambda v: v) if kind == "string[]" else (lambda v: map(str, v))
-        return ['"' + delimiter.join(text(v)).replace('"', '""') + '"' if v else "" for v in values]
+    if kind.endswith("[]"):  # (str of a text item is the item: _type let only one kind of item through)
+        return [_quote(delimiter.join(map(str, v))) if v else "" for v in values]
     if kind == "boolean":
         return ["" if v is None else '"true"' if v else '"false"' for v in values]
-    return ["" if v is None else '"' + v.replace('"', '""') + '"' if type(v) is str else _scalar(v) for v in values]
-
-
-def _scalar(value) -> str:
-    """:func:`_field` of a value that is not a plain text: a text of a subclass quoted, a
-    number as :mod:`csv` spells it (``repr`` of a float, ``str`` of an integer)."""
-    if isinstance(value, str):
-        return '"' + value.replace('"', '""') + '"'
-    return repr(value) if isinstance(value, float) else str(value)
+    return ["" if v is None else _quote(v) if isinstance(v, str) else repr(v) if isinstance(v, float) else str(v)
+            for v in values]
 
 
 def _quote(text: str) -> str:

@@ -111,6 +111,7 @@ def relationship_columns(rels: pd.DataFrame, nodes: dict[str, str], *, split_pla
     node_a = np.array([nodes[i] for i in rels["source"]], dtype=object)
     node_b = np.array([nodes[i] for i in rels["target"]], dtype=object)
     kept = ~plain
+    formal = values["formal"][kept]
     return {
         "plain_a": node_a[plain].tolist(),
         "plain_b": node_b[plain].tolist(),
@@ -119,8 +120,7 @@ def relationship_columns(rels: pd.DataFrame, nodes: dict[str, str], *, split_pla
         "duplicate": [int(v) or None for v in values["duplicate"][kept].tolist()],
         "focus": [list(v) or None for v in values["focus"][kept]],
         "status": [v if isinstance(v, str) else None for v in values["status"][kept].tolist()],
-        "formal": [None if missing else bool(v) for v, missing in zip(values["formal"][kept].tolist(),
-                                                                      pd.isna(values["formal"][kept]).tolist())],
+        "formal": [None if missing else bool(v) for v, missing in zip(formal.tolist(), pd.isna(formal).tolist())],
         "since": [v or None for v in values["since"][kept].tolist()],
         "last_met": [v or None for v in values["last_met"][kept].tolist()],
         "extra": extra[kept].tolist(),
@@ -134,7 +134,8 @@ def duplicate_numbers(rels: pd.DataFrame) -> pd.Series:
 
 
 def _column(frame: pd.DataFrame, col: str, convert: Callable) -> list:
-    """``convert`` applied to each value of ``col``; all ``None`` when the frame lacks it."""
+    """``convert`` applied to each value of ``col``; all ``None`` when the frame lacks it.
+    (:func:`_plain` of a text is the text: it is called only for the other cells.)"""
     if col not in frame.columns:
         return [None] * len(frame)
     if convert is _plain:  # a text is its own plain value: most cells, not worth a call each

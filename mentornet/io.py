@@ -6,12 +6,14 @@ with all of them. Rows are numbered as a spreadsheet shows them (header = row 1)
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import difflib
 import datetime as dt
 import io as _io
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from types import MappingProxyType
 
@@ -212,9 +214,16 @@ def _first_lines(raw: bytes) -> str:
     return raw[:end + 1].decode("utf-8")
 
 
-def _text_stream(body: bytes) -> _io.TextIOWrapper:
-    """``body`` as text for :mod:`csv`, decoded as it is read (line ends left as they are)."""
-    return _io.TextIOWrapper(_io.BytesIO(body), encoding="utf-8", newline="")
+@contextlib.contextmanager
+def _csv_reader(body: bytes, sep: str) -> Iterator[Iterator[list[str]]]:
+    """:mod:`csv`'s reader of the UTF-8 ``body`` (decoded as it is read, line ends left as they
+    are), a quoted cell allowed to be as long as the file; the module's limit is put back after."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(body) + 1))
+    try:
+        yield csv.reader(_io.TextIOWrapper(_io.BytesIO(body), encoding="utf-8", newline=""), delimiter=sep)
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _find_csv_header(text: str, required) -> tuple[int, int, str]:
@@ -320,16 +329,11 @@ def _header_width(body: bytes, sep: str = ",") -> int:
     line = _first_line(body)
     if line and b'"' not in line:  # no quoting: the csv module splits on every separator
         return line.count(sep.encode("ascii")) + 1
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, len(body) + 1))
     try:
-        for record in csv.reader(_text_stream(body), delimiter=sep):
-            return len(record)
+        with _csv_reader(body, sep) as records:
+            return len(next(records, []))
     except csv.Error:
         return 0  # let the parser report it, with its row
-    finally:
-        csv.field_size_limit(limit)
-    return 0
 
 
 def _looks_utf16(raw: bytes) -> bool:
@@ -398,12 +402,8 @@ def _cells_per_record(body: bytes, sep: str = ",") -> np.ndarray:
     """Number of cells in each record of the UTF-8 ``body`` (LF line ends only), blank lines
     included as 0 (vectorised when it has no quotes)."""
     if b'"' in body:
-        limit = csv.field_size_limit()
-        csv.field_size_limit(max(limit, len(body) + 1))  # a quoted cell may be as long as the file
-        try:
-            return np.array([len(r) for r in csv.reader(_text_stream(body), delimiter=sep)], dtype=np.int64)
-        finally:
-            csv.field_size_limit(limit)
+        with _csv_reader(body, sep) as records:
+            return np.array([len(r) for r in records], dtype=np.int64)
     data = np.frombuffer(body, dtype=np.uint8)
     newline = np.flatnonzero(data == ord("\n"))
     ends = np.append(newline, len(data))

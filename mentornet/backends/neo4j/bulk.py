@@ -192,15 +192,14 @@ def _field(values: list, kind: str, delimiter: str) -> list[str]:
     """Each value as the importer is to read it: an empty, unquoted field for ``None`` and an
     empty list (which it leaves out), texts quoted (a quote doubled, so ``""`` stays a text),
     booleans as ``"true"``/``"false"``, lists joined by ``delimiter`` and quoted, numbers
-    unquoted as :mod:`csv` spells them."""
+    unquoted (``str`` of a float is its ``repr``, as :mod:`csv` spells it)."""
     if values.count(None) == len(values):  # a column nothing is stored in (most, for acquaintance ties)
         return [""] * len(values)
     if kind.endswith("[]"):  # (str of a text item is the item: _type let only one kind of item through)
         return [_quote(delimiter.join(map(str, v))) if v else "" for v in values]
     if kind == "boolean":
         return ["" if v is None else '"true"' if v else '"false"' for v in values]
-    return ["" if v is None else _quote(v) if isinstance(v, str) else repr(v) if isinstance(v, float) else str(v)
-            for v in values]
+    return ["" if v is None else _quote(v) if isinstance(v, str) else str(v) for v in values]
 
 
 def _quote(text: str) -> str:

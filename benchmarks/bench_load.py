@@ -5,8 +5,10 @@ Usage: python benchmarks/bench_load.py [--reps N] [SIZES...]   (default: 3 repet
 Each repetition, for each generated dataset (~10 relationships per person):
 
 1. online: a fresh Neo4j 5.26 (tests/neo4j/start, an empty home; heap/page cache as in
-   bench_neo4j.py), `mentornet load DIR URI` into the empty database, then
-   `mentornet load DIR URI --replace` over it (the batched delete is inside that time);
+   bench_neo4j.py), `mentornet load DIR URI` into the empty database, then three loads with
+   `--replace` over it, one after the other: the same files (updated in place: what is not in
+   the files is deleted inside that time), a later export of them (:func:`later_export`), and
+   another dataset of the same size (`generate --seed 2`: the same ids, other relationships);
 2. bulk: `mentornet load DIR --bulk HOME --neo4j-admin tests/neo4j/admin` into a new home
    (validation, the CSV files and Neo4j's importer, a JVM start included; each timed), a server started
    on it (timed apart: a user starts their own), then `mentornet finish-import URI`
@@ -33,7 +35,7 @@ import time
 from pathlib import Path
 
 from bench_neo4j import MN, PASSWORD, ROOT, Server
-from common import dataset, machine, table
+from common import dataset, machine, relationship_count, table
 
 ADMIN = ROOT / "tests" / "neo4j" / "admin"
 
@@ -71,12 +73,41 @@ def online_step(rates: dict, name: str, rels: int, cmd: list[str], server: Serve
     rates[f"{name}: per CPU second"] = rels / (client + served)
 
 
+def later_export(ds: Path) -> Path:
+    """The generated dataset ``ds`` as a later export might be (cached beside it): 1% of the
+    people gone with their rows, every twentieth row gone, 1% new colleague pairs (rows turned
+    around), every tenth person renamed."""
+    target = ds.parent / f"{ds.name}-later"
+    if (target / "relationships.csv").exists():
+        return target
+    import pandas as pd
+
+    people = pd.read_csv(ds / "people.csv", dtype=str, keep_default_na=False)
+    rels = pd.read_csv(ds / "relationships.csv", dtype=str, keep_default_na=False)
+    gone = set(people["id"].iloc[::100])
+    people = people[~people["id"].isin(gone)].copy()
+    people.loc[people.index[::10], "name"] = people["name"].iloc[::10] + " Jr"
+    rels = rels[~rels["source"].isin(gone) & ~rels["target"].isin(gone)]
+    turned = rels[rels["type"] == "COLLEAGUE"].iloc[::4].rename(columns={"source": "target", "target": "source"})
+    rels = pd.concat([rels.drop(rels.index[::20]), turned.iloc[:len(people) // 100]], ignore_index=True)
+    target.mkdir(parents=True, exist_ok=True)
+    people.to_csv(target / "people.csv", index=False)
+    rels.to_csv(target / "relationships.csv", index=False)
+    return target
+
+
 def one_repetition(ds: Path, rels: int) -> dict[str, float]:
     rates = {}
     server = Server()
+    later, other = later_export(ds), dataset(int(ds.name.split("-")[1]), seed=2)
     try:
         online_step(rates, "online, empty database", rels, MN + ["load", str(ds), server.uri], server)
-        online_step(rates, "online --replace", rels, MN + ["load", str(ds), server.uri, "--replace"], server)
+        online_step(rates, "online --replace, same files", rels,
+                    MN + ["load", str(ds), server.uri, "--replace"], server)
+        for name, replacing in (("a later export", later), ("another dataset (seed 2)", other)):
+            rows = relationship_count(replacing)
+            online_step(rates, f"online --replace, {name}, {rows:,} rows", rows,
+                        MN + ["load", str(replacing), server.uri, "--replace"], server)
     finally:
         server.stop()
     home = Path(tempfile.mkdtemp(prefix="mentornet-bench-bulk-")) / "home"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import json
 import os
 import random
 import tempfile
@@ -126,3 +127,21 @@ def load_once(backend):
         return backend
 
     return load
+
+
+def stored(driver) -> dict:
+    """Everything the database holds, comparable across stores: nodes and relationships with
+    their labels, types and properties (sorted), the constraints and indexes. A node's labels
+    are a set: ``labels(n)`` lists them in the order of the store's label tokens, which the
+    importer numbers otherwise than an online load."""
+    with driver.session() as session:
+        nodes = session.run("MATCH (n) RETURN COLLECT { UNWIND labels(n) AS l RETURN l ORDER BY l } AS labels, "
+                            "properties(n) AS props").data()
+        rels = session.run("MATCH (a)-[r]->(b) RETURN a.id AS a, b.id AS b, type(r) AS type, "
+                           "properties(r) AS props").data()
+        constraints = session.run("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties").data()
+        indexes = session.run("SHOW INDEXES YIELD name, type, labelsOrTypes, properties, state "
+                              "WHERE type <> 'LOOKUP'").data()
+    key = lambda row: json.dumps(row, sort_keys=True, ensure_ascii=False)  # noqa: E731
+    return {"nodes": sorted(map(key, nodes)), "relationships": sorted(map(key, rels)),
+            "constraints": sorted(map(key, constraints)), "indexes": sorted(map(key, indexes))}

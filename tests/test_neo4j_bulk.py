@@ -4,7 +4,6 @@ offline, a server is started on it, and what it holds is exactly what the online
 (every node, relationship, property, label, constraint and index), so the answers of gaps,
 refer, match and audit are the embedded backend's."""
 import datetime as dt
-import json
 import os
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from mentornet.cli import main
 from mentornet.generate import generate_dataset
 from mentornet.io import read_dataset
 
-from helpers import write_dataset
+from helpers import stored, write_dataset
 
 pytestmark = pytest.mark.neo4j
 
@@ -127,24 +126,6 @@ def imported(neo4j_server, tmp_path_factory):
 
     yield open_one
     close()
-
-
-def stored(driver) -> dict:
-    """Everything the database holds, comparable across stores: nodes and relationships with
-    their labels, types and properties (sorted), the constraints and indexes. A node's labels
-    are a set: ``labels(n)`` lists them in the order of the store's label tokens, which the
-    importer numbers otherwise than an online load."""
-    with driver.session() as session:
-        nodes = session.run("MATCH (n) RETURN COLLECT { UNWIND labels(n) AS l RETURN l ORDER BY l } AS labels, "
-                            "properties(n) AS props").data()
-        rels = session.run("MATCH (a)-[r]->(b) RETURN a.id AS a, b.id AS b, type(r) AS type, "
-                           "properties(r) AS props").data()
-        constraints = session.run("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties").data()
-        indexes = session.run("SHOW INDEXES YIELD name, type, labelsOrTypes, properties, state "
-                              "WHERE type <> 'LOOKUP'").data()
-    key = lambda row: json.dumps(row, sort_keys=True, ensure_ascii=False)  # noqa: E731
-    return {"nodes": sorted(map(key, nodes)), "relationships": sorted(map(key, rels)),
-            "constraints": sorted(map(key, constraints)), "indexes": sorted(map(key, indexes))}
 
 
 @pytest.mark.parametrize("name", ["hostile", "plain", "radiology", "generated"])

@@ -36,8 +36,9 @@ def _progress(kind: str, done: int, total: int) -> None:
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.argument("uri", metavar="[NEO4J_URI]", required=False)
 @click.option("--replace", is_flag=True,
-              help="First delete what earlier loads wrote (the :Mentornet people and their relationships; "
-                   "never another application's nodes); with --bulk, the whole database.")
+              help="Replace what earlier loads wrote (the :Mentornet people and their relationships; "
+                   "never another application's nodes): updated in place when the database mostly holds "
+                   "these files, else deleted first; with --bulk, the whole database.")
 @click.option("--bulk", "bulk_home", metavar="NEO4J_HOME", type=click.Path(file_okay=False),
               help="Instead of NEO4J_URI: import offline into a new database of the stopped Neo4j at NEO4J_HOME "
                    "with neo4j-admin, then start Neo4j and run `mentornet finish-import NEO4J_URI`.")

@@ -144,6 +144,9 @@ def test_an_imported_store_is_the_online_load_and_answers_as_embedded(imported, 
         assert got[kind] == expected[kind], (kind, sorted(set(got[kind]) - set(expected[kind]))[:3],
                                              sorted(set(expected[kind]) - set(got[kind]))[:3])
     assert got == expected
+    backend.load(ds, replace=True)  # over the finished import: updated in place, nothing changes
+    with server.driver() as bulk_driver:
+        assert stored(bulk_driver) == expected
     if name in ("hostile", "plain"):
         return
     policy = tmp_path / "policy.toml"  # a second policy: fewer hops, more referrals, concordance

@@ -230,8 +230,8 @@ def test_a_real_ctrl_c_during_a_load_says_how_far_it_got(server, tmp_path):
 
 @pytest.mark.neo4j
 def test_a_ctrl_c_inside_a_driver_call_stops_the_load_after_that_call(server, backend, monkeypatch):
-    # A real SIGINT while the main thread is inside the driver (the first delete of --replace,
-    # over the same files the one of the people not in them).
+    # A real SIGINT while the main thread is inside the driver (the first statement of --replace
+    # after the mark: over the same files, the look for people not in them).
     # Raised there, the KeyboardInterrupt could be dropped by a __del__ of the driver's (the load
     # then ran on to the end) or leave the driver half-way; it is held until that call returns.
     from mentornet.backends.neo4j.statements import statement
@@ -242,7 +242,7 @@ def test_a_ctrl_c_inside_a_driver_call_stops_the_load_after_that_call(server, ba
     calls = []
 
     def write(text, **params):
-        if text in (statement("delete_people").text, statement("delete_people_not_in").text) and not calls:
+        if text in (statement("delete_people").text, statement("load_people_not_in").text) and not calls:
             calls.append("pressed")
             os.kill(os.getpid(), signal.SIGINT)
             result = real_write(text, **params)

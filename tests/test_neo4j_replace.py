@@ -108,7 +108,7 @@ def test_a_replace_by_a_later_export_is_updated_in_place_and_holds_what_a_first_
     got, expected, ran = replaced(backend, neo4j_clean, monkeypatch, before, after)
     assert_same(got, expected)
     # in place: the ten people gone deleted, the rows gone deleted, nobody deleted and written again
-    assert "delete_people_not_in" in ran and "delete_relationships_not_in" in ran
+    assert "delete_nodes" in ran and "delete_relationships_not_in" in ran
     assert "delete_people" not in ran and "create_people" not in ran
 
 
@@ -121,25 +121,28 @@ def test_a_replace_by_mostly_other_rows_deletes_everything_first(neo4j_clean, ba
     got, expected, ran = replaced(backend, neo4j_clean, monkeypatch, before, after)
     assert_same(got, expected)
     assert ran[ran.index("load_count_found") + 1:ran.index("create_people")].count("delete_people")
-    assert "delete_people_not_in" not in ran and "load_people" not in ran
+    assert "load_people_not_in" not in ran and "load_people" not in ran
 
 
 def test_a_replace_by_the_same_files_deletes_nothing(neo4j_clean, backend, monkeypatch):
     ds = read_dataset(EXAMPLE)
     got, expected, ran = replaced(backend, neo4j_clean, monkeypatch, ds, ds)
     assert_same(got, expected)
-    assert "delete_people" not in ran and "delete_relationships_not_in" not in ran
-    assert ran.count("delete_people_not_in") == 1  # one look, nothing found
+    assert "delete_people" not in ran and "delete_relationships_not_in" not in ran and "delete_nodes" not in ran
+    assert ran.count("load_people_not_in") == 1  # one look, nothing found
 
 
-@pytest.mark.parametrize("leftover, deleted_with_everything", [
-    ("MATCH (a:Mentornet {id: $a}) CREATE (:Note {text: 'kept'})-[:ABOUT]->(a)", True),  # from another node
-    ("MATCH (a:Mentornet {id: $a}), (b:Mentornet {id: $b}) CREATE (a)-[:FRIEND]->(b)", False),  # another type
+@pytest.mark.parametrize("leftover, deleted_by", [
+    ("MATCH (a:Mentornet {id: $a}) CREATE (:Note {text: 'kept'})-[:ABOUT]->(a)",  # from another node
+     "delete_relationships_from_others"),
+    ("MATCH (a:Mentornet {id: $a}), (b:Mentornet {id: $b}) CREATE (a)-[:FRIEND]->(b)",  # another type
+     "delete_relationships_not_in"),
+    ("CREATE (:Person:Mentornet {name: 'ghost', role: 'resident', mentee: true})", "delete_nodes"),  # no id
     ("MATCH (a:Mentornet {id: $a})-[r:MENTORS]->(b) WITH a, b, r LIMIT 1 "
-     "CREATE (a)-[s:MENTORS]->(b) SET s = properties(r)", True),  # two relationships with one key
+     "CREATE (a)-[s:MENTORS]->(b) SET s = properties(r)", "delete_people"),  # two relationships with one key
+    ("CREATE (:Mentornet {id: $a})", "delete_people"),  # the label alone (the constraint is on :Person)
 ])
-def test_a_relationship_the_files_do_not_hold_is_deleted(neo4j_clean, backend, monkeypatch, leftover,
-                                                         deleted_with_everything):
+def test_what_the_files_do_not_hold_is_deleted(neo4j_clean, backend, monkeypatch, leftover, deleted_by):
     ds = read_dataset(EXAMPLE)
     mentor = ds.relationships.loc[ds.relationships["type"] == "MENTORS"].iloc[0]
     got, expected, ran = replaced(backend, neo4j_clean, monkeypatch, ds, ds, then=lambda session: session.run(
@@ -150,9 +153,9 @@ def test_a_relationship_the_files_do_not_hold_is_deleted(neo4j_clean, backend, m
             session.run("MATCH (n:Note) DETACH DELETE n").consume()  # another application's node is left alone
         assert_same(stored(driver), expected)
     assert len(got["nodes"]) == len(expected["nodes"]) + ("Note" in leftover)
-    # found by its key (type, other end, duplicate number); otherwise every person deleted and written again
-    assert "delete_relationships_not_in" in ran
-    assert ("delete_people" in ran) == deleted_with_everything
+    # in place, by the statement named; otherwise every person deleted and written again
+    assert deleted_by in ran
+    assert ("delete_people" in ran) == (deleted_by == "delete_people")
 
 
 def write_pair(directory: Path, rows: int) -> Path:

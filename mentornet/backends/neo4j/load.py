@@ -190,18 +190,19 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
     id and relationships found by their two people, type and duplicate number, which is what
     makes an interrupted load converge when run again.
 
-    ``replace`` over a complete (or interrupted) load of this version's storage format that
-    holds most of the files' rows already (:func:`_mostly_there`) updates it in place, since
-    deleting a relationship costs the server about what creating it does, and a new export
-    mostly repeats the last: the people not in the files are
-    deleted with their relationships, the rest written with the ``load`` statements (every
-    property replaced), then the relationships the files do not describe are deleted
-    (:func:`_only_the_files_left`). If something is still left that the files do not hold (a
-    relationship from another application's node, two relationships with one key), or the
-    database holds a bulk import, another format or mostly other rows, every person an earlier load wrote is
-    deleted and the files are written with ``CREATE``, as into an empty database. Either way
-    the database ends holding what a first load of the files writes (labels another
-    application added to mentornet's people aside: updated in place, a person keeps them).
+    ``replace`` over a load of this version (the dataset record names :data:`STORAGE_FORMAT`:
+    a complete load, or a load cut short after one) that holds most of the files' rows already
+    (:func:`_mostly_there`) updates it in place, since deleting a relationship costs the server
+    about what creating it does, and a new export mostly repeats the last: the people not in the
+    files are deleted with their relationships (:func:`_delete_people_not_in`), the rest written
+    with the ``load`` statements (every property replaced), then the relationships the files do
+    not describe are deleted (:func:`_only_the_files_left`). If something is still left that the
+    files do not hold (two relationships with one key, a node with the :Mentornet label but not
+    :Person), or the database holds a bulk import, another format or mostly other rows, every
+    person an earlier load wrote is deleted and the files are written with ``CREATE``, as into
+    an empty database. Either way the database ends holding what a first load of the files
+    writes (labels another application added to mentornet's people aside: updated in place, a
+    person keeps them).
 
     The people statements return each
     person's element id and the relationship statements find people by it; at the end,
@@ -235,14 +236,14 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
                 rels = ds.relationships.assign(duplicate=duplicate_numbers(ds.relationships))
                 in_place = _mostly_there(db, rels)
             if in_place:
-                _delete_people(db, not_in=ds.people["id"].tolist(), between=ctrl_c.check)
+                _delete_people_not_in(db, ds.people["id"].tolist(), between=ctrl_c.check)
             elif replace:
                 _delete_people(db, between=ctrl_c.check)
             verb = "load" if in_place or (held["ours"] and not replace) else "create"
             nodes, rels = _write_rows(db, ds, rels, verb, written, progress, ctrl_c.check)
-            if in_place and not _only_the_files_left(db, rels, nodes, between=ctrl_c.check):
-                # what only deleting the people removes (a relationship from another application's
-                # node, two with one key): delete them all and write the files as into an empty database
+            if in_place and not _only_the_files_left(db, ds, rels, nodes, between=ctrl_c.check):
+                # what only deleting the people removes (two relationships with one key, a node with
+                # the :Mentornet label alone): delete them all and write the files as into an empty database
                 _delete_people(db, between=ctrl_c.check)
                 written.update(people=0, relationships=0)
                 verb = "create"
@@ -318,32 +319,42 @@ def _mostly_there(db: Neo4jBackend, rels: pd.DataFrame) -> bool:
     return found >= IN_PLACE_SHARE * len(sample)
 
 
-def _only_the_files_left(db: Neo4jBackend, rels: pd.DataFrame, nodes: dict[str, str], *,
-                  between: Callable[[], None]) -> bool:
-    """After a replace updated in place: if the relationships touching the people outnumber the
-    rows, delete those going out of them that the files do not describe, whatever their type
-    (``cypher/delete_relationships_not_in.cypher``). True when the relationships then equal
-    the rows (every row has its own, so nothing else is left); False when something only
-    deleting the people removes is left (a relationship from another application's node, two
-    relationships with one key)."""
-    touching = statement("load_count_touching").text
-    if db._write(touching)[0]["touching"] == len(rels):
+def _only_the_files_left(db: Neo4jBackend, ds: Dataset, rels: pd.DataFrame, nodes: dict[str, str], *,
+                         between: Callable[[], None]) -> bool:
+    """After a replace updated in place: if more relationships go out of or come into the people
+    than the files have rows (``cypher/load_count_held.cypher``), delete those coming from nodes
+    an earlier load did not write (as deleting the people would have) and those going out that
+    the files do not describe, whatever their type (``cypher/delete_relationships_not_in.cypher``).
+    True when the people and both counts of relationships then equal the files' (each row has
+    its own relationship, so nothing else is left); False when something only deleting the
+    people removes is left (two relationships with one key, a node with the :Mentornet label
+    but not :Person)."""
+    count = statement("load_count_held").text
+
+    def only_the_files() -> bool:
+        held = db._write(count)[0]
+        return held["people"] == len(ds.people) and held["outgoing"] == held["incoming"] == len(rels)
+
+    if only_the_files():
         return True
-    pairs = rels.groupby(["source", "type", "target"], sort=False).size()
-    keys: dict[str, tuple[list[str], list[int]]] = {i: ([], []) for i in nodes}
-    for (source, rtype, target), count in zip(pairs.index.tolist(), pairs.tolist()):
-        held = keys[source]
-        held[0].append(f"{rtype} {nodes[target]}")
-        held[1].append(count)
+    others = statement("delete_relationships_from_others").text
+    between()
+    while db._write(others, batch=DELETE_BATCH * 20)[0]["deleted"]:
+        between()
+    # the rows of each pair: one more than its last row's duplicate number
+    last = rels.drop_duplicates(["source", "type", "target"], keep="last")
+    keys = (last["type"] + " " + last["target"].map(nodes)).to_numpy()
+    rows = (last["duplicate"].to_numpy() + 1).tolist()
+    by_source = last.groupby("source", sort=False).indices  # person id -> positions in last
     text = statement("delete_relationships_not_in").text
-    people = list(keys.items())
+    people = list(nodes)
     for start in range(0, len(people), DELETE_BATCH):  # a transaction deletes what DETACH DELETE would
         between()
         batch = people[start:start + DELETE_BATCH]
-        db._write(text, node_a=[nodes[i] for i, _ in batch], keys=[k for _, (k, _) in batch],
-                  rows=[n for _, (_, n) in batch])
+        db._write(text, node_a=[nodes[i] for i in batch],
+                  rows=[{keys[k]: rows[k] for k in by_source.get(i, ())} for i in batch])
     between()
-    return db._write(touching)[0]["touching"] == len(rels)
+    return only_the_files()
 
 
 #: The constraint and indexes, created before an online load writes and after a bulk import.
@@ -441,19 +452,25 @@ def delete_loaded(db: Neo4jBackend) -> None:
     _delete_people(db, record=True)
 
 
-def _delete_people(db: Neo4jBackend, *, record: bool = False, not_in: list[str] | None = None,
-                   between: Callable[[], None] = lambda: None) -> None:
+def _delete_people(db: Neo4jBackend, *, record: bool = False, between: Callable[[], None] = lambda: None) -> None:
     """The :Mentornet people with their relationships (DETACH), :data:`DELETE_BATCH` people a
-    transaction, and with ``record`` the dataset record; with ``not_in`` (person ids) only the
-    people whose id is not one of them. ``between()`` is called before each transaction (the
-    load's Ctrl-C check)."""
-    if not_in is None:
-        text, params = statement("delete_people").text, {"record": record}
-    else:
-        text, params = statement("delete_people_not_in").text, {"ids": not_in}
+    transaction, and with ``record`` the dataset record; ``between()`` is called before each
+    transaction (the load's Ctrl-C check)."""
+    text = statement("delete_people").text
     between()
-    while db._write(text, batch=DELETE_BATCH, **params)[0]["deleted"]:
+    while db._write(text, batch=DELETE_BATCH, record=record)[0]["deleted"]:
         between()
+
+
+def _delete_people_not_in(db: Neo4jBackend, ids: list[str], *, between: Callable[[], None]) -> None:
+    """The :Mentornet people whose id is not one of ``ids`` (or who have none), with their
+    relationships: found once (``cypher/load_people_not_in.cypher``), then deleted
+    :data:`DELETE_BATCH` a transaction by element id, ``between()`` before each."""
+    gone = db._write(statement("load_people_not_in").text, ids=ids)[0]["nodes"]
+    text = statement("delete_nodes").text
+    for start in range(0, len(gone), DELETE_BATCH):
+        between()
+        db._write(text, nodes=gone[start:start + DELETE_BATCH])
 
 
 class _Pipeline:

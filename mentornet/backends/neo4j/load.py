@@ -343,16 +343,16 @@ def _only_the_files_left(db: Neo4jBackend, ds: Dataset, rels: pd.DataFrame, node
         between()
     # the rows of each pair: one more than its last row's duplicate number
     last = rels.drop_duplicates(["source", "type", "target"], keep="last")
-    keys = (last["type"] + " " + last["target"].map(nodes)).to_numpy()
+    types, targets = last["type"].to_numpy(), last["target"].map(nodes).to_numpy()
     rows = (last["duplicate"].to_numpy() + 1).tolist()
     by_source = last.groupby("source", sort=False).indices  # person id -> positions in last
     text = statement("delete_relationships_not_in").text
     people = list(nodes)
     for start in range(0, len(people), DELETE_BATCH):  # a transaction deletes what DETACH DELETE would
         between()
-        batch = people[start:start + DELETE_BATCH]
+        batch = people[start:start + DELETE_BATCH]  # the keys spelled a batch at a time
         db._write(text, node_a=[nodes[i] for i in batch],
-                  rows=[{keys[k]: rows[k] for k in by_source.get(i, ())} for i in batch])
+                  rows=[{f"{types[k]} {targets[k]}": rows[k] for k in by_source.get(i, ())} for i in batch])
     between()
     return only_the_files()
 

@@ -337,10 +337,8 @@ def _only_the_files_left(db: Neo4jBackend, ds: Dataset, rels: pd.DataFrame, node
 
     if only_the_files():
         return True
-    others = statement("delete_relationships_from_others").text
-    between()
-    while db._write(others, batch=DELETE_BATCH * 20)[0]["deleted"]:  # what DELETE_BATCH people carry
-        between()
+    _delete_until_none(db, "delete_relationships_from_others", between,
+                       batch=DELETE_BATCH * 20)  # the relationships DELETE_BATCH people carry
     # the rows of each pair: one more than its last row's duplicate number
     last = rels.drop_duplicates(["source", "type", "target"], keep="last")
     types, targets = last["type"].to_numpy(), last["target"].map(nodes).to_numpy()
@@ -456,9 +454,15 @@ def _delete_people(db: Neo4jBackend, *, record: bool = False, between: Callable[
     """The :Mentornet people with their relationships (DETACH), :data:`DELETE_BATCH` people a
     transaction, and with ``record`` the dataset record; ``between()`` is called before each
     transaction (the load's Ctrl-C check)."""
-    text = statement("delete_people").text
+    _delete_until_none(db, "delete_people", between, batch=DELETE_BATCH, record=record)
+
+
+def _delete_until_none(db: Neo4jBackend, name: str, between: Callable[[], None], **params) -> None:
+    """Run the delete statement ``name`` (one batch a transaction, reporting ``deleted``) until it
+    deletes nothing more, ``between()`` before each transaction."""
+    text = statement(name).text
     between()
-    while db._write(text, batch=DELETE_BATCH, record=record)[0]["deleted"]:
+    while db._write(text, **params)[0]["deleted"]:
         between()
 
 

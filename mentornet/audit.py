@@ -233,7 +233,7 @@ def audit(backend, snap=None, *, policy: Policy | None = None, as_of: dt.date | 
     ``raw`` skips it (for ``--compare``, which protects two snapshots together).
     """
     snap = backend.snapshot(snap, policy=policy, as_of=as_of)
-    from . import disclosure  # scipy.optimize loads only for the audit
+    from . import disclosure  # loads only for the audit
 
     figures = audit_figures(backend.audit_tables(snap), policy=disclosure.unsuppressed(snap.policy), as_of=snap.as_of)
     return figures if raw else disclosure.protect(figures, policy=snap.policy)[0]

@@ -45,7 +45,7 @@ def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credenti
       mentornet audit examples/radiology --as-of 2026-11-25 -o report.html
       mentornet audit data/2026 --compare data/2025 --compare-as-of 2025-11-25 --format json
     """
-    from . import audit as figures_of, disclosure, report  # scipy.optimize, matplotlib and the templates load only here
+    from . import audit as figures_of, disclosure, report  # matplotlib and the templates load only here
 
     target_format = None
     if output is not None:

@@ -127,9 +127,13 @@ def tables_of(snap: DatasetSnapshot) -> AuditTables:
     mentees["active_mentors"] = np.bincount(mentee[mentee >= 0], minlength=len(people))[people["mentee"].to_numpy()]
     mentees["needs"] = _tuples_by_mentee(snap.needs, "area", ids)
     mentees["gaps"] = _tuples_by_mentee(gaps, "area", ids)
-    covered = snap.covered
-    concordant = covered[covered["area"].str.startswith("identity:")].drop_duplicates()
-    concordant = concordant.assign(attr=concordant["area"].str.slice(len("identity:")))
+    # each concordance need covered names its attribute (a repeat adds nothing to a set)
+    codes, areas = pd.factorize(snap.covered["area"].to_numpy(dtype=object))
+    attr = np.array([a[len("identity:"):] if a.startswith("identity:") else None for a in areas.tolist()] + [None],
+                    dtype=object)[codes]
+    on_attr = attr != None  # noqa: E711 (elementwise)
+    concordant = pd.DataFrame({"mentee_id": snap.covered["mentee_id"].to_numpy(dtype=object)[on_attr],
+                               "attr": attr[on_attr]})
     mentees["concordant"] = _tuples_by_mentee(concordant, "attr", ids)
 
     load = snap.load

@@ -1,14 +1,16 @@
 """Benchmark for the Neo4j backend: `load`, then `gaps` and `refer` inside Neo4j vs the embedded backend.
 
-Usage: python benchmarks/bench_neo4j.py [--match] [SIZES...]   (default 100000; --match also
-times `match`, which the issue does not ask for)
+Usage: python benchmarks/bench_neo4j.py [--match] [--audit] [--repeat N] [SIZES...]
+       (default 100000; --match and --audit also time `match` and `audit`; --repeat N runs
+        each command N times on each backend, the two one after the other, default 1)
 
 Starts a Neo4j 5.26 through tests/neo4j/start on a free port with a temporary home
 (heap MENTORNET_NEO4J_HEAP, default here 4g; page cache MENTORNET_NEO4J_PAGECACHE, default
 here 2g), loads each generated dataset with `mentornet load --replace`, then runs `gaps` and
 `refer` on the bolt:// URI and on the directory, checks both print the same CSV, and prints
 one table: sizes, load rate, times, peak memory (client processes; the server's JVM apart),
-and the Neo4j / embedded ratio.
+and the Neo4j / embedded ratio (with --repeat, the median (min-max) of the times and of the
+ratios taken within each repetition).
 
 Goals (issue 4): load at least 20,000 relationships/s; `gaps` and `refer` inside Neo4j within
 3x of the embedded backend.
@@ -27,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import dataset, machine, run, table
+from common import dataset, load, machine, run, spread, table
 
 ROOT = Path(__file__).resolve().parents[1]
 START = ROOT / "tests" / "neo4j" / "start"
@@ -95,7 +97,7 @@ def timed(cmd: list[str], out: Path) -> tuple[float, float, str]:
     return seconds, mib, hashlib.sha256(out.read_bytes()).hexdigest()
 
 
-def main(sizes, commands=("gaps", "refer")):
+def main(sizes, commands=("gaps", "refer"), repeat=1):
     os.environ["NEO4J_PASSWORD"] = PASSWORD
     os.environ.setdefault("NEO4J_USERNAME", "neo4j")
     server = Server()
@@ -110,23 +112,38 @@ def main(sizes, commands=("gaps", "refer")):
                          f"{load_mib:.0f}", ""])
             for command in commands:
                 args = [command, "--as-of", AS_OF, "--format", "csv"]
-                neo_s, neo_mib, neo_hash = timed(MN + [args[0], server.uri, *args[1:]], scratch / f"{command}-neo4j.csv")
-                emb_s, emb_mib, emb_hash = timed(MN + [args[0], str(ds), *args[1:]], scratch / f"{command}-dir.csv")
+                neo, emb, ratios, same = [], [], [], True
+                for _ in range(repeat):
+                    neo_s, neo_mib, neo_hash = timed(MN + [args[0], server.uri, *args[1:]],
+                                                     scratch / f"{command}-neo4j.csv")
+                    emb_s, emb_mib, emb_hash = timed(MN + [args[0], str(ds), *args[1:]], scratch / f"{command}-dir.csv")
+                    neo.append(neo_s)
+                    emb.append(emb_s)
+                    ratios.append(neo_s / emb_s)
+                    same = same and neo_hash == emb_hash
+                    print(f"  {command}: neo4j {neo_s:.1f} s, embedded {emb_s:.1f} s; {load()}", file=sys.stderr, flush=True)
                 lines = sum(1 for _ in open(scratch / f"{command}-dir.csv", encoding="utf-8")) - 1
-                rows.append([f"{n:,}", f"{rels:,}", f"{command} ({lines:,} rows)", f"{neo_s:.1f}", "",
-                             f"{emb_s:.1f}", f"{neo_mib:.0f} / {emb_mib:.0f}",
-                             f"{neo_s / emb_s:.1f}x" + ("" if neo_hash == emb_hash else " (OUTPUT DIFFERS)")])
+                rows.append([f"{n:,}", f"{rels:,}", f"{command} ({lines:,} rows)", spread(neo, "{:.1f}"), "",
+                             spread(emb, "{:.1f}"), f"{neo_mib:.0f} / {emb_mib:.0f}",
+                             spread(ratios, "{:.2f}", "x") + ("" if same else " (OUTPUT DIFFERS)")])
         server_mib = server.peak_mib()
     finally:
         server.stop()
         shutil.rmtree(scratch, ignore_errors=True)
-    print(f"machine: {machine()}; Neo4j server peak RSS {server_mib:,.0f} MiB "
+    print(f"machine: {machine()}; {load()} at the end; Neo4j server peak RSS {server_mib:,.0f} MiB "
           f"(heap {os.environ.get('MENTORNET_NEO4J_HEAP', '4g')})")
     print(table(["people", "relationships", "step", "neo4j (s)", "rate", "embedded (s)",
                  "client peak MiB (neo4j / embedded)", "neo4j / embedded"], rows))
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    commands = ("gaps", "refer", "match") if "--match" in args else ("gaps", "refer")
-    main([int(a) for a in args if a != "--match"] or [100_000], commands)
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100_000])
+    parser.add_argument("--match", action="store_true")
+    parser.add_argument("--audit", action="store_true")
+    parser.add_argument("--repeat", type=int, default=1)
+    options = parser.parse_args()
+    main(options.sizes, ("gaps", "refer") + ("audit",) * options.audit + ("match",) * options.match,
+         options.repeat)

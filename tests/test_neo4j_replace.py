@@ -169,6 +169,19 @@ def test_a_ctrl_c_while_the_delete_path_deletes_is_refused_until_the_replace_run
         assert_same(stored(driver), expected)
 
 
+def test_a_replace_over_an_unfinished_bulk_import_leaves_nothing_of_it_on_the_record(
+        neo4j_clean, backend, monkeypatch):
+    # what a bulk import keeps on the dataset record until `finish-import` completes it (bulk.py):
+    # its state, the kinds of entity with empty lists, the record's own values and empty lists
+    ds = read_dataset(EXAMPLE)
+    got, expected, ran = replaced(backend, neo4j_clean, monkeypatch, ds, ds, then=lambda session: session.run(
+        "MATCH (d:MentornetDataset) SET d.state = 'imported', d.bulk_fix = ['nodes'], "
+        "d.bulk_record_source = 'elsewhere', d.bulk_record_attrs = ['gender'], "
+        "d.mentornet_empty_lists = ['bulk_record_attrs']").consume())
+    assert "delete_people" in ran  # an import is never updated in place
+    assert_same(got, expected)
+
+
 def test_a_replace_by_the_same_files_deletes_nothing(neo4j_clean, backend, monkeypatch):
     ds = read_dataset(EXAMPLE)
     got, expected, ran = replaced(backend, neo4j_clean, monkeypatch, ds, ds)

@@ -16,8 +16,9 @@ same thing; this module only spells those values in the importer's CSV dialect:
   :data:`EMPTY_LISTS`, and :func:`finish_import` sets them to ``[]`` and removes it;
 - the dataset record is imported with ``state: 'imported'`` and what
   :func:`.load.dataset_record` gives, each key prefixed :data:`RECORD_PREFIX`;
-  :func:`finish_import` writes the record with the online load's own statement from them, then
-  removes them. Until then the analyses refuse the database.
+  :func:`finish_import` writes the record with the online load's own statement from them,
+  which removes them (as it removes them after any load). Until then the analyses refuse the
+  database.
 
 Neither constraints nor indexes can be written by the Community importer (its ``--schema``
 needs the block format), so :func:`finish_import` creates them, as an online load does first.
@@ -36,8 +37,8 @@ from typing import TYPE_CHECKING, Callable
 
 from ...errors import BackendUnavailable, DataError, Problem
 from ...model import REL_TYPES, Dataset
-from .load import (IMPORTED, create_schema, dataset_record, duplicate_numbers, person_columns,
-                   relationship_columns, write_dataset_record)
+from .load import (BULK_FIX, BULK_RECORD_PREFIX as RECORD_PREFIX, EMPTY_LISTS, IMPORTED, create_schema,
+                   dataset_record, duplicate_numbers, person_columns, relationship_columns, write_dataset_record)
 from .statements import statement
 
 if TYPE_CHECKING:
@@ -47,10 +48,9 @@ if TYPE_CHECKING:
 PERSON_LABELS = ("Person", "Mentornet")
 #: Label and key of the dataset record, as ``cypher/load_dataset_info.cypher`` merges it.
 RECORD_LABEL, RECORD_KEY = "MentornetDataset", "dataset"
-#: Prefix of the record's properties that hold :func:`.load.dataset_record` until :func:`finish_import`.
-RECORD_PREFIX = "bulk_record_"
-#: Property naming, on a node or relationship, its lists that are empty (see the module docstring).
-EMPTY_LISTS = "mentornet_empty_lists"
+# RECORD_PREFIX (the record's properties that hold :func:`.load.dataset_record` until
+# :func:`finish_import`) and EMPTY_LISTS (the property naming, on a node or relationship, its
+# lists that are empty; see the module docstring) are load's: writing the record removes them.
 #: Array delimiters tried in turn: the first that no list item contains is used.
 ARRAY_DELIMITERS = (";", "\x1f", "\x1e", "\x1d", "|", "\t")
 FINISH_BATCH = 10_000
@@ -119,7 +119,7 @@ def write_import_files(ds: Dataset, directory: Path) -> ImportFiles:
         (out.relationships if is_rel else out.nodes).append(f"{label}={path}")
         if empty_lists:
             fix.append("relationships" if is_rel else "nodes")
-    record_table = {"key": [RECORD_KEY], "state": [IMPORTED], "bulk_fix": [sorted(set(fix)) or None],
+    record_table = {"key": [RECORD_KEY], "state": [IMPORTED], BULK_FIX: [sorted(set(fix)) or None],
                     **{f"{RECORD_PREFIX}{k}": [v] for k, v in dataset_record(ds).items()}}
     _write_csv(directory / "dataset.csv", {}, record_table, delimiter)
     out.nodes.append(f"{RECORD_LABEL}={directory / 'dataset.csv'}")
@@ -281,8 +281,7 @@ def finish_import(db: Neo4jBackend) -> dict[str, int]:
     if record["state"] == IMPORTED:
         held = record["record"]
         held.update((k, []) for k in held.get(EMPTY_LISTS) or ())
+        # written as the online load writes it, which also removes what the import left on it
         write_dataset_record(db, {k[len(RECORD_PREFIX):]: v for k, v in held.items() if k.startswith(RECORD_PREFIX)})
-        db._write(statement("bulk_finish_record").text, imported=IMPORTED,
-                  remove=[k for k in held if k.startswith(RECORD_PREFIX)] + ["bulk_fix", EMPTY_LISTS])
     db._auto(statement("bulk_await_indexes").text, seconds=INDEX_WAIT_SECONDS)
     return {"empty_lists": fixed}

@@ -52,6 +52,12 @@ STORAGE_FORMAT = 2
 #: The dataset record's state after a bulk import (:mod:`.bulk`) until ``finish-import`` completes it;
 #: like ``loading`` (a load cut short), every analysis refuses the database in it.
 IMPORTED = "imported"
+#: What a bulk import leaves on the dataset record until ``finish-import`` completes it
+#: (:mod:`.bulk`): the record's own values, each key prefixed :data:`BULK_RECORD_PREFIX`; which
+#: kinds of entity name empty lists (:data:`BULK_FIX`); the record's own empty lists
+#: (:data:`EMPTY_LISTS`, a property any imported node may carry). Writing the record removes
+#: them, so that a load over an import never finished leaves none of them behind.
+BULK_RECORD_PREFIX, BULK_FIX, EMPTY_LISTS = "bulk_record_", "bulk_fix", "mentornet_empty_lists"
 
 
 def person_columns(people: pd.DataFrame) -> dict[str, list]:
@@ -373,8 +379,10 @@ def dataset_record(ds: Dataset) -> dict:
 
 
 def write_dataset_record(db: Neo4jBackend, record: dict) -> None:
-    """Write (or complete) the single :MentornetDataset node from :func:`dataset_record`."""
-    db._write(statement("load_dataset_info").text, **record)
+    """Write (or complete) the single :MentornetDataset node from :func:`dataset_record`, and
+    remove what a bulk import left on it (:data:`BULK_RECORD_PREFIX`)."""
+    db._write(statement("load_dataset_info").text, **record, bulk_prefix=BULK_RECORD_PREFIX,
+              bulk_keys=[BULK_FIX, EMPTY_LISTS])
 
 
 def _check_people(db: Neo4jBackend, nodes: dict[str, str]) -> None:

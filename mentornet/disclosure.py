@@ -710,6 +710,7 @@ def _least(target: tuple, rows: list, low: list, high: list) -> tuple[int, dict]
     model.Minimize(unknown[target])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C stays Python's: "interrupted", not a cut-short solve
     status = solver.Solve(model)
     if status != cp_model.OPTIMAL:
         raise RuntimeError(f"the mentor identity model has no solution ({solver.StatusName(status)})")

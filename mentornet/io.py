@@ -190,8 +190,9 @@ def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Pr
     frame = frame.iloc[1:]
     frame.columns = list(header)
     frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(frame))
-    blank = _blank_rows(frame, _maybe_blank(body, sep, len(frame)))
-    _check_ragged(body, frame, blank, name, sep)
+    lines = _records(body)  # counted once for both checks: a pass over the whole file
+    blank = _blank_rows(frame, _maybe_blank(body, sep, len(frame), lines))
+    _check_ragged(body, frame, blank, name, sep, lines)
     notes = _preamble_note(head[:start], header_row, name)
     # no cell is missing: na_filter is off and _check_ragged refused short rows
     return _normalise_header(frame[~blank] if blank.any() else frame, name, header_row, copy=False), notes
@@ -279,7 +280,7 @@ def _blank_rows(frame: pd.DataFrame, candidates: np.ndarray | None = None) -> np
     return blank
 
 
-def _maybe_blank(body: bytes, sep: str, rows: int) -> np.ndarray | None:
+def _maybe_blank(body: bytes, sep: str, rows: int, lines: int | None = None) -> np.ndarray | None:
     """Positions of the rows that may be blank, from the first byte of each line of ``body``
     (the header's line first, LF line ends): a line starting with a visible ASCII character
     other than the separator holds a filled first cell. None (every row may be) when lines
@@ -287,8 +288,9 @@ def _maybe_blank(body: bytes, sep: str, rows: int) -> np.ndarray | None:
 
     The lines that may be blank are found by a search for the line ends before them (a
     real export has none or a few), counted as rows from one to the next; past
-    :data:`MANY_BLANK_LINES` of them, every line's first byte is read instead."""
-    if b'"' in body or _records(body) != rows + 1:
+    :data:`MANY_BLANK_LINES` of them, every line's first byte is read instead. ``lines``:
+    :func:`_records` of ``body`` when already counted."""
+    if b'"' in body or (_records(body) if lines is None else lines) != rows + 1:
         return None
     found, line, last = [], 0, 0  # line: how many line ends come before position last
     for match in _BLANK_START_RE[sep].finditer(body):
@@ -363,12 +365,13 @@ def _parser_message(exc: Exception) -> str:
     return f"cannot parse CSV: {text.strip()}"
 
 
-def _check_ragged(body: bytes, frame: pd.DataFrame, blank: np.ndarray, name: str, sep: str) -> None:
+def _check_ragged(body: bytes, frame: pd.DataFrame, blank: np.ndarray, name: str, sep: str, lines: int) -> None:
     """Rows with fewer cells than the header (pandas would quietly fill them with '').
 
     ``body`` is the UTF-8 text from the header on; blank lines count as records, as they do
-    for pandas, and ``blank`` marks the rows :func:`_blank_rows` found (an empty line is one)."""
-    if frame.empty or _no_short_record(body, sep, len(frame), any_blank=bool(blank.any())):
+    for pandas, and ``blank`` marks the rows :func:`_blank_rows` found (an empty line is one);
+    ``lines``: :func:`_records` of ``body``."""
+    if frame.empty or _no_short_record(body, sep, len(frame), lines, any_blank=bool(blank.any())):
         return
     counts = _cells_per_record(body, sep)[1:]
     if len(counts) != len(frame):  # cannot happen: both readers keep every record
@@ -382,20 +385,20 @@ def _check_ragged(body: bytes, frame: pd.DataFrame, blank: np.ndarray, name: str
         ])
 
 
-def _no_short_record(body: bytes, sep: str, rows: int, *, any_blank: bool) -> bool:
+def _no_short_record(body: bytes, sep: str, rows: int, lines: int, *, any_blank: bool) -> bool:
     """True when, without counting line by line, no record can have fewer cells than the header:
     no quotes, no blank line, and as many separators as ``rows`` full records and the header
     hold (the parser has refused any record with more cells, so none can make up for a short
     one). False means: count them. ``body`` is in UTF-8, where an ASCII byte is always that
     character, so bytes are counted as the characters would be. Without ``any_blank`` (no
-    row below the header is blank, and an empty line would be) there is no empty line to look for."""
+    row below the header is blank, and an empty line would be) there is no empty line to look
+    for. ``lines``: :func:`_records` of ``body``."""
     if b'"' in body or (any_blank and b"\n\n" in body) or body.startswith(b"\n"):
         return False
-    records = _records(body)
-    if records != rows + 1:
+    if lines != rows + 1:
         return False
     width = _first_line(body).count(sep.encode("ascii")) + 1  # the header: no quote, so every separator splits
-    return body.count(sep.encode("ascii")) == records * (width - 1)
+    return body.count(sep.encode("ascii")) == lines * (width - 1)
 
 
 def _cells_per_record(body: bytes, sep: str = ",") -> np.ndarray:

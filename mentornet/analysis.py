@@ -130,6 +130,18 @@ def positions(keys, *queries) -> list[np.ndarray]:
     return found
 
 
+def each_distinct(values: pd.Series, test) -> np.ndarray:
+    """``test(value)`` of each of ``values`` as a bool array, computed once per distinct value
+    (the lists people give, leadership roles or identities sought, repeat a lot)."""
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+    return np.array([bool(test(v)) for v in distinct], dtype=bool)[codes]
+
+
+def leaders(people: pd.DataFrame) -> np.ndarray:
+    """Whether each person holds a leadership role (the conflict rule of DESIGN.md section 3)."""
+    return each_distinct(people["leadership"], len)
+
+
 def per_person(values, missing=np.nan) -> np.ndarray:
     """``values`` (one per person row) with ``missing`` appended, so that indexing it with
     :func:`person_rows` gives ``missing`` for an id that is not a person (as reindexing would)."""
@@ -159,7 +171,7 @@ def mentee_needs(ds: Dataset, *, policy: Policy) -> pd.DataFrame:
     for j, attr in enumerate(ds.identity_attributes):
         codes, values = ds.folded_codes(IDENTITY_PREFIX + attr)
         codes = codes[is_mentee]
-        asked = mentees["seeks_concordance"].map(lambda seeks, a=attr: a in seeks).astype(bool).to_numpy()
+        asked = each_distinct(mentees["seeks_concordance"], lambda seeks, a=attr: a in seeks)
         wanted = policy.concordance.get(attr, frozenset())
         listed = np.isin(codes, [i for i, v in enumerate(values.tolist()) if v in wanted])
         need = (codes >= 0) & (asked | listed)
@@ -281,7 +293,7 @@ def leadership_conflicts(ds: Dataset, active: pd.DataFrame, *, rows: ActiveRows 
     rows = active_rows(ds, active, rows)
     mentor, mentee = rows.mentor, rows.mentee
     department = np.append(ds.folded_codes("department")[0], -2)  # -1: no department, -2: not a person
-    leader = per_person(people["leadership"].map(len).to_numpy() > 0, False).astype(bool)
+    leader = per_person(leaders(people), False).astype(bool)
     trainee = per_person(people["role"].isin(TRAINEE_ROLES).to_numpy(), False).astype(bool)
     dept_m, dept_t = department[mentor], department[mentee]
     conflict = leader[mentor] & trainee[mentee] & (dept_m == dept_t) & (dept_t >= 0)

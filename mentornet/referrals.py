@@ -159,7 +159,7 @@ def network_of(snap: DatasetSnapshot) -> Network:
         to_eligible=adjacency[:, eligible_cols].tocsr(), eligible_cols=eligible_cols,
         remaining=remaining, research=research, career=career,
         identity={a: ds.folded_codes(IDENTITY_PREFIX + a)[0] for a in ds.identity_attributes},
-        leader=people["leadership"].map(len).to_numpy() > 0,
+        leader=analysis.leaders(people),
         trainee=people["role"].isin(TRAINEE_ROLES).to_numpy(), department=dept,
         mentor_keys=mentor_keys, tie_keys=tie_keys, tie_codes=tie_codes,
         research_vocab=research_vocab, career_vocab=career_vocab,

@@ -112,11 +112,13 @@ def main(sizes, commands=("gaps", "refer"), repeat=1):
                          f"{load_mib:.0f}", ""])
             for command in commands:
                 args = [command, "--as-of", AS_OF, "--format", "csv"]
-                neo, emb, ratios, same = [], [], [], True
+                neo, emb, ratios, same, neo_mib, emb_mib = [], [], [], True, 0.0, 0.0
                 for _ in range(repeat):
-                    neo_s, neo_mib, neo_hash = timed(MN + [args[0], server.uri, *args[1:]],
-                                                     scratch / f"{command}-neo4j.csv")
-                    emb_s, emb_mib, emb_hash = timed(MN + [args[0], str(ds), *args[1:]], scratch / f"{command}-dir.csv")
+                    neo_s, neo_peak, neo_hash = timed(MN + [args[0], server.uri, *args[1:]],
+                                                      scratch / f"{command}-neo4j.csv")
+                    emb_s, emb_peak, emb_hash = timed(MN + [args[0], str(ds), *args[1:]],
+                                                      scratch / f"{command}-dir.csv")
+                    neo_mib, emb_mib = max(neo_mib, neo_peak), max(emb_mib, emb_peak)  # the largest of the repetitions
                     neo.append(neo_s)
                     emb.append(emb_s)
                     ratios.append(neo_s / emb_s)
@@ -145,5 +147,7 @@ if __name__ == "__main__":
     parser.add_argument("--audit", action="store_true")
     parser.add_argument("--repeat", type=int, default=1)
     options = parser.parse_args()
+    if options.repeat < 1:
+        parser.error("--repeat must be at least 1")
     main(options.sizes, ("gaps", "refer") + ("audit",) * options.audit + ("match",) * options.match,
          options.repeat)

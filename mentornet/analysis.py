@@ -133,7 +133,8 @@ def positions(keys, *queries) -> list[np.ndarray]:
 def each_distinct(values: pd.Series, test) -> np.ndarray:
     """``test(value)`` of each of ``values`` as a bool array, computed once per distinct value
     (the lists people give, leadership roles or identities sought, repeat a lot)."""
-    codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+    # use_na_sentinel off: a missing value is tested too, not given another value's answer
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
     return np.array([bool(test(v)) for v in distinct], dtype=bool)[codes]
 
 

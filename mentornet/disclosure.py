@@ -698,7 +698,7 @@ def _least(target: tuple, rows: list, low: list, high: list) -> tuple[int, dict]
 
     names = sorted({name for row in rows for name in row}, key=repr)
     widest = max((abs(c) for row in rows for c in row.values()), default=1)
-    ceiling = int(max(1, widest) * max(1, sum(abs(b) for b in (*low, *high) if b != math.inf)))
+    ceiling = int(max(1, widest) * max(1, sum(abs(b) for b in (*low, *high) if math.isfinite(b))))
     model = cp_model.CpModel()
     unknown = {name: model.NewIntVar(0, ceiling, str(i)) for i, name in enumerate(names)}
     for row, lo, hi in zip(rows, low, high):
@@ -712,8 +712,10 @@ def _least(target: tuple, rows: list, low: list, high: list) -> tuple[int, dict]
     solver.parameters.num_workers = 1
     solver.parameters.catch_sigint_signal = False  # Ctrl-C stays Python's: "interrupted", not a cut-short solve
     status = solver.Solve(model)
+    if status == cp_model.INFEASIBLE:
+        raise RuntimeError("the mentor identity model has no solution")
     if status != cp_model.OPTIMAL:
-        raise RuntimeError(f"the mentor identity model has no solution ({solver.StatusName(status)})")
+        raise RuntimeError(f"the mentor identity model was not solved ({solver.StatusName(status)})")
     return round(solver.ObjectiveValue()), {name: solver.Value(unknown[name]) for name in names}
 
 

@@ -190,7 +190,7 @@ def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Pr
     frame = frame.iloc[1:]
     frame.columns = list(header)
     frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(frame))
-    lines = _records(body)  # counted once for both checks: a pass over the whole file
+    lines = None if b'"' in body else _records(body)  # counted once for both checks, which need no count with quotes
     blank = _blank_rows(frame, _maybe_blank(body, sep, len(frame), lines))
     _check_ragged(body, frame, blank, name, sep, lines)
     notes = _preamble_note(head[:start], header_row, name)
@@ -365,12 +365,13 @@ def _parser_message(exc: Exception) -> str:
     return f"cannot parse CSV: {text.strip()}"
 
 
-def _check_ragged(body: bytes, frame: pd.DataFrame, blank: np.ndarray, name: str, sep: str, lines: int) -> None:
+def _check_ragged(body: bytes, frame: pd.DataFrame, blank: np.ndarray, name: str, sep: str,
+                  lines: int | None) -> None:
     """Rows with fewer cells than the header (pandas would quietly fill them with '').
 
     ``body`` is the UTF-8 text from the header on; blank lines count as records, as they do
     for pandas, and ``blank`` marks the rows :func:`_blank_rows` found (an empty line is one);
-    ``lines``: :func:`_records` of ``body``."""
+    ``lines``: :func:`_records` of ``body`` (None when it holds a quote)."""
     if frame.empty or _no_short_record(body, sep, len(frame), lines, any_blank=bool(blank.any())):
         return
     counts = _cells_per_record(body, sep)[1:]
@@ -385,17 +386,17 @@ def _check_ragged(body: bytes, frame: pd.DataFrame, blank: np.ndarray, name: str
         ])
 
 
-def _no_short_record(body: bytes, sep: str, rows: int, lines: int, *, any_blank: bool) -> bool:
+def _no_short_record(body: bytes, sep: str, rows: int, lines: int | None, *, any_blank: bool) -> bool:
     """True when, without counting line by line, no record can have fewer cells than the header:
     no quotes, no blank line, and as many separators as ``rows`` full records and the header
     hold (the parser has refused any record with more cells, so none can make up for a short
     one). False means: count them. ``body`` is in UTF-8, where an ASCII byte is always that
     character, so bytes are counted as the characters would be. Without ``any_blank`` (no
     row below the header is blank, and an empty line would be) there is no empty line to look
-    for. ``lines``: :func:`_records` of ``body``."""
+    for. ``lines``: :func:`_records` of ``body`` (not needed, so maybe None, when it holds a quote)."""
     if b'"' in body or (any_blank and b"\n\n" in body) or body.startswith(b"\n"):
         return False
-    if lines != rows + 1:
+    if (_records(body) if lines is None else lines) != rows + 1:
         return False
     width = _first_line(body).count(sep.encode("ascii")) + 1  # the header: no quote, so every separator splits
     return body.count(sep.encode("ascii")) == lines * (width - 1)

@@ -13,9 +13,9 @@ same thing; this module only spells those values in the importer's CSV dialect:
 - list items are joined by an array delimiter absent from every item;
 - an empty list cannot be spelled at all (the importer reads ``""`` in a list column as no
   value), so the names of a node's or relationship's empty lists go into the property
-  :data:`EMPTY_LISTS`, and :func:`finish_import` sets them to ``[]`` and removes it;
+  :data:`.load.EMPTY_LISTS`, and :func:`finish_import` sets them to ``[]`` and removes it;
 - the dataset record is imported with ``state: 'imported'`` and what
-  :func:`.load.dataset_record` gives, each key prefixed :data:`RECORD_PREFIX`;
+  :func:`.load.dataset_record` gives, each key prefixed :data:`.load.BULK_RECORD_PREFIX`;
   :func:`finish_import` writes the record with the online load's own statement from them,
   which removes them (as it removes them after any load). Until then the analyses refuse the
   database.

@@ -393,10 +393,10 @@ def _no_short_record(body: bytes, sep: str, rows: int, lines: int | None, *, any
     one). False means: count them. ``body`` is in UTF-8, where an ASCII byte is always that
     character, so bytes are counted as the characters would be. Without ``any_blank`` (no
     row below the header is blank, and an empty line would be) there is no empty line to look
-    for. ``lines``: :func:`_records` of ``body`` (not needed, so maybe None, when it holds a quote)."""
+    for. ``lines``: :func:`_records` of ``body`` (None only when it holds a quote, which returns first)."""
     if b'"' in body or (any_blank and b"\n\n" in body) or body.startswith(b"\n"):
         return False
-    if (_records(body) if lines is None else lines) != rows + 1:
+    if lines != rows + 1:
         return False
     width = _first_line(body).count(sep.encode("ascii")) + 1  # the header: no quote, so every separator splits
     return body.count(sep.encode("ascii")) == lines * (width - 1)

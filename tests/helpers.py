@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import random
+import signal
 import tempfile
 from pathlib import Path
 
@@ -145,3 +146,33 @@ def stored(driver) -> dict:
     key = lambda row: json.dumps(row, sort_keys=True, ensure_ascii=False)  # noqa: E731
     return {"nodes": sorted(map(key, nodes)), "relationships": sorted(map(key, rels)),
             "constraints": sorted(map(key, constraints)), "indexes": sorted(map(key, indexes))}
+
+
+@contextlib.contextmanager
+def ctrl_c_during(backend, monkeypatch, *names: str):
+    """A real SIGINT sent to this process as ``backend`` starts the first of its write statements
+    ``names`` (which then runs), with Python's own handler installed as in a terminal: a runner
+    started in the background (CI) may inherit Ctrl-C ignored, and a load rightly ignores it
+    then. Yields the list of what happened, ``"pressed"`` then ``"returned"`` (that call's end);
+    the handler and ``backend._write`` are put back on leaving."""
+    from mentornet.backends.neo4j.statements import statement
+
+    texts = {statement(name).text for name in names}
+    real_write, calls = backend._write, []
+
+    def write(text, **params):
+        if text not in texts or calls:
+            return real_write(text, **params)
+        calls.append("pressed")
+        os.kill(os.getpid(), signal.SIGINT)
+        result = real_write(text, **params)
+        calls.append("returned")
+        return result
+
+    monkeypatch.setattr(backend, "_write", write)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield calls
+    finally:
+        signal.signal(signal.SIGINT, before)
+        monkeypatch.setattr(backend, "_write", real_write)

@@ -18,11 +18,11 @@ import pytest
 from click.testing import CliRunner
 
 from mentornet.cli import main
-from mentornet.errors import BackendUnavailable, DataError, LoadInterrupted
+from mentornet.errors import DataError, LoadInterrupted
 from mentornet.generate import generate_dataset
 from mentornet.io import read_dataset
 
-from helpers import write_dataset
+from helpers import ctrl_c_during, write_dataset
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "radiology"
 AS_OF = "2026-11-25"
@@ -234,32 +234,12 @@ def test_a_ctrl_c_inside_a_driver_call_stops_the_load_after_that_call(server, ba
     # after the mark: over the same files, the look for people not in them).
     # Raised there, the KeyboardInterrupt could be dropped by a __del__ of the driver's (the load
     # then ran on to the end) or leave the driver half-way; it is held until that call returns.
-    from mentornet.backends.neo4j.statements import statement
-
     ds = read_dataset(EXAMPLE)
     backend.load(ds, replace=True)
-    real_write = backend._write
-    calls = []
-
-    def write(text, **params):
-        if text in (statement("delete_people").text, statement("load_people_not_in").text) and not calls:
-            calls.append("pressed")
-            os.kill(os.getpid(), signal.SIGINT)
-            result = real_write(text, **params)
-            calls.append("returned")
-            return result
-        return real_write(text, **params)
-
-    monkeypatch.setattr(backend, "_write", write)
-    # Python's own handler, as in a terminal: a runner started in the background (CI) may
-    # inherit Ctrl-C ignored, and then the load rightly ignores it too
-    before = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
+    with ctrl_c_during(backend, monkeypatch, "delete_people", "load_people_not_in") as calls:
         with pytest.raises(LoadInterrupted) as info:
             backend.load(ds, replace=True)
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    finally:
-        signal.signal(signal.SIGINT, before)
     assert calls == ["pressed", "returned"]
     assert "interrupted (after 0 people and 0 relationships; run the load again" in str(info.value)
     assert analyse(server, ["gaps"]).exit_code == 3

@@ -1,8 +1,6 @@
 """``load --replace`` over an earlier load, against a real Neo4j 5.26 server (tests/neo4j):
 updated in place or deleted and written again, the database ends holding exactly what a first
 load of the new files writes (every node, relationship, label, property, constraint and index)."""
-import os
-import signal
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +10,7 @@ from mentornet.errors import DatabaseIncomplete, LoadInterrupted
 from mentornet.generate import generate_dataset
 from mentornet.io import read_dataset
 
-from helpers import stored, write_dataset
+from helpers import ctrl_c_during, stored, write_dataset
 
 pytestmark = pytest.mark.neo4j
 
@@ -134,7 +132,6 @@ def test_a_ctrl_c_while_the_delete_path_deletes_is_refused_until_the_replace_run
     # the replace run again (over what is left: mostly other rows, the delete path again) holds
     # what a first load writes.
     import mentornet.backends.neo4j.load as loading
-    from mentornet.backends.neo4j.statements import statement
 
     for seed in (3, 4):
         generate_dataset(tmp_path / str(seed), people=300, seed=seed)
@@ -142,28 +139,14 @@ def test_a_ctrl_c_while_the_delete_path_deletes_is_refused_until_the_replace_run
     expected = first_load(backend, neo4j_clean, after)
     first_load(backend, neo4j_clean, before)
     monkeypatch.setattr(loading, "DELETE_BATCH", 100)
-    real_write, pressed = backend._write, []
-
-    def write(text, **params):
-        if text == statement("delete_people").text and not pressed:
-            pressed.append(True)
-            os.kill(os.getpid(), signal.SIGINT)
-        return real_write(text, **params)
-
-    monkeypatch.setattr(backend, "_write", write)
-    handler = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal (see load_safety)
-    try:
-        with pytest.raises(LoadInterrupted) as info:
-            backend.load(after, replace=True)
-    finally:
-        signal.signal(signal.SIGINT, handler)
+    with ctrl_c_during(backend, monkeypatch, "delete_people") as pressed, pytest.raises(LoadInterrupted) as info:
+        backend.load(after, replace=True)
     assert pressed and "after 0 people and 0 relationships; run the load again" in str(info.value)
     with neo4j_clean.driver() as driver, driver.session() as session:
         left = session.run("MATCH (p:Person) RETURN count(p) AS n").single()["n"]
     assert left == len(before.people) - 100
     with pytest.raises(DatabaseIncomplete, match="cut short"):
         backend.identity_attributes()
-    monkeypatch.setattr(backend, "_write", real_write)
     backend.load(after, replace=True)
     with neo4j_clean.driver() as driver:
         assert_same(stored(driver), expected)

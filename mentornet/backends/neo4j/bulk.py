@@ -3,7 +3,7 @@
 server runs, :func:`finish_import` completes what the importer cannot write.
 
 The values come from the online load's encoders (:func:`.load.person_columns`,
-:func:`.load.relationship_columns`, :func:`.load.duplicate_numbers`), so both paths store the
+:func:`.load.relationship_columns`, :func:`.load.with_duplicate_numbers`), so both paths store the
 same thing; this module only spells those values in the importer's CSV dialect:
 
 - a property column is headed ``name:type`` (``string``, ``boolean``, ``long``, ``double``,
@@ -35,10 +35,10 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from ...errors import BackendUnavailable, DataError, Problem
+from ...errors import DataError, Problem
 from ...model import REL_TYPES, Dataset
-from .load import (BULK_FIX, BULK_RECORD_PREFIX as RECORD_PREFIX, EMPTY_LISTS, IMPORTED, create_schema,
-                   dataset_record, duplicate_numbers, person_columns, relationship_columns, write_dataset_record)
+from .load import (BULK_FIX, BULK_RECORD_PREFIX, EMPTY_LISTS, IMPORTED, create_schema, dataset_record,
+                   person_columns, relationship_columns, with_duplicate_numbers, write_dataset_record)
 from .statements import statement
 
 if TYPE_CHECKING:
@@ -48,9 +48,6 @@ if TYPE_CHECKING:
 PERSON_LABELS = ("Person", "Mentornet")
 #: Label and key of the dataset record, as ``cypher/load_dataset_info.cypher`` merges it.
 RECORD_LABEL, RECORD_KEY = "MentornetDataset", "dataset"
-# RECORD_PREFIX (the record's properties that hold :func:`.load.dataset_record` until
-# :func:`finish_import`) and EMPTY_LISTS (the property naming, on a node or relationship, its
-# lists that are empty; see the module docstring) are load's: writing the record removes them.
 #: Array delimiters tried in turn: the first that no list item contains is used.
 ARRAY_DELIMITERS = (";", "\x1f", "\x1e", "\x1d", "|", "\t")
 FINISH_BATCH = 10_000
@@ -92,7 +89,7 @@ def write_import_files(ds: Dataset, directory: Path) -> ImportFiles:
     ids = people["id"]
     extra = _spread(people.pop("extra"), len(ids))
     people_table = {**{k: v for k, v in people.items() if k != "id"}, **extra}
-    rels = ds.relationships.assign(duplicate=duplicate_numbers(ds.relationships))
+    rels = with_duplicate_numbers(ds.relationships)
     nodes = {i: i for i in ids}  # the importer finds people by their id
     rel_tables = {}
     for rtype in REL_TYPES:
@@ -120,7 +117,7 @@ def write_import_files(ds: Dataset, directory: Path) -> ImportFiles:
         if empty_lists:
             fix.append("relationships" if is_rel else "nodes")
     record_table = {"key": [RECORD_KEY], "state": [IMPORTED], BULK_FIX: [sorted(set(fix)) or None],
-                    **{f"{RECORD_PREFIX}{k}": [v] for k, v in dataset_record(ds).items()}}
+                    **{f"{BULK_RECORD_PREFIX}{k}": [v] for k, v in dataset_record(ds).items()}}
     _write_csv(directory / "dataset.csv", {}, record_table, delimiter)
     out.nodes.append(f"{RECORD_LABEL}={directory / 'dataset.csv'}")
     return out
@@ -282,6 +279,7 @@ def finish_import(db: Neo4jBackend) -> dict[str, int]:
         held = record["record"]
         held.update((k, []) for k in held.get(EMPTY_LISTS) or ())
         # written as the online load writes it, which also removes what the import left on it
-        write_dataset_record(db, {k[len(RECORD_PREFIX):]: v for k, v in held.items() if k.startswith(RECORD_PREFIX)})
+        write_dataset_record(db, {k[len(BULK_RECORD_PREFIX):]: v for k, v in held.items()
+                                  if k.startswith(BULK_RECORD_PREFIX)})
     db._auto(statement("bulk_await_indexes").text, seconds=INDEX_WAIT_SECONDS)
     return {"empty_lists": fixed}

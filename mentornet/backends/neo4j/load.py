@@ -87,7 +87,7 @@ STORED_REL_COLUMNS = ("duplicate", "focus", "status", "formal", "since", "last_m
 
 def relationship_columns(rels: pd.DataFrame, nodes: dict[str, str], *, split_plain: bool) -> dict[str, list]:
     """One batch of ``Dataset.relationships`` (all of one type, with a ``duplicate`` column, see
-    :func:`duplicate_numbers`) as the column lists the relationship statements take:
+    :func:`with_duplicate_numbers`) as the column lists the relationship statements take:
     ``node_a``/``node_b`` (the element ids ``nodes`` maps source and target to), each of
     :data:`STORED_REL_COLUMNS` and ``extra``, one map of the unknown columns per row. Columns,
     not one map per row: much less to encode here and to unpack in the server.
@@ -137,10 +137,10 @@ def relationship_columns(rels: pd.DataFrame, nodes: dict[str, str], *, split_pla
     }
 
 
-def duplicate_numbers(rels: pd.DataFrame) -> pd.Series:
-    """For each relationship row, how many earlier rows have the same source, target and type
-    (0 for the first): with those three, the key that makes loading idempotent."""
-    return rels.groupby(["type", "source", "target"], sort=False).cumcount()
+def with_duplicate_numbers(rels: pd.DataFrame) -> pd.DataFrame:
+    """The relationship rows with ``duplicate``: how many earlier rows have the same source,
+    target and type (0 for the first); with those three, the key that makes loading idempotent."""
+    return rels.assign(duplicate=rels.groupby(["type", "source", "target"], sort=False).cumcount())
 
 
 def _column(frame: pd.DataFrame, col: str, convert: Callable) -> list:
@@ -239,7 +239,7 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
             in_place = (replace and held["ours"] > 0 and held["format"] == STORAGE_FORMAT
                         and held["state"] != IMPORTED)
             if in_place:
-                rels = ds.relationships.assign(duplicate=duplicate_numbers(ds.relationships))
+                rels = with_duplicate_numbers(ds.relationships)
                 in_place = _mostly_there(db, rels)
             if in_place:
                 _delete_people_not_in(db, ds.people["id"].tolist(), between=ctrl_c.check)
@@ -292,7 +292,7 @@ def _write_rows(db: Neo4jBackend, ds: Dataset, rels: pd.DataFrame | None, verb: 
                         lambda params, result: _people_written(len(params["id"]), result, nodes, written,
                                                                progress, len(people)))
         if rels is None:  # while the people are written
-            rels = ds.relationships.assign(duplicate=duplicate_numbers(ds.relationships))
+            rels = with_duplicate_numbers(ds.relationships)
         pipe.drain()
         for rtype in REL_TYPES:
             text = statement(f"{verb}_{rtype.lower()}").text

@@ -271,16 +271,18 @@ def audit_figures(tables: AuditTables, *, policy: Policy, as_of: dt.date) -> dic
     if tables.covering is not None:
         sole = planning.solely_covered_mentees(tables.covering)
         mentees = mentees.assign(sole_covered=mentees["id"].isin(sole).to_numpy())
+    counted = _counted(mentees)
+    everyone = _total(counted)
     figures = {
         "as_of": as_of.isoformat(),
         "min_group_size": k,
-        "mentees": int(len(mentees)),
-        "mentees_without_mentor": int((mentees["active_mentors"] == 0).sum()),
-        "gaps": int(mentees[GAP_COUNT].sum()),
-        "coverage": _coverage(mentees, areas),
-        "mosaic": _mosaic(mentees),
-        "groups": _groups(mentees, attrs, k),
-        "concordance": _concordance(mentees, attrs, k),
+        "mentees": everyone[ROWS],
+        "mentees_without_mentor": everyone[WITHOUT_MENTOR],
+        "gaps": everyone[GAP_COUNT],
+        "coverage": _coverage(everyone, areas),
+        "mosaic": _mosaic(everyone),
+        "groups": _groups(mentees, counted, attrs, k),
+        "concordance": _concordance(mentees, counted, attrs, k),
         "mentors": [{"id": str(i), "load": int(l), "capacity": int(c)}
                     for i, l, c in zip(mentors["id"].tolist(), mentors["load"].tolist(), mentors["capacity"].tolist())],
         "over_capacity": sorted(str(i) for i in mentors.loc[mentors["load"] > mentors["capacity"], "id"]),
@@ -292,10 +294,10 @@ def audit_figures(tables: AuditTables, *, policy: Policy, as_of: dt.date) -> dic
         "stale": [{"mentor_id": str(m), "mentee_id": str(t), "last_met": d or None, "status": str(s)}
                   for m, t, d, s in sorted(zip(tables.stale["mentor_id"], tables.stale["mentee_id"],
                                                tables.stale["last_met"], tables.stale["status"]))],
-        "no_candidate": _no_candidate(mentees, tables.no_candidate, areas),
+        "no_candidate": _no_candidate(everyone, tables.no_candidate, areas),
     }
     if tables.covering is not None:
-        figures["mentees_sole_covered"] = int(mentees["sole_covered"].sum())
+        figures["mentees_sole_covered"] = everyone["sole_covered"]
         figures["fragility"] = _fragility(tables.covering)
     return figures
 
@@ -312,9 +314,9 @@ def _fragility(covering: pd.DataFrame) -> list[dict]:
 
 
 def _lower_identity(frame: pd.DataFrame, attrs: list[str]) -> pd.DataFrame:
-    """A copy with identity values folded (:func:`mentornet.model.fold`), whatever case a backend returned them in."""
-    return frame.assign(**{IDENTITY_PREFIX + a: fold_values(frame[IDENTITY_PREFIX + a].fillna("").astype(str))
-                           for a in attrs})
+    """A copy with identity values (text, or missing: "") folded (:func:`mentornet.model.fold`),
+    whatever case a backend returned them in."""
+    return frame.assign(**{IDENTITY_PREFIX + a: fold_values(frame[IDENTITY_PREFIX + a]).fillna("") for a in attrs})
 
 
 def _areas(mentees: pd.DataFrame, attrs: list[str]) -> list[str]:
@@ -356,19 +358,18 @@ def _with_flags(mentees: pd.DataFrame, attrs: list[str]) -> pd.DataFrame:
     return mentees.assign(**flags)
 
 
-def _coverage(mentees: pd.DataFrame, areas: list[str]) -> dict:
-    """Per area: mentees needing it and how many of them have it covered (``mentees`` carries
-    the flags of :func:`_with_flags`)."""
+def _coverage(sums: dict[str, int], areas: list[str]) -> dict:
+    """Per area: mentees needing it and how many of them have it covered, from the column sums
+    (:func:`_sums`) of some mentees' flags (:func:`_with_flags`)."""
     counts = {}
     for a in areas:
-        needing = int(mentees[_flag("need", a)].sum())
-        counts[a] = {"needing": needing, "covered": needing - int(mentees[_flag("gap", a)].sum())}
+        needing = sums[_flag("need", a)]
+        counts[a] = {"needing": needing, "covered": needing - sums[_flag("gap", a)]}
     return counts
 
 
-def _mosaic(mentees: pd.DataFrame) -> dict:
-    buckets = np.minimum(mentees["active_mentors"].to_numpy(dtype=int), 3)
-    return {label: int((buckets == i).sum()) for i, label in enumerate(MOSAIC_BUCKETS)}
+def _mosaic(sums: dict[str, int]) -> dict:
+    return {label: sums[_flag("mosaic", label)] for label in MOSAIC_BUCKETS}
 
 
 def suppressed_cells(sizes: dict[str, int], undisclosed: int, k: int) -> set[str]:
@@ -405,59 +406,89 @@ def _sort_values(values) -> list[str]:
     return sorted(values, key=lambda v: (fold(v), v))
 
 
-def _partition(values: pd.Series, k: int) -> tuple[list[str], set[str], dict[str, np.ndarray]]:
-    """(ordered values, suppressed values, row mask per value) for one key."""
+def _partition(values: pd.Series, k: int) -> tuple[list[str], set[str], np.ndarray, dict[str, int]]:
+    """(ordered values, suppressed values, each row's code, the code of each value) for one key."""
     codes, distinct = pd.factorize(values.to_numpy(dtype=object))  # each cell's value compared once
     code = {v: i for i, v in enumerate(distinct.tolist())}
     order = _sort_values(v for v in code if v != "")
-    masks = {v: codes == code[v] for v in order}
-    sizes = {v: int(m.sum()) for v, m in masks.items()}
-    undisclosed = int((codes == code[""]).sum()) if "" in code else 0
-    return order, suppressed_cells(sizes, undisclosed, k), masks
+    counts = np.bincount(codes, minlength=len(code))
+    sizes = {v: int(counts[code[v]]) for v in order}
+    undisclosed = int(counts[code[""]]) if "" in code else 0
+    return order, suppressed_cells(sizes, undisclosed, k), codes, code
 
 
-def _cells(rows: pd.DataFrame, values: pd.Series, k: int, figures) -> dict:
-    """One cell per value of a key: ``figures(rows of that value)``, or suppressed."""
-    order, hidden, masks = _partition(values, k)
-    return {v: {"suppressed": True} if v in hidden else figures(rows[masks[v]]) for v in order}
+ROWS = "\0rows"  # in the sums of _sums: how many rows were added up
 
 
-def _groups(mentees: pd.DataFrame, attrs: list[str], k: int) -> dict:
+def _sums(columns: dict[str, np.ndarray], codes: np.ndarray, n: int) -> dict[str, list[int]]:
+    """``ROWS`` and each of ``columns`` (integers or flags, one item per row) added up for each
+    of ``n`` groups (``codes``: each row's group). Every figure of a cell is such a total, so a
+    cell is made from these sums, not from a copy of its rows."""
+    totals = {ROWS: np.bincount(codes, minlength=n).tolist()}
+    for name, values in columns.items():  # integer weights add up exactly in float64 below 2**53
+        totals[name] = np.bincount(codes, weights=values, minlength=n).astype(np.int64).tolist()
+    return totals
+
+
+def _total(columns: dict[str, np.ndarray]) -> dict[str, int]:
+    """:func:`_sums` of all the rows, each one number."""
+    n = len(next(iter(columns.values())))
+    return {name: values[0] for name, values in _sums(columns, np.zeros(n, dtype=np.intp), 1).items()}
+
+
+def _cells(columns: dict[str, np.ndarray], values: pd.Series, k: int, figures) -> dict:
+    """One cell per value of a key: ``figures(sums of that value's rows of columns)``, or suppressed."""
+    order, hidden, codes, code = _partition(values, k)
+    sums = _sums(columns, codes, len(code))
+    return {v: {"suppressed": True} if v in hidden else figures({name: t[code[v]] for name, t in sums.items()})
+            for v in order}
+
+
+def _groups(mentees: pd.DataFrame, counted: dict[str, np.ndarray], attrs: list[str], k: int) -> dict:
     out = {}
-    counted = _counted(mentees)
     for key in ["department", "role"] + [IDENTITY_PREFIX + a for a in attrs]:
         own = ["research", "career"] + ([f"identity:{key[len(IDENTITY_PREFIX):]}"]
                                         if key.startswith(IDENTITY_PREFIX) else [])
-        out[key] = _cells(counted, _group_values(mentees, key), k, lambda rows, own=own: _group_cell(rows, own))
+        added = [GAP_COUNT, *(_flag(kind, a) for kind in ("need", "gap") for a in own),
+                 *(_flag("mosaic", label) for label in MOSAIC_BUCKETS), *(["sole_covered"] if "sole_covered" in counted else [])]
+        out[key] = _cells({name: counted[name] for name in added}, _group_values(mentees, key), k,
+                          lambda sums, own=own: _group_cell(sums, own))
     return out
 
 
-def _counted(mentees: pd.DataFrame) -> pd.DataFrame:
-    """The columns a group cell adds up (the flags of :func:`_with_flags`, ``active_mentors``,
-    ``sole_covered``): every cell takes its rows of these only, not of the lists and texts."""
-    return mentees[[c for c in mentees.columns if c.startswith("\0") or c in ("active_mentors", "sole_covered")]]
+WITHOUT_MENTOR = _flag("mosaic", MOSAIC_BUCKETS[0])
 
 
-def _group_cell(rows: pd.DataFrame, areas: list[str]) -> dict:
+def _counted(mentees: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The columns group cells add up, as numbers: the flags of :func:`_with_flags`,
+    ``sole_covered``, and per mosaic bucket whether a mentee's active mentors fall in it (the
+    first: none)."""
+    counted = {c: mentees[c].to_numpy(dtype=np.float64) for c in mentees.columns
+               if c.startswith("\0") or c == "sole_covered"}
+    buckets = np.minimum(mentees["active_mentors"].to_numpy(dtype=int), len(MOSAIC_BUCKETS) - 1)
+    counted.update({_flag("mosaic", label): (buckets == i).astype(np.float64) for i, label in enumerate(MOSAIC_BUCKETS)})
+    return counted
+
+
+def _group_cell(sums: dict[str, int], areas: list[str]) -> dict:
     return {
-        "mentees": int(len(rows)),
-        "without_mentor": int((rows["active_mentors"] == 0).sum()),
-        "gaps": int(rows[GAP_COUNT].sum()),
-        "coverage": _coverage(rows, areas),
-        "mosaic": _mosaic(rows),
-        **({"sole_covered": int(rows["sole_covered"].sum())} if "sole_covered" in rows else {}),
+        "mentees": sums[ROWS],
+        "without_mentor": sums[WITHOUT_MENTOR],
+        "gaps": sums[GAP_COUNT],
+        "coverage": _coverage(sums, areas),
+        "mosaic": _mosaic(sums),
+        **({"sole_covered": sums["sole_covered"]} if "sole_covered" in sums else {}),
     }
 
 
-def _concordance(mentees: pd.DataFrame, attrs: list[str], k: int) -> dict:
-    def figures(rows, attr):
-        concordant = int(rows[_flag("concordant", attr)].sum())
-        return {"mentees": int(len(rows)), "with_mentor": int((rows["active_mentors"] > 0).sum()),
-                "concordant": concordant, "rate": rate(concordant, len(rows))}
+def _concordance(mentees: pd.DataFrame, counted: dict[str, np.ndarray], attrs: list[str], k: int) -> dict:
+    def figures(sums, attr):
+        concordant = sums[_flag("concordant", attr)]
+        return {"mentees": sums[ROWS], "with_mentor": sums[ROWS] - sums[WITHOUT_MENTOR],
+                "concordant": concordant, "rate": rate(concordant, sums[ROWS])}
 
-    counted = _counted(mentees)
-    return {attr: _cells(counted, mentees[IDENTITY_PREFIX + attr].astype(str), k,
-                         lambda rows, attr=attr: figures(rows, attr))
+    return {attr: _cells({name: counted[name] for name in (WITHOUT_MENTOR, _flag("concordant", attr))},
+                         mentees[IDENTITY_PREFIX + attr].astype(str), k, lambda sums, attr=attr: figures(sums, attr))
             for attr in attrs}
 
 
@@ -478,17 +509,19 @@ def _busiest_share(mentors: pd.DataFrame) -> dict:
 
 
 def _load_by_identity(mentors: pd.DataFrame, attrs: list[str], k: int) -> dict:
-    def figures(rows):
-        load = int(rows["load"].sum())
-        return {"mentors": int(len(rows)), "load": load, "mean_load": rate(load, len(rows)),
-                "at_or_over_capacity": int((rows["load"] >= rows["capacity"]).sum())}
+    def figures(sums):
+        return {"mentors": sums[ROWS], "load": sums["load"], "mean_load": rate(sums["load"], sums[ROWS]),
+                "at_or_over_capacity": sums["full"]}
 
-    return {attr: _cells(mentors, mentors[IDENTITY_PREFIX + attr].astype(str), k, figures) for attr in attrs}
+    loads = {"load": mentors["load"].to_numpy(dtype=np.float64),
+             "full": (mentors["load"] >= mentors["capacity"]).to_numpy(dtype=np.float64)}
+    return {attr: _cells(loads, mentors[IDENTITY_PREFIX + attr].astype(str), k, figures) for attr in attrs}
 
 
-def _no_candidate(mentees: pd.DataFrame, missing: pd.DataFrame, areas: list[str]) -> dict:
-    """Gaps and gaps without a candidate, in total and by area, each with the count by reason."""
-    coverage = _coverage(mentees, areas)
+def _no_candidate(everyone: dict[str, int], missing: pd.DataFrame, areas: list[str]) -> dict:
+    """Gaps and gaps without a candidate, in total and by area, each with the count by reason
+    (``everyone``: the sums of every mentee's flags)."""
+    coverage = _coverage(everyone, areas)
     missing = missing.drop_duplicates(["mentee_id", "area"])
     reasons = matching.REASONS[:-1]  # "taken by other gaps" is match's alone
 

@@ -94,6 +94,20 @@ def test_another_dataset_is_refused_before_anything_is_written(server, backend, 
 
 
 @pytest.mark.neo4j
+def test_another_dataset_after_a_load_cut_short_names_that_load(server, backend, tmp_path):
+    # The record names the load that was cut short (its mark still there), not where the people came from.
+    backend.load(read_dataset(EXAMPLE), replace=True)
+    with server.driver() as driver:
+        driver.execute_query("MATCH (d:MentornetDataset) SET d.state = 'loading'", database_=server.database)
+    before = everything(server)
+    result = invoke(server, "load", small_dataset(tmp_path / "other"), server.uri)
+    assert result.exit_code == 2, result.output
+    assert f"holds another dataset (left by a load of {EXAMPLE} that was cut short): " in result.stderr
+    assert "loaded from" not in result.stderr and "nothing was written" in result.stderr
+    assert everything(server) == before
+
+
+@pytest.mark.neo4j
 def test_a_load_with_fewer_relationships_is_refused_before_anything_is_written(server, backend, tmp_path):
     # Same people, one mentorship fewer: a load without --replace cannot remove it.
     ds = read_dataset(EXAMPLE)
@@ -174,10 +188,15 @@ def test_a_load_cut_short_leaves_a_mark_that_every_analysis_refuses(server, back
         result = analyse(server, command)
         assert result.exit_code == 3, (command, result.output)
         assert result.stderr.startswith("mentornet: database incomplete:") and "was cut short" in result.stderr
-        assert f"mentornet load {EXAMPLE} {server.uri}" in result.stderr
+        assert f"mentornet load {EXAMPLE} {server.uri} --replace` again" in result.stderr
         assert result.stdout == "" and "Traceback" not in result.output
     assert not (tmp_path / "net.html").exists()
-    result = invoke(server, "load", EXAMPLE, server.uri)  # running it again converges and lifts the mark
+    marked = everything(server)
+    # without --replace it is refused before writing: a replace cut short may leave rows only a replace removes
+    result = invoke(server, "load", EXAMPLE, server.uri)
+    assert result.exit_code == 2 and "was cut short" in result.stderr and "nothing was written" in result.stderr
+    assert everything(server) == marked
+    result = invoke(server, "load", EXAMPLE, server.uri, "--replace")  # running it again converges, lifts the mark
     assert result.exit_code == 0, result.output
     assert everything(server) == expected
     assert analyse(server, ["gaps"]).exit_code == 0

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mentornet.errors import DatabaseIncomplete, LoadInterrupted
+from mentornet.errors import DataError, DatabaseIncomplete, LoadInterrupted
 from mentornet.generate import generate_dataset
 from mentornet.io import read_dataset
 
@@ -145,8 +145,17 @@ def test_a_ctrl_c_while_the_delete_path_deletes_is_refused_until_the_replace_run
     with neo4j_clean.driver() as driver, driver.session() as session:
         left = session.run("MATCH (p:Person) RETURN count(p) AS n").single()["n"]
     assert left == len(before.people) - 100
-    with pytest.raises(DatabaseIncomplete, match="cut short"):
+    with pytest.raises(DatabaseIncomplete, match="cut short") as incomplete:
         backend.identity_attributes()
+    assert str(incomplete.value).endswith(f"run `mentornet load {after.source} {backend.uri} --replace` again")
+    # a load without --replace cannot remove what the replace left: refused before it writes anything
+    with neo4j_clean.driver() as driver:
+        held = stored(driver)
+    with pytest.raises(DataError, match="was cut short, so the database still holds rows of what it was "
+                                        "replacing, which only --replace removes"):
+        backend.load(after)
+    with neo4j_clean.driver() as driver:
+        assert_same(stored(driver), held)
     backend.load(after, replace=True)
     with neo4j_clean.driver() as driver:
         assert_same(stored(driver), expected)

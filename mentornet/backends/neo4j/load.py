@@ -49,8 +49,11 @@ IDENTITY_KEY_PREFIX = "identityKey."
 #: What this version stores, recorded on the dataset record; analyses refuse a database loaded
 #: in another format (an earlier version stored no folded keys).
 STORAGE_FORMAT = 2
+#: The dataset record's state from the start of a load until it completes (``load_begin``): a load
+#: cut short leaves it, and every analysis refuses the database in it.
+LOADING = "loading"
 #: The dataset record's state after a bulk import (:mod:`.bulk`) until ``finish-import`` completes it;
-#: like ``loading`` (a load cut short), every analysis refuses the database in it.
+#: like :data:`LOADING`, every analysis refuses the database in it.
 IMPORTED = "imported"
 #: What a bulk import leaves on the dataset record until ``finish-import`` completes it
 #: (:mod:`.bulk`): the record's own values, each key prefixed :data:`BULK_RECORD_PREFIX`; which
@@ -414,14 +417,15 @@ def _check_no_more_relationships(db: Neo4jBackend, expected: int) -> None:
 def check_database(db: Neo4jBackend, ds: Dataset, *, replace: bool) -> dict:
     """Refuse (:class:`DataError`, before anything is written) a load that would mix
     ``ds`` with what the database holds; return what it holds (``cypher/load_check_database.cypher``:
-    ``ours``, the people an earlier load wrote; the record's ``source``, ``state`` and ``format``).
+    ``ours``, the people an earlier load wrote; the record's ``source``, ``state``, ``format`` and
+    ``replacing``).
 
     Refused: any :Person node mentornet did not write (another application's, or one an
     earlier mentornet version wrote without the :Mentornet label), since the analyses read
     every :Person, with or without ``replace``; and, without ``replace``, a bulk import that
     ``finish-import`` has not completed, people of an earlier load that are not in these
-    files, or more relationships than they have rows (a load without ``replace`` updates the
-    dataset already there; it cannot remove anything).
+    files, more relationships than they have rows, or what a load with ``replace`` cut short left
+    (a load without ``replace`` updates the dataset already there; it cannot remove anything).
     """
     held = db._read(statement("load_check_database").text)[0]
     where = f"{db.uri}" + (f" --database {db.database}" if db.database else "")
@@ -437,7 +441,15 @@ def check_database(db: Neo4jBackend, ds: Dataset, *, replace: bool) -> dict:
         raise DataError(Problem(where, (
             f"the database holds a bulk import that is not finished; run `mentornet finish-import {db.uri}`, "
             "or load with --replace to replace it (nothing was written)")))
-    earlier = f" loaded from {held['source']}" if held["source"] else ""
+    if held["state"] == LOADING and held["replacing"]:
+        raise DataError(Problem(where, (
+            f"the last load into this database (with --replace, of {held['source'] or 'another directory'}) was cut "
+            "short, so the database still holds rows of what it was replacing, which only --replace removes; run the "
+            "load again with --replace (nothing was written)")))
+    if held["state"] == LOADING:  # the record names the load cut short, not what the rest came from
+        earlier = " (left by a load" + (f" of {held['source']}" if held["source"] else "") + " that was cut short)"
+    else:
+        earlier = f" loaded from {held['source']}" if held["source"] else ""
     found = db._read(statement("load_check_ids").text, ids=ds.people["id"].tolist())[0]["found"]
     if found < held["ours"]:
         raise DataError(Problem(where, (

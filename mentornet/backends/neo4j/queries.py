@@ -261,10 +261,12 @@ class Neo4jBackend(Backend):
         has not completed (no indexes, no empty lists, no record yet), since any answer would be wrong."""
         info = self._rows("dataset_info")[0]
         source = info["source"] or "the dataset directory"
-        if info["state"] == "loading":
+        if info["state"] == loading.LOADING:
+            again = " --replace" if info["replacing"] else ""  # a replace cut short left rows only it removes
             raise DatabaseIncomplete(
-                f"{self.uri}: the last load into this database (of {source}) was cut short or is still running, "
-                f"so what it holds is incomplete; run `mentornet load {source} {self.uri}` again")
+                f"{self.uri}: the last load into this database (of {source}{again and ', with --replace'}) was cut "
+                f"short or is still running, so what it holds is incomplete; run "
+                f"`mentornet load {source} {self.uri}{again}` again")
         if info["state"] == loading.IMPORTED:
             raise DatabaseIncomplete(
                 f"{self.uri}: the database holds a bulk import that is not finished, so what it holds is "

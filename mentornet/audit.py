@@ -450,7 +450,7 @@ def _groups(mentees: pd.DataFrame, counted: dict[str, np.ndarray], attrs: list[s
         own = ["research", "career"] + ([f"identity:{key[len(IDENTITY_PREFIX):]}"]
                                         if key.startswith(IDENTITY_PREFIX) else [])
         added = [GAP_COUNT, *(_flag(kind, a) for kind in ("need", "gap") for a in own),
-                 *(_flag("mosaic", label) for label in MOSAIC_BUCKETS), *(["sole_covered"] if "sole_covered" in counted else [])]
+                 *(_flag("mosaic", label) for label in MOSAIC_BUCKETS), *(c for c in ["sole_covered"] if c in counted)]
         out[key] = _cells({name: counted[name] for name in added}, _group_values(mentees, key), k,
                           lambda sums, own=own: _group_cell(sums, own))
     return out
@@ -466,7 +466,8 @@ def _counted(mentees: pd.DataFrame) -> dict[str, np.ndarray]:
     counted = {c: mentees[c].to_numpy(dtype=np.float64) for c in mentees.columns
                if c.startswith("\0") or c == "sole_covered"}
     buckets = np.minimum(mentees["active_mentors"].to_numpy(dtype=int), len(MOSAIC_BUCKETS) - 1)
-    counted.update({_flag("mosaic", label): (buckets == i).astype(np.float64) for i, label in enumerate(MOSAIC_BUCKETS)})
+    counted.update({_flag("mosaic", label): (buckets == i).astype(np.float64)
+                    for i, label in enumerate(MOSAIC_BUCKETS)})
     return counted
 
 
@@ -488,7 +489,7 @@ def _concordance(mentees: pd.DataFrame, counted: dict[str, np.ndarray], attrs: l
                 "concordant": concordant, "rate": rate(concordant, sums[ROWS])}
 
     return {attr: _cells({name: counted[name] for name in (WITHOUT_MENTOR, _flag("concordant", attr))},
-                         mentees[IDENTITY_PREFIX + attr].astype(str), k, lambda sums, attr=attr: figures(sums, attr))
+                         mentees[IDENTITY_PREFIX + attr], k, lambda sums, attr=attr: figures(sums, attr))
             for attr in attrs}
 
 
@@ -515,7 +516,7 @@ def _load_by_identity(mentors: pd.DataFrame, attrs: list[str], k: int) -> dict:
 
     loads = {"load": mentors["load"].to_numpy(dtype=np.float64),
              "full": (mentors["load"] >= mentors["capacity"]).to_numpy(dtype=np.float64)}
-    return {attr: _cells(loads, mentors[IDENTITY_PREFIX + attr].astype(str), k, figures) for attr in attrs}
+    return {attr: _cells(loads, mentors[IDENTITY_PREFIX + attr], k, figures) for attr in attrs}  # text: _lower_identity
 
 
 def _no_candidate(everyone: dict[str, int], missing: pd.DataFrame, areas: list[str]) -> dict:

@@ -4,7 +4,7 @@
 // kind: write
 // (kind write: part of load, not an analyst query.)
 OPTIONAL MATCH (d:MentornetDataset {key: 'dataset'})
-RETURN d.source AS source, d.state AS state, d.format AS format, d.replacing = true AS replacing,
+RETURN d.source AS source, d.state AS state, d.format AS format, coalesce(d.replacing, false) AS replacing,
        COUNT { MATCH (p:Mentornet) } AS ours,
        COUNT { MATCH (p:Person) WHERE NOT p:Mentornet } AS foreign,
        COUNT { MATCH (:Mentornet)-[]->(:Mentornet) } AS relationships

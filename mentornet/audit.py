@@ -314,7 +314,7 @@ def _fragility(covering: pd.DataFrame) -> list[dict]:
 
 
 def _lower_identity(frame: pd.DataFrame, attrs: list[str]) -> pd.DataFrame:
-    """A copy with identity values (text, or missing: "") folded (:func:`mentornet.model.fold`),
+    """A copy with identity values folded (:func:`mentornet.model.fold`; a missing one is ""),
     whatever case a backend returned them in."""
     return frame.assign(**{IDENTITY_PREFIX + a: fold_values(frame[IDENTITY_PREFIX + a]).fillna("") for a in attrs})
 
@@ -393,7 +393,7 @@ def suppressed_cells(sizes: dict[str, int], undisclosed: int, k: int) -> set[str
 def _group_values(mentees: pd.DataFrame, key: str) -> pd.Series:
     """Each mentee's value for a group key ("" = none); departments in one spelling."""
     if key != "department":
-        return mentees[key].astype(str)
+        return mentees[key].fillna("").astype(str)  # missing: none
     folded = fold_values(mentees["department"])
     spelling = (pd.DataFrame({"fold": folded, "dept": mentees["department"]})
                 .value_counts().reset_index(name="n")

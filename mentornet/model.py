@@ -57,11 +57,11 @@ def fold(text: str) -> str:
 
 
 def fold_values(values: pd.Series) -> pd.Series:
-    """:func:`fold` of each value of a Series of text, worked out once per distinct value (a
-    column of identity values or departments holds few); as ``Series.str.lower``, a value that is
-    not text (a missing one) is missing in the result."""
+    """:func:`fold` of each value of a Series, worked out once per distinct value (a column of
+    identity values or departments holds few): a value that is not text is folded as its ``str``,
+    and a missing one (None, NaN) is None in the result (an object Series)."""
     codes, distinct = pd.factorize(values.to_numpy(dtype=object))
-    folded = np.array([fold(v) if isinstance(v, str) else np.nan for v in distinct.tolist()] + [np.nan], dtype=object)
+    folded = np.array([fold(v if isinstance(v, str) else str(v)) for v in distinct.tolist()] + [None], dtype=object)
     return pd.Series(folded[codes], index=values.index, dtype=object)  # code -1 (missing) takes the last
 
 

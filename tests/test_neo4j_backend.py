@@ -230,7 +230,7 @@ def test_a_person_deleted_during_the_load_is_reported_and_rerunning_converges(se
         server, backend, "MATCH (p:Person {id: 'fac-kim'}) DETACH DELETE p")
     assert "deleted or re-created by another client" in message
     assert f"after {len(ds.people)} people" in message
-    assert "run the load again" in message
+    assert "run the load again: it converges" in message  # a load without --replace: run as it was
     backend.load(ds)
     assert graph_snapshot(server) == expected
 
@@ -617,9 +617,10 @@ def test_a_load_cut_short_says_so_and_rerunning_converges(server, generated):
     finally:
         server.start()
     assert f"after {len(ds.people)} people and 0 relationships" in str(info.value)
-    assert "run the load again" in str(info.value)
+    assert "run the load again: it converges" in str(info.value)
     refused = invoke(server, "gaps", server.uri)  # the mark the cut-short load left
     assert refused.exit_code == 3 and "was cut short" in refused.stderr
+    assert f"run `mentornet load {ds.source} {server.uri}` again" in refused.stderr  # a plain load: no --replace
     result = invoke(server, "load", ds.source, server.uri)
     assert result.exit_code == 0, result.output
     assert graph_snapshot(server) == expected

@@ -194,7 +194,9 @@ def test_a_load_cut_short_leaves_a_mark_that_every_analysis_refuses(server, back
     marked = everything(server)
     # without --replace it is refused before writing: a replace cut short may leave rows only a replace removes
     result = invoke(server, "load", EXAMPLE, server.uri)
-    assert result.exit_code == 2 and "was cut short" in result.stderr and "nothing was written" in result.stderr
+    assert result.exit_code == 2 and "nothing was written" in result.stderr
+    assert f"the last load into this database (of {EXAMPLE}, with --replace) was cut short, so the database may " \
+           "still hold rows of what it was replacing, which only --replace removes" in result.stderr
     assert everything(server) == marked
     result = invoke(server, "load", EXAMPLE, server.uri, "--replace")  # running it again converges, lifts the mark
     assert result.exit_code == 0, result.output
@@ -210,7 +212,7 @@ def test_ctrl_c_during_a_load_says_how_far_it_got(server, backend, monkeypatch):
     monkeypatch.setattr(cli_neo4j, "_progress", interrupt_after_people)
     result = invoke(server, "load", EXAMPLE, server.uri, "--replace")
     assert result.exit_code == 130, result.output
-    assert "after 59 people and 0 relationships" in result.stderr and "run the load again" in result.stderr
+    assert "after 59 people and 0 relationships; run the load again with --replace: it converges" in result.stderr
     assert result.stderr.strip().splitlines()[-1] == "mentornet: interrupted"
     assert "Traceback" not in result.output
     assert analyse(server, ["gaps"]).exit_code == 3
@@ -241,7 +243,8 @@ def test_a_real_ctrl_c_during_a_load_says_how_far_it_got(server, tmp_path):
     assert proc.returncode == 130, "".join(said)
     text = "".join(said)
     assert re.search(r"the load into \S+ was interrupted \(after [\d,]+ people and [\d,]+ relationships; "
-                     r"run the load again: it converges\); until it is run again, every analysis", text), text
+                     r"run the load again with --replace: it converges\); until it is run again, every analysis",
+                     text), text
     assert text.rstrip().splitlines()[-1] == "mentornet: interrupted" and "Traceback" not in text
     gaps = analyse(server, ["gaps"])
     assert gaps.exit_code == 3 and "was cut short" in gaps.stderr
@@ -260,7 +263,7 @@ def test_a_ctrl_c_inside_a_driver_call_stops_the_load_after_that_call(server, ba
             backend.load(ds, replace=True)
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert calls == ["pressed", "returned"]
-    assert "interrupted (after 0 people and 0 relationships; run the load again" in str(info.value)
+    assert "interrupted (after 0 people and 0 relationships; run the load again with --replace" in str(info.value)
     assert analyse(server, ["gaps"]).exit_code == 3
 
 

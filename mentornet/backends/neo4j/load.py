@@ -249,14 +249,14 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
             elif replace:
                 _delete_people(db, between=ctrl_c.check)
             verb = "load" if in_place or (held["ours"] and not replace) else "create"
-            nodes, rels = _write_rows(db, ds, rels, verb, written, progress, ctrl_c.check)
+            nodes, rels = _write_rows(db, ds, rels, verb, written, progress, ctrl_c.check, replace)
             if in_place and not _only_the_files_left(db, ds, rels, nodes, between=ctrl_c.check):
                 # what only deleting the people removes (two relationships with one key, a node with
                 # the :Mentornet label alone): delete them all and write the files as into an empty database
                 _delete_people(db, between=ctrl_c.check)
                 written.update(people=0, relationships=0)
                 verb = "create"
-                _write_rows(db, ds, rels, verb, written, progress, ctrl_c.check)
+                _write_rows(db, ds, rels, verb, written, progress, ctrl_c.check, replace)
             if verb == "load" and not in_place:
                 _check_no_more_relationships(db, len(rels))
             ctrl_c.check()  # the last point where stopping leaves the mark: the record ends the load
@@ -264,22 +264,22 @@ def load_dataset(db: Neo4jBackend, ds: Dataset, *, replace: bool = False,
         except LoadConflict:
             raise
         except BackendUnavailable as exc:  # the server gone, a timeout: how far the load got
-            raise type(exc)(f"{exc} {_how_far(written)}") from None
+            raise type(exc)(f"{exc} {_how_far(written, replace)}") from None
         except KeyboardInterrupt:
             if not marked:
                 raise LoadInterrupted(f"the load into {db.uri} was interrupted before it wrote any data") from None
-            raise LoadInterrupted(f"the load into {db.uri} was interrupted {_how_far(written)}; until it is "
+            raise LoadInterrupted(f"the load into {db.uri} was interrupted {_how_far(written, replace)}; until it is "
                                   "run again, every analysis of this database refuses it") from None
         except UNAVAILABLE as exc:
-            raise BackendUnavailable(f"{unavailable_message(db.uri, exc)} {_how_far(written)}") from None
+            raise BackendUnavailable(f"{unavailable_message(db.uri, exc)} {_how_far(written, replace)}") from None
         except nx_exc.ConstraintError:
             raise LoadConflict(f"{db.uri}: another client wrote people into the database during this load "
-                                     f"{_how_far(written)}") from None
+                                     f"{_how_far(written, replace)}") from None
     return written
 
 
 def _write_rows(db: Neo4jBackend, ds: Dataset, rels: pd.DataFrame | None, verb: str, written: dict[str, int],
-                progress: Callable[[str, int, int], None], between: Callable[[], None]
+                progress: Callable[[str, int, int], None], between: Callable[[], None], replace: bool
                 ) -> tuple[dict[str, str], pd.DataFrame]:
     """Write the people, then the relationships (``rels``: with their duplicate numbers, or
     ``None`` to number them while the people are written), with the ``create`` or the ``load``
@@ -306,7 +306,7 @@ def _write_rows(db: Neo4jBackend, ds: Dataset, rels: pd.DataFrame | None, verb: 
                                              split_plain=verb == "create")
                 pipe.submit(text, batch, lambda params, result: _relationships_written(
                     len(params["node_a"]) + len(params["plain_a"]), result, written, progress,
-                    len(rels), db.uri))
+                    len(rels), db.uri, replace))
         pipe.drain()
     between()
     _check_people(db, nodes)
@@ -443,9 +443,8 @@ def check_database(db: Neo4jBackend, ds: Dataset, *, replace: bool) -> dict:
             "or load with --replace to replace it (nothing was written)")))
     if held["state"] == LOADING and held["replacing"]:
         raise DataError(Problem(where, (
-            f"the last load into this database (with --replace, of {held['source'] or 'another directory'}) was cut "
-            "short, so the database still holds rows of what it was replacing, which only --replace removes; run the "
-            "load again with --replace (nothing was written)")))
+            f"{last_load_cut_short(held['source'], True)}, so the database may still hold rows of what it was "
+            "replacing, which only --replace removes; run the load again with --replace (nothing was written)")))
     if held["state"] == LOADING:  # the record names the load cut short, not what the rest came from
         earlier = " (left by a load" + (f" of {held['source']}" if held["source"] else "") + " that was cut short)"
     else:
@@ -560,15 +559,22 @@ def _people_written(count, result, nodes, written, progress, total) -> None:
     progress("people", written["people"], total)
 
 
-def _how_far(written: dict[str, int]) -> str:
+def _how_far(written: dict[str, int], replace: bool) -> str:
     return (f"(after {written['people']} people and {written['relationships']} relationships; "
-            "run the load again: it converges)")
+            f"run the load again{' with --replace' if replace else ''}: it converges)")
 
 
-def _relationships_written(count, result, written, progress, total, uri) -> None:
+def last_load_cut_short(source: str | None, replacing: bool) -> str:
+    """How the refusals name a load cut short: "the last load into this database (of SOURCE,
+    with --replace) was cut short" (the dataset record's ``source`` and ``replacing``)."""
+    about = ", ".join([*([f"of {source}"] if source else []), *(["with --replace"] if replacing else [])])
+    return f"the last load into this database{f' ({about})' if about else ''} was cut short"
+
+
+def _relationships_written(count, result, written, progress, total, uri, replace) -> None:
     if result[0]["written"] < count:
         raise LoadConflict(f"{uri}: people were deleted or re-created by another client during this load "
-                                 f"{_how_far(written)}")
+                                 f"{_how_far(written, replace)}")
     written["relationships"] += count
     progress("relationships", written["relationships"], total)
 

@@ -34,7 +34,8 @@ How a dataset is stored (see the README, "Neo4j"):
   stored: only mentorships are read by status, and most ties are then written with no property,
   which costs the server about half as much;
 - one ``(:MentornetDataset {key: 'dataset'})`` node recording the identity attribute names,
-  the directory loaded, the load's ``state`` (``loading`` until it completes) and the storage
+  the directory loaded, the load's ``state`` (``loading`` until it completes; ``replacing`` set
+  meanwhile when it is a ``--replace``, whose rows only a replace removes) and the storage
   ``format`` (:data:`.load.STORAGE_FORMAT`); a database an earlier version loaded (another
   format) is refused by every analysis, and must be loaded again.
 
@@ -264,9 +265,8 @@ class Neo4jBackend(Backend):
         if info["state"] == loading.LOADING:
             again = " --replace" if info["replacing"] else ""  # a replace cut short left rows only it removes
             raise DatabaseIncomplete(
-                f"{self.uri}: the last load into this database (of {source}{again and ', with --replace'}) was cut "
-                f"short or is still running, so what it holds is incomplete; run "
-                f"`mentornet load {source} {self.uri}{again}` again")
+                f"{self.uri}: {loading.last_load_cut_short(source, info['replacing'])} or is still running, so what "
+                f"it holds is incomplete; run `mentornet load {source} {self.uri}{again}` again")
         if info["state"] == loading.IMPORTED:
             raise DatabaseIncomplete(
                 f"{self.uri}: the database holds a bulk import that is not finished, so what it holds is "

@@ -19,6 +19,7 @@ from .model import (
     TRAINEE_ROLES,
     Dataset,
     Policy,
+    each_distinct,
     stale_cutoff,
 )
 
@@ -130,17 +131,9 @@ def positions(keys, *queries) -> list[np.ndarray]:
     return found
 
 
-def each_distinct(values: pd.Series, test) -> np.ndarray:
-    """``test(value)`` of each of ``values`` as a bool array, computed once per distinct value
-    (the lists people give, leadership roles or identities sought, repeat a lot)."""
-    # use_na_sentinel off: a missing value is tested too, not given another value's answer
-    codes, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
-    return np.array([bool(test(v)) for v in distinct], dtype=bool)[codes]
-
-
 def leaders(people: pd.DataFrame) -> np.ndarray:
     """Whether each person holds a leadership role (the conflict rule of DESIGN.md section 3)."""
-    return each_distinct(people["leadership"], len)
+    return each_distinct(people["leadership"], len, bool)
 
 
 def per_person(values, missing=np.nan) -> np.ndarray:
@@ -172,7 +165,7 @@ def mentee_needs(ds: Dataset, *, policy: Policy) -> pd.DataFrame:
     for j, attr in enumerate(ds.identity_attributes):
         codes, values = ds.folded_codes(IDENTITY_PREFIX + attr)
         codes = codes[is_mentee]
-        asked = each_distinct(mentees["seeks_concordance"], lambda seeks, a=attr: a in seeks)
+        asked = each_distinct(mentees["seeks_concordance"], lambda seeks, a=attr: a in seeks, bool)
         wanted = policy.concordance.get(attr, frozenset())
         listed = np.isin(codes, [i for i, v in enumerate(values.tolist()) if v in wanted])
         need = (codes >= 0) & (asked | listed)

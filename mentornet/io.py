@@ -190,7 +190,7 @@ def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Pr
     frame = frame.iloc[1:]
     frame.columns = list(header)
     frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(frame))
-    lines = None if b'"' in body else _records(body)  # counted once for both checks, which need no count with quotes
+    lines = _unquoted_records(body)  # for both checks, worked out once
     blank = _blank_rows(frame, _maybe_blank(body, sep, len(frame), lines))
     _check_ragged(body, frame, blank, name, sep, lines)
     notes = _preamble_note(head[:start], header_row, name)
@@ -280,7 +280,7 @@ def _blank_rows(frame: pd.DataFrame, candidates: np.ndarray | None = None) -> np
     return blank
 
 
-def _maybe_blank(body: bytes, sep: str, rows: int, lines: int | None = None) -> np.ndarray | None:
+def _maybe_blank(body: bytes, sep: str, rows: int, lines: int | None) -> np.ndarray | None:
     """Positions of the rows that may be blank, from the first byte of each line of ``body``
     (the header's line first, LF line ends): a line starting with a visible ASCII character
     other than the separator holds a filled first cell. None (every row may be) when lines
@@ -289,8 +289,8 @@ def _maybe_blank(body: bytes, sep: str, rows: int, lines: int | None = None) -> 
     The lines that may be blank are found by a search for the line ends before them (a
     real export has none or a few), counted as rows from one to the next; past
     :data:`MANY_BLANK_LINES` of them, every line's first byte is read instead. ``lines``:
-    :func:`_records` of ``body`` when already counted."""
-    if b'"' in body or (_records(body) if lines is None else lines) != rows + 1:
+    :func:`_unquoted_records` of ``body``."""
+    if lines != rows + 1:  # None (a quote) too
         return None
     found, line, last = [], 0, 0  # line: how many line ends come before position last
     for match in _BLANK_START_RE[sep].finditer(body):
@@ -320,6 +320,12 @@ def _maybe_blank_lines(body: bytes, sep: str, rows: int) -> np.ndarray:
 def _records(body: bytes) -> int:
     """Lines of ``body`` (LF line ends; a last line without one counts)."""
     return body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+
+
+def _unquoted_records(body: bytes) -> int | None:
+    """:func:`_records` of ``body``, or None when it holds a quote (a quoted cell may span lines,
+    so lines are not records): what the blank-row and short-row checks start from."""
+    return None if b'"' in body else _records(body)
 
 
 def _first_line(body: bytes) -> bytes:
@@ -371,7 +377,7 @@ def _check_ragged(body: bytes, frame: pd.DataFrame, blank: np.ndarray, name: str
 
     ``body`` is the UTF-8 text from the header on; blank lines count as records, as they do
     for pandas, and ``blank`` marks the rows :func:`_blank_rows` found (an empty line is one);
-    ``lines``: :func:`_records` of ``body`` (None when it holds a quote)."""
+    ``lines``: :func:`_unquoted_records` of ``body``."""
     if frame.empty or _no_short_record(body, sep, len(frame), lines, any_blank=bool(blank.any())):
         return
     counts = _cells_per_record(body, sep)[1:]
@@ -393,10 +399,8 @@ def _no_short_record(body: bytes, sep: str, rows: int, lines: int | None, *, any
     one). False means: count them. ``body`` is in UTF-8, where an ASCII byte is always that
     character, so bytes are counted as the characters would be. Without ``any_blank`` (no
     row below the header is blank, and an empty line would be) there is no empty line to look
-    for. ``lines``: :func:`_records` of ``body`` (None only when it holds a quote, which returns first)."""
-    if b'"' in body or (any_blank and b"\n\n" in body) or body.startswith(b"\n"):
-        return False
-    if lines != rows + 1:
+    for. ``lines``: :func:`_unquoted_records` of ``body``."""
+    if lines != rows + 1 or (any_blank and b"\n\n" in body) or body.startswith(b"\n"):  # lines None: a quote
         return False
     width = _first_line(body).count(sep.encode("ascii")) + 1  # the header: no quote, so every separator splits
     return body.count(sep.encode("ascii")) == lines * (width - 1)

@@ -60,9 +60,19 @@ def fold_values(values: pd.Series) -> pd.Series:
     """:func:`fold` of each value of a Series, worked out once per distinct value (a column of
     identity values or departments holds few): a value that is not text is folded as its ``str``,
     and a missing one (None, NaN) is None in the result (an object Series)."""
-    codes, distinct = pd.factorize(values.to_numpy(dtype=object))
-    folded = np.array([fold(v if isinstance(v, str) else str(v)) for v in distinct.tolist()] + [None], dtype=object)
-    return pd.Series(folded[codes], index=values.index, dtype=object)  # code -1 (missing) takes the last
+    folded = each_distinct(values, lambda v: None if pd.isna(v) else fold(v if isinstance(v, str) else str(v)))
+    return pd.Series(folded, index=values.index, dtype=object)
+
+
+def each_distinct(values: pd.Series, func, dtype=object) -> np.ndarray:
+    """``func(value)`` of each of ``values`` (an array of ``dtype``), computed once per distinct
+    value: the texts and lists people give (identities, departments, leadership roles, the
+    identities sought) repeat a lot. A missing value is passed to ``func`` too, not given
+    another value's answer."""
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    found = np.empty(len(distinct), dtype=dtype)
+    found[:] = [func(v) for v in distinct.tolist()]
+    return found[codes]
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,7 @@ def test_lines_that_may_be_blank_are_found_by_search_as_by_every_first_byte(piec
     if rows < 0:
         return
     with patch.object(io, "MANY_BLANK_LINES", 2 if many else io.MANY_BLANK_LINES):
-        found = io._maybe_blank(body, sep, rows)
+        found = io._maybe_blank(body, sep, rows, io._unquoted_records(body))
     assert found.tolist() == io._maybe_blank_lines(body, sep, rows).tolist()
 
 

@@ -573,6 +573,24 @@ def _distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, _cleaned(uniques)
 
 
+def _distinct_ids(series: pd.Series, ids: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(codes, texts, positions): :func:`_distinct` of a column of person ids, with each
+    text's position in ``ids`` (the distinct people ids, -1 for an unknown text).
+
+    The cells are factorized after ``ids`` themselves, so that a cell equal to a known id
+    takes that id's code, its position (``ids`` are distinct, so the first ``len(ids)`` codes
+    are their positions): one hash look-up per cell, none for the column's distinct cells
+    again. Only the cells left over (unknown ids, or ids with spaces around them) are cleaned
+    and looked up by their trimmed NFC text."""
+    known = ids.to_numpy(dtype=object)
+    codes, uniques = _factorized_values(np.concatenate([known, series.to_numpy(dtype=object)]))
+    n = len(known)
+    others = _cleaned(uniques[n:])
+    texts = np.concatenate([known, others])
+    found = np.concatenate([np.arange(n, dtype=np.intp), ids.get_indexer(others).astype(np.intp, copy=False)])
+    return codes[n:], texts, found
+
+
 def _strip(series: pd.Series) -> pd.Series:
     """Trimmed text in Unicode NFC, computed once per distinct value (ids and types repeat a lot)."""
     codes, uniques = _factorized(series)
@@ -907,11 +925,10 @@ def _parse_relationships(frame, file, people_ids: pd.Index, problems) \
     for col in ("source", "target"):
         # every check runs once per distinct id, then is spread to the rows (a million rows name
         # a hundred thousand people)
-        codes, texts = _distinct(frame[col])
+        codes, texts, found = _distinct_ids(frame[col], people_ids)
         for i in _flagged(codes, texts == ""):
             problems.append(Problem(file, f"empty {col}", row=int(rows[i]), column=col))
         _check_invisible(codes, texts, rows, file, col, problems)
-        found = people_ids.get_indexer(texts)
         for i in _flagged(codes, (found < 0) & (texts != "")):
             problems.append(Problem(file, f"unknown person {_short(texts[codes[i]])!r}", row=int(rows[i]), column=col))
         out[col] = pd.Series(texts[codes], index=frame.index, dtype=object)

@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, Problem
-from .output import nul_joined
 from .model import (
     FOCI,
     IDENTITY_PREFIX,
@@ -34,6 +33,7 @@ from .model import (
     Dataset,
     Policy,
     fold,
+    nul_joined,
 )
 
 try:  # Python 3.11+

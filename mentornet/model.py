@@ -64,6 +64,19 @@ def fold_values(values: pd.Series) -> pd.Series:
     return pd.Series(folded, index=values.index, dtype=object)
 
 
+def nul_joined(values) -> str | None:
+    """``values`` joined by NUL when every one is text holding no NUL of its own, else None:
+    one string in which to check them all at once, since a value starts at the start or
+    after a NUL and ends before a NUL or at the end (``io._cleaned``, ``output._plain_safe_text``)."""
+    try:
+        joined = "\x00".join(values)
+    except TypeError:  # not all text
+        return None
+    if joined.count("\x00") != max(len(values) - 1, 0):  # a value holds NUL itself
+        return None
+    return joined
+
+
 def each_distinct(values: pd.Series, func, dtype=object) -> np.ndarray:
     """``func(value)`` of each of ``values`` (an array of ``dtype``), computed once per distinct
     value: the texts and lists people give (identities, departments, leadership roles, the

@@ -16,6 +16,8 @@ from typing import IO, Callable
 import numpy as np
 import pandas as pd
 
+from .model import nul_joined
+
 FORMATS = ("table", "csv", "json")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -130,19 +132,6 @@ def _csv_column(series: pd.Series) -> list:
     cells = np.empty(len(uniques), dtype=object)  # (not all plain safe text: the check above failed)
     cells[:] = [neutralise(_plain(u)) for u in uniques]
     return cells[codes].tolist()
-
-
-def nul_joined(values) -> str | None:
-    """``values`` joined by NUL when every one is text holding no NUL of its own, else None:
-    one string in which to check them all at once, since a value starts at the start or
-    after a NUL and ends before a NUL or at the end (``io._cleaned``, :func:`_plain_safe_text`)."""
-    try:
-        joined = "\x00".join(values)
-    except TypeError:  # not all text
-        return None
-    if joined.count("\x00") != max(len(values) - 1, 0):  # a value holds NUL itself
-        return None
-    return joined
 
 
 def _plain_safe_text(values: np.ndarray) -> bool:

@@ -575,7 +575,9 @@ def _distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _distinct_ids(series: pd.Series, ids: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(codes, texts, positions): :func:`_distinct` of a column of person ids, with each
-    text's position in ``ids`` (the distinct people ids, -1 for an unknown text).
+    text's position in ``ids`` (-1 for an unknown text). ``ids`` must be the distinct people
+    ids as :func:`parse_people` gives them: text, each already trimmed and in NFC, so that a
+    cell equal to one needs no cleaning.
 
     The cells are factorized after ``ids`` themselves, so that a cell equal to a known id
     takes that id's code, its position (``ids`` are distinct, so the first ``len(ids)`` codes
@@ -909,7 +911,9 @@ def people_warnings(people: pd.DataFrame, file: str) -> list[Problem]:
 
 
 def parse_relationships(frame, file, people_ids: pd.Index, problems) -> pd.DataFrame:
-    """Validate and normalise the relationships table (appends to ``problems``)."""
+    """Validate and normalise the relationships table (appends to ``problems``).
+    ``people_ids``: the distinct ids of the people, as :func:`parse_people` gives them (trimmed
+    NFC text), e.g. ``pd.Index(people["id"].unique())``."""
     return _parse_relationships(frame, file, people_ids, problems)[0]
 
 

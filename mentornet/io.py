@@ -593,10 +593,16 @@ def _distinct_ids(series: pd.Series, ids: pd.Index) -> tuple[np.ndarray, np.ndar
     return codes[n:], texts, found
 
 
+def _spread(values: np.ndarray, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Each row's value, ``values[codes]``, as a Series of text on ``index``; the array the take
+    makes becomes the Series' own (pandas 3 would copy it again, one reference a row)."""
+    return pd.Series(values[codes], index=index, dtype=object, copy=False)
+
+
 def _strip(series: pd.Series) -> pd.Series:
     """Trimmed text in Unicode NFC, computed once per distinct value (ids and types repeat a lot)."""
     codes, uniques = _factorized(series)
-    return pd.Series(_cleaned(uniques)[codes], index=series.index, dtype=object)
+    return _spread(_cleaned(uniques), codes, series.index)
 
 
 def _cleaned(values: np.ndarray) -> np.ndarray:
@@ -635,7 +641,7 @@ def _split_list(series: pd.Series, *, lower: bool = False, then=None) -> pd.Seri
             items = tuple(fold(item) for item in items)
         items = tuple(dict.fromkeys(items))
         lists[i] = then(items) if then else items
-    return pd.Series(lists[codes], index=series.index, dtype=object)
+    return _spread(lists, codes, series.index)
 
 
 def _short(value: str, limit: int = 60) -> str:
@@ -675,7 +681,7 @@ def _enumerated_places(frame, column, allowed, case, file, problems, default=Non
         problems.append(Problem(file, f"unknown {column} {_short(str(cells[codes[i]]).strip())!r} "
                                       f"(expected one of {', '.join(allowed)})", row=int(rows[i]), column=column))
     places = np.array([allowed.index(v) if v in allowed else -1 for v in values], dtype=np.int64)
-    return pd.Series(values[codes], index=frame.index, dtype=object), places[codes]
+    return _spread(values, codes, frame.index), places[codes]
 
 
 def _bool_column(frame, column, default, file, problems):
@@ -705,7 +711,7 @@ def _date_column(frame, column, file, problems) -> pd.Series:
         value = texts[codes[i]]
         problems.append(Problem(file, f"not a date: {_short(value)!r} ({_date_hint(value)})", row=int(rows[i]),
                                 column=column))
-    return pd.Series(texts[codes], index=frame.index, dtype=object)
+    return _spread(texts, codes, frame.index)
 
 
 def _is_date(value: str) -> bool:
@@ -786,7 +792,7 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
     out = pd.DataFrame(index=frame.index)
     rows = frame.index.to_numpy()
     codes, texts = _distinct(frame["id"])
-    ids = pd.Series(texts[codes], index=frame.index, dtype=object)
+    ids = _spread(texts, codes, frame.index)
     for i in _flagged(codes, texts == ""):
         problems.append(Problem(file, "empty id", row=int(rows[i]), column="id"))
     _check_invisible(codes, texts, rows, file, "id", problems)
@@ -935,8 +941,8 @@ def _parse_relationships(frame, file, people_ids: pd.Index, problems) \
         _check_invisible(codes, texts, rows, file, col, problems)
         for i in _flagged(codes, (found < 0) & (texts != "")):
             problems.append(Problem(file, f"unknown person {_short(texts[codes[i]])!r}", row=int(rows[i]), column=col))
-        out[col] = pd.Series(texts[codes], index=frame.index, dtype=object)
-        position[col] = found[codes].astype(np.int64)
+        out[col] = _spread(texts, codes, frame.index)
+        position[col] = found[codes].astype(np.int64, copy=False)
     source, target = position["source"], position["target"]
     self_rel = (source == target) & (source >= 0)
     unknown_both = np.flatnonzero((source < 0) & (target < 0))  # two unknown ids may still be one

@@ -94,17 +94,27 @@ def format_score(value: float) -> str:
 
 
 CSV_CHUNK = 20_000  # rows formatted in memory and handed to the stream in one write
+CSV_SPECIAL = (",", '"', "\r", "\n")  # what makes csv.writer quote a cell (its delimiter, quote and line ends)
 
 
 def write_csv(frame: pd.DataFrame, stream: IO[str]) -> None:
     """CSV with every cell made plain text and spreadsheet-safe, one column at a time.
 
     Rows are written to memory a chunk at a time and each chunk to ``stream`` in one write
-    (the same text as row by row, without a call into the stream per row)."""
+    (the same text as row by row, without a call into the stream per row). When no cell needs
+    quoting (:func:`_bare_cells`), a row is its cells joined by commas: the text
+    :class:`csv.writer` writes, without its look at every character of every cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([neutralise(c) for c in frame.columns])
     columns = [_csv_column(frame[c]) for c in frame.columns] if len(frame.columns) else []
+    bare = [_bare_cells(frame[c], cells) for c, cells in zip(frame.columns, columns)] if len(columns) > 1 else [None]
+    if all(cells is not None for cells in bare):  # (one column: csv.writer quotes an empty cell alone in its row)
+        stream.write(buffer.getvalue())
+        lines = map(",".join, zip(*bare))
+        while chunk := list(itertools.islice(lines, CSV_CHUNK)):
+            stream.write("\n".join(chunk) + "\n")
+        return
     rows = zip(*columns)
     while True:
         chunk = list(itertools.islice(rows, CSV_CHUNK))
@@ -114,6 +124,19 @@ def write_csv(frame: pd.DataFrame, stream: IO[str]) -> None:
             return
         buffer.seek(0)
         buffer.truncate()
+
+
+def _bare_cells(series: pd.Series, cells: list) -> list[str] | None:
+    """``cells`` (a column as :func:`_csv_column` gives it) as the text :class:`csv.writer`
+    writes for each, when none needs quoting: whole numbers and booleans as ``str`` makes them,
+    and text holding no comma, quote or line break (looked for in all of it joined). None
+    otherwise."""
+    if series.dtype.kind in "iub":
+        return list(map(str, cells))
+    joined = nul_joined(cells)
+    if joined is None or any(special in joined for special in CSV_SPECIAL):
+        return None
+    return cells
 
 
 def _csv_column(series: pd.Series) -> list:

@@ -13,7 +13,7 @@ import datetime as dt
 import io as _io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import MappingProxyType
 
@@ -990,33 +990,33 @@ def _met_before_since(rels: pd.DataFrame, file: str) -> list[Problem]:
     return found
 
 
-def _repeated(key: np.ndarray) -> np.ndarray:
-    """Which of ``key`` equal an earlier one (``duplicated(keep="first")``), by a stable sort:
-    hashing the row numbers of millions of relationships, whose keys are spaced alike, was slower."""
+def _repeated(key: np.ndarray) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
+    """(which of ``key`` equal an earlier one, as ``duplicated(keep="first")``; a function
+    giving, for positions, the position of the first row with the same key), by one stable
+    sort: hashing the row numbers of millions of relationships, whose keys are spaced alike,
+    was slower."""
     order = np.argsort(key, kind="stable")
     ordered = key[order]
     later = np.zeros(len(key), dtype=bool)
     later[order[1:]] = ordered[1:] == ordered[:-1]  # equal keys keep their row order: the first is not repeated
-    return later
+    return later, lambda positions: order[np.searchsorted(ordered, key[positions])]
 
 
 def _duplicate_warnings(rels: pd.DataFrame, file: str, key: np.ndarray | None = None) -> list[Problem]:
-    """Duplicate rows: the same source, target and type more than once."""
+    """Duplicate rows: the same source, target and type more than once (equal keys: the
+    numbers of :func:`_parse_relationships`, or the three columns factorized)."""
     if key is None:
         codes = [pd.factorize(rels[c])[0].astype(np.int64) for c in ("source", "target", "type")]
         key = (codes[0] * (codes[1].max(initial=0) + 1) + codes[1]) * 8 + codes[2]
-    dup = _repeated(key)
+    dup, first_of = _repeated(key)
     found = []
     if dup.any():
-        involved = rels[np.isin(key, key[dup])]
-        first = involved.drop_duplicates(["source", "target", "type"])
-        first_row = {(s, t, ty): r for s, t, ty, r in first[["source", "target", "type", "row"]]
-                     .itertuples(index=False)}
-        for i in np.flatnonzero(dup)[:MAX_REPORTED]:
-            s, t, ty = rels["source"].iat[i], rels["target"].iat[i], rels["type"].iat[i]
+        source, target, kind, row = (rels[c].to_numpy() for c in ("source", "target", "type", "row"))
+        reported = np.flatnonzero(dup)[:MAX_REPORTED]
+        for i, first in zip(reported, first_of(reported)):
             found.append(Problem(
-                file, f"duplicate {ty} row {s} -> {t} (also row {first_row[(s, t, ty)]}); rows are merged",
-                row=int(rels["row"].iat[i]), severity="warning"))
+                file, f"duplicate {kind[i]} row {source[i]} -> {target[i]} (also row {row[first]}); rows are merged",
+                row=int(row[i]), severity="warning"))
         if dup.sum() > MAX_REPORTED:
             found.append(Problem(file, f"... and {int(dup.sum()) - MAX_REPORTED} more duplicate rows",
                                  severity="warning"))

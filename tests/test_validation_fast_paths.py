@@ -72,6 +72,28 @@ def test_duplicate_rows_at_the_end_are_warned(tmp_path):
     assert f"row {N + 4}: duplicate" not in out
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from(["a", "b", "d"]),
+                          st.sampled_from(["KNOWS", "MENTORS"])), max_size=40))
+def test_each_duplicate_names_the_first_row_of_its_kind(triples):
+    """Every later row of a (source, target, type) is warned, naming the first such row, as a
+    plain scan in row order says; whether io hands the numbers in or they are made here."""
+    import pandas as pd
+    rels = pd.DataFrame(triples, columns=["source", "target", "type"])
+    rels["row"] = range(2, len(rels) + 2)
+    seen, want = {}, []
+    for row, triple in zip(rels["row"], triples):
+        if triple in seen:
+            want.append(f"duplicate {triple[2]} row {triple[0]} -> {triple[1]} (also row {seen[triple]}); rows are merged")
+        seen.setdefault(triple, row)
+    people = {p: i for i, p in enumerate("abcd")}
+    key = (rels["source"].map(people) * 5 + rels["target"].map(people)) * 3 + (rels["type"] == "MENTORS")
+    for given_key in (None, key.to_numpy()):
+        found = [p.message for p in io._duplicate_warnings(rels, "relationships.csv", given_key)]
+        assert found == want[:io.MAX_REPORTED] + ([f"... and {len(want) - io.MAX_REPORTED} more duplicate rows"]
+                                                  if len(want) > io.MAX_REPORTED else [])
+
+
 def test_self_relationship_between_unknown_ids(tmp_path):
     code, out = validate(dataset(tmp_path, rels_tail="zz,zz,KNOWS\n,,KNOWS\n"))
     assert code == 2

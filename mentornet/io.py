@@ -582,8 +582,8 @@ def _distinct_ids(series: pd.Series, ids: pd.Index) -> tuple[np.ndarray, np.ndar
     The cells are factorized after ``ids`` themselves, so that a cell equal to a known id
     takes that id's code, its position (``ids`` are distinct, so the first ``len(ids)`` codes
     are their positions): one hash look-up per cell, none for the column's distinct cells
-    again. Only the cells left over (unknown ids, or ids with spaces around them) are cleaned
-    and looked up by their trimmed NFC text."""
+    again. Only the cells left over (unknown ids, ids with spaces around them or not in NFC)
+    are cleaned and looked up by their trimmed NFC text."""
     known = ids.to_numpy(dtype=object)
     codes, uniques = _factorized_values(np.concatenate([known, series.to_numpy(dtype=object)]))
     n = len(known)
@@ -594,7 +594,7 @@ def _distinct_ids(series: pd.Series, ids: pd.Index) -> tuple[np.ndarray, np.ndar
 
 
 def _spread(values: np.ndarray, codes: np.ndarray, index: pd.Index) -> pd.Series:
-    """Each row's value, ``values[codes]``, as a Series of text on ``index``; the array the take
+    """Each row's value, ``values[codes]``, as an object Series on ``index``; the array the take
     makes becomes the Series' own (pandas 3 would copy it again, one reference a row)."""
     return pd.Series(values[codes], index=index, dtype=object, copy=False)
 

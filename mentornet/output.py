@@ -108,8 +108,8 @@ def write_csv(frame: pd.DataFrame, stream: IO[str]) -> None:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([neutralise(c) for c in frame.columns])
     columns = [_csv_column(frame[c]) for c in frame.columns] if len(frame.columns) else []
-    bare = [_bare_cells(frame[c], cells) for c, cells in zip(frame.columns, columns)] if len(columns) > 1 else [None]
-    if all(cells is not None for cells in bare):  # (one column: csv.writer quotes an empty cell alone in its row)
+    bare = _bare_columns(frame, columns)
+    if bare is not None:
         stream.write(buffer.getvalue())
         lines = map(",".join, zip(*bare))
         while chunk := list(itertools.islice(lines, CSV_CHUNK)):
@@ -124,6 +124,19 @@ def write_csv(frame: pd.DataFrame, stream: IO[str]) -> None:
             return
         buffer.seek(0)
         buffer.truncate()
+
+
+def _bare_columns(frame: pd.DataFrame, columns: list[list]) -> list[list[str]] | None:
+    """Every column's :func:`_bare_cells`, or None when a cell needs quoting or the frame has
+    one column (csv.writer quotes an empty cell alone in its row)."""
+    if len(columns) < 2:
+        return None
+    bare = []
+    for name, cells in zip(frame.columns, columns):
+        bare.append(_bare_cells(frame[name], cells))
+        if bare[-1] is None:
+            return None
+    return bare
 
 
 def _bare_cells(series: pd.Series, cells: list) -> list[str] | None:

@@ -157,11 +157,19 @@ def _same_identity(ds: Dataset, active: pd.DataFrame, rows: ActiveRows | None = 
 
 def mentee_needs(ds: Dataset, *, policy: Policy) -> pd.DataFrame:
     """One row per (mentee_id, area) need, in person order then research, career, identity:*."""
+    return mentee_needs_at(ds, policy=policy)[0]
+
+
+def mentee_needs_at(ds: Dataset, *, policy: Policy) -> tuple[pd.DataFrame, np.ndarray]:
+    """(:func:`mentee_needs`, each need's mentee as a position in ``ds.people``: the needs are
+    made from the people's rows, so their positions come free, for :func:`gaps_from`)."""
     people = ds.people
     mentees = people[people["mentee"].to_numpy()]
     parts = [pd.DataFrame({"mentee_id": mentees["id"].to_numpy(), "area": area, "_order": i})
              for i, area in enumerate(("research", "career"))]
     is_mentee = people["mentee"].to_numpy()
+    where = np.flatnonzero(is_mentee)
+    at = [where, where]
     for j, attr in enumerate(ds.identity_attributes):
         codes, values = ds.folded_codes(IDENTITY_PREFIX + attr)
         codes = codes[is_mentee]
@@ -171,17 +179,34 @@ def mentee_needs(ds: Dataset, *, policy: Policy) -> pd.DataFrame:
         need = (codes >= 0) & (asked | listed)
         parts.append(pd.DataFrame({"mentee_id": mentees["id"][need].to_numpy(),
                                    "area": f"identity:{attr}", "_order": 2 + j}))
+        at.append(where[need])
     needs = pd.concat(parts, ignore_index=True)
-    return needs[["mentee_id", "area"]]
+    return needs[["mentee_id", "area"]], np.concatenate(at).astype(np.int64, copy=False)
 
 
 def covered_needs(ds: Dataset, active: pd.DataFrame, *, rows: ActiveRows | None = None) -> pd.DataFrame:
     """(mentee_id, area) pairs covered by the active mentorships (``rows``: :func:`active_rows`)."""
-    parts = [pd.DataFrame({"mentee_id": active["mentee_id"][active[area]].unique(), "area": area})
-             for area in ("research", "career")]
-    for attr, same in _same_identity(ds, active, rows).items():
-        parts.append(pd.DataFrame({"mentee_id": active["mentee_id"][same].unique(), "area": f"identity:{attr}"}))
-    return pd.concat(parts, ignore_index=True)
+    return covered_needs_at(ds, active, rows=rows)[0]
+
+
+def covered_needs_at(ds: Dataset, active: pd.DataFrame, *,
+                     rows: ActiveRows | None = None) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """(:func:`covered_needs`, each row's mentee as a position in ``ds.people``, for
+    :func:`gaps_from`; None when some active mentee is not a person).
+
+    A part's rows are its distinct mentee ids in the order they first appear, and its positions
+    the distinct positions in the order they first appear: the same order, because each id has
+    one position, so as many distinct positions as distinct ids means each position has one id."""
+    rows = active_rows(ds, active, rows)
+    covers = {area: active[area].to_numpy() for area in ("research", "career")}
+    covers.update({f"identity:{attr}": same for attr, same in _same_identity(ds, active, rows).items()})
+    parts, at = [], []
+    for area, cover in covers.items():
+        parts.append(pd.DataFrame({"mentee_id": active["mentee_id"][cover].unique(), "area": area}))
+        at.append(pd.unique(rows.mentee[cover]))
+    covered = pd.concat(parts, ignore_index=True)
+    aligned = all(len(p) == len(a) for p, a in zip(parts, at)) and not (rows.mentee < 0).any()
+    return covered, (np.concatenate(at).astype(np.int64, copy=False) if aligned else None)
 
 
 def covering_mentors(ds: Dataset, needs: pd.DataFrame, active: pd.DataFrame, *,
@@ -210,14 +235,17 @@ def covering_mentors(ds: Dataset, needs: pd.DataFrame, active: pd.DataFrame, *,
     return frame.iloc[np.flatnonzero(of_need)[order[distinct]]].reset_index(drop=True)
 
 
-def _need_keys(rows: pd.DataFrame, needs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(mentee, area) of ``rows`` and of ``needs`` as numbers, equal when the pair is equal."""
-    keys = []
-    for column in ("mentee_id", "area"):
-        codes, uniques = pd.factorize(np.concatenate([rows[column].to_numpy(dtype=object),
+def _need_keys(rows: pd.DataFrame, needs: pd.DataFrame, people=None) -> tuple[np.ndarray, np.ndarray]:
+    """(mentee, area) of ``rows`` and of ``needs`` as numbers, equal when the pair is equal;
+    ``people``: the mentees of both as positions in the people table, when known (then the ids
+    are not hashed again)."""
+    def codes(column: str) -> tuple[np.ndarray, int]:
+        found, uniques = pd.factorize(np.concatenate([rows[column].to_numpy(dtype=object),
                                                       needs[column].to_numpy(dtype=object)]))
-        keys.append((codes.astype(np.int64), len(uniques) + 1))
-    (mentee, _), (area, areas) = keys
+        return found.astype(np.int64), len(uniques) + 1
+
+    mentee = np.concatenate(people) if people is not None else codes("mentee_id")[0]
+    area, areas = codes("area")
     both = mentee * areas + area
     return both[:len(rows)], both[len(rows):]
 
@@ -233,12 +261,18 @@ def find_gaps(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataFra
 
 
 def gaps_from(ds: Dataset, needs: pd.DataFrame, covered: pd.DataFrame, active: pd.DataFrame, *,
-              rows: ActiveRows | None = None) -> pd.DataFrame:
+              rows: ActiveRows | None = None, people: tuple[np.ndarray, np.ndarray | None] | None = None) \
+        -> pd.DataFrame:
     """The gaps (see :func:`find_gaps`) of already computed needs, coverage and active mentorships
-    (``rows``: :func:`active_rows`)."""
-    need_key, covered_key = _need_keys(needs, covered)
-    gaps = needs.loc[~np.isin(need_key, covered_key), ["mentee_id", "area"]]
-    mentee, = person_rows(ds, gaps["mentee_id"])
+    (``rows``: :func:`active_rows`; ``people``: the mentees of ``needs`` and of ``covered`` as
+    positions in ``ds.people``, from :func:`mentee_needs_at` and :func:`covered_needs_at`, when
+    known: then no id is looked up)."""
+    if people is not None and people[1] is None:
+        people = None
+    need_key, covered_key = _need_keys(needs, covered, people)
+    uncovered = ~np.isin(need_key, covered_key)
+    gaps = needs.loc[uncovered, ["mentee_id", "area"]]
+    mentee = people[0][uncovered] if people is not None else person_rows(ds, gaps["mentee_id"])[0]
     active_mentee = active_rows(ds, active, rows).mentee
     # a need is a person's (each person once), so (mentee, area) orders the gaps without ties
     order = np.lexsort((_string_ranks(gaps["area"].to_numpy(dtype=object)), ds.id_ranks[mentee]))

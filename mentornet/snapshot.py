@@ -69,16 +69,27 @@ class DatasetSnapshot(Snapshot):
         return analysis.mentor_load(self.dataset, self.active, policy=self.policy, rows=self.active_rows)
 
     @cached_property
+    def _needs_at(self) -> tuple[pd.DataFrame, np.ndarray]:
+        return analysis.mentee_needs_at(self.dataset, policy=self.policy)
+
+    @cached_property
     def needs(self) -> pd.DataFrame:
-        return analysis.mentee_needs(self.dataset, policy=self.policy)
+        return self._needs_at[0]
+
+    @cached_property
+    def _covered_at(self) -> tuple[pd.DataFrame, np.ndarray | None]:
+        return analysis.covered_needs_at(self.dataset, self.active, rows=self.active_rows)
 
     @cached_property
     def covered(self) -> pd.DataFrame:
-        return analysis.covered_needs(self.dataset, self.active, rows=self.active_rows)
+        return self._covered_at[0]
 
     @cached_property
     def gaps(self) -> pd.DataFrame:
-        return analysis.gaps_from(self.dataset, self.needs, self.covered, self.active, rows=self.active_rows)
+        """The gaps (:func:`mentornet.analysis.gaps_from`), the needs' and coverage's mentees
+        taken by their positions rather than looked up by id."""
+        return analysis.gaps_from(self.dataset, self.needs, self.covered, self.active, rows=self.active_rows,
+                                  people=(self._needs_at[1], self._covered_at[1]))
 
     @cached_property
     def covering(self) -> pd.DataFrame:

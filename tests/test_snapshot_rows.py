@@ -120,6 +120,39 @@ def test_snapshot_rows_give_the_facts_of_a_lookup(seed):
     assert np.array_equal(reduced.active_rows.mentee, rows[1])
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_needs_and_coverage_carry_their_mentees_positions(seed):
+    """The gaps take each need's and each coverage's mentee by the position these give, not by
+    looking the id up: each must be exactly the id's row."""
+    from mentornet.analysis import covered_needs_at, mentee_needs_at
+    ds = random_dataset(random.Random(seed), 40, 400)
+    policy = Policy(concordance={"gender": frozenset({"female"}), "urm": frozenset({"yes"})})
+    snap = dataset_snapshot(ds, policy=policy, as_of=AS_OF)
+    needs, at = mentee_needs_at(ds, policy=policy)
+    assert len(needs) and np.array_equal(at, person_rows(ds, needs["mentee_id"])[0])
+    covered, at = covered_needs_at(ds, snap.active, rows=snap.active_rows)
+    assert len(covered) and np.array_equal(at, person_rows(ds, covered["mentee_id"])[0])
+
+
+def test_coverage_of_someone_not_a_person_is_looked_up(tmp_path):
+    """A dataset made by hand may name someone missing from people: no position, so the gaps
+    are found by the ids, as they would be without positions."""
+    people = [{"id": "f1", "role": "faculty"}, {"id": "r1", "role": "resident", "research_interests": "ai"},
+              {"id": "r2", "role": "resident"}]
+    rels = [{"source": "f1", "target": "r1", "type": "MENTORS", "focus": "research"},
+            {"source": "f1", "target": "r2", "type": "MENTORS", "focus": "career"}]
+    read = dataset(tmp_path, people, rels)
+    relationships = read.relationships.copy()
+    relationships.loc[1, "target"] = "gone"  # r2's mentor now mentors someone who is not a person
+    ds = Dataset(people=read.people, relationships=relationships, source=read.source, warnings=read.warnings)
+    snap = dataset_snapshot(ds, policy=Policy(), as_of=AS_OF)
+    assert (snap.active_rows.mentee < 0).any() and snap._covered_at[1] is None
+    expected = gaps_from(ds, mentee_needs(ds, policy=Policy()), covered_needs(ds, snap.active), snap.active)
+    pd.testing.assert_frame_equal(snap.gaps, expected)
+    assert set(zip(snap.gaps["mentee_id"], snap.gaps["area"])) == {("r1", "career"), ("r2", "research"),
+                                                                     ("r2", "career")}
+
+
 def reference_covering(ds: Dataset, needs: pd.DataFrame, active: pd.DataFrame) -> pd.DataFrame:
     """Each active mentor covering each need, by the ids: the coverage rule written out row by row."""
     people = ds.people.set_index("id")

@@ -6,6 +6,7 @@ dataset is answered in a few seconds. Nothing here reads files or prints.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,16 +36,29 @@ def _mentor_rows(ds: Dataset) -> pd.DataFrame:
 def started_mask(rows: pd.DataFrame, *, as_of: dt.date) -> np.ndarray:
     """Which MENTORS rows have started by ``as_of``: no ``since``, or ``since`` on or before it.
     A row that has not started is neither active nor stale (DESIGN.md section 3)."""
-    since = rows["since"]
-    return (since.eq("") | since.le(as_of.isoformat())).to_numpy()
+    since = _texts(rows, "since")
+    return (since == "") | _compared(since, operator.le, as_of.isoformat())
 
 
 def active_mask(rows: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> np.ndarray:
     """Which MENTORS rows are active on ``as_of`` (started, status active and met recently enough)."""
-    cutoff = stale_cutoff(as_of, policy)
-    last_met = rows["last_met"]
-    recent = last_met.eq("") | last_met.ge(cutoff)
-    return (rows["status"].eq("active") & recent).to_numpy() & started_mask(rows, as_of=as_of)
+    last_met = _texts(rows, "last_met")
+    recent = (last_met == "") | _compared(last_met, operator.ge, stale_cutoff(as_of, policy))
+    return (_texts(rows, "status") == "active") & recent & started_mask(rows, as_of=as_of)
+
+
+def _texts(rows: pd.DataFrame, column: str) -> np.ndarray:
+    return rows[column].to_numpy(dtype=object)
+
+
+def _compared(values: np.ndarray, op, date: str) -> np.ndarray:
+    """``values op date`` (ISO dates compare as text), by numpy: pandas compares object columns
+    several times slower. A value that is not text (a frame made by hand) is not a date: False,
+    as pandas gives it."""
+    try:
+        return op(values, date)
+    except TypeError:
+        return op(pd.Series(values, dtype=object), date).to_numpy()
 
 
 def stale_mask(rows: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> np.ndarray:

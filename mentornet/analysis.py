@@ -178,24 +178,21 @@ def mentee_needs_at(ds: Dataset, *, policy: Policy) -> tuple[pd.DataFrame, np.nd
     """(:func:`mentee_needs`, each need's mentee as a position in ``ds.people``: the needs are
     made from the people's rows, so their positions come free, for :func:`gaps_from`)."""
     people = ds.people
-    mentees = people[people["mentee"].to_numpy()]
-    parts = [pd.DataFrame({"mentee_id": mentees["id"].to_numpy(), "area": area, "_order": i})
-             for i, area in enumerate(("research", "career"))]
-    is_mentee = people["mentee"].to_numpy()
-    where = np.flatnonzero(is_mentee)
+    where = np.flatnonzero(people["mentee"].to_numpy())  # only the columns read are taken of the mentees' rows
+    ids = people["id"].to_numpy(dtype=object)[where]
+    seeks = people["seeks_concordance"].iloc[where]
+    parts = [pd.DataFrame({"mentee_id": ids, "area": area}) for area in ("research", "career")]
     at = [where, where]
-    for j, attr in enumerate(ds.identity_attributes):
+    for attr in ds.identity_attributes:
         codes, values = ds.folded_codes(IDENTITY_PREFIX + attr)
-        codes = codes[is_mentee]
-        asked = each_distinct(mentees["seeks_concordance"], lambda seeks, a=attr: a in seeks, bool)
+        codes = codes[where]
+        asked = each_distinct(seeks, lambda sought, a=attr: a in sought, bool)
         wanted = policy.concordance.get(attr, frozenset())
         listed = np.isin(codes, [i for i, v in enumerate(values.tolist()) if v in wanted])
         need = (codes >= 0) & (asked | listed)
-        parts.append(pd.DataFrame({"mentee_id": mentees["id"][need].to_numpy(),
-                                   "area": f"identity:{attr}", "_order": 2 + j}))
+        parts.append(pd.DataFrame({"mentee_id": ids[need], "area": f"identity:{attr}"}))
         at.append(where[need])
-    needs = pd.concat(parts, ignore_index=True)
-    return needs[["mentee_id", "area"]], np.concatenate(at).astype(np.int64, copy=False)
+    return pd.concat(parts, ignore_index=True), np.concatenate(at).astype(np.int64, copy=False)
 
 
 def covered_needs(ds: Dataset, active: pd.DataFrame, *, rows: ActiveRows | None = None) -> pd.DataFrame:

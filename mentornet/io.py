@@ -796,7 +796,7 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
     for i in _flagged(codes, texts == ""):
         problems.append(Problem(file, "empty id", row=int(rows[i]), column="id"))
     _check_invisible(codes, texts, rows, file, "id", problems)
-    dup = ids.duplicated(keep="first") & ids.ne("")
+    dup = ids.duplicated(keep="first") & (texts != "")[codes]  # "" compared once per distinct id
     if dup.any():
         first = ~ids.duplicated()
         first_row = dict(zip(ids[first], _rows(first)))
@@ -810,7 +810,7 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
     out["id"] = ids
     for col in PEOPLE_TEXT_COLUMNS:
         out[col] = _strip(frame[col]) if col in frame.columns else ""
-    out["name"] = out["name"].where(out["name"].ne(""), ids)
+    out["name"] = out["name"].where(out["name"].to_numpy() != "", ids)
 
     role = _enumerated(frame, "role", ROLES, fold, file, problems)
     out["role"] = role

@@ -899,12 +899,13 @@ def _invisible_character(text: str) -> str:
 def people_warnings(people: pd.DataFrame, file: str) -> list[Problem]:
     """`seeks_concordance` naming an attribute the mentee has not disclosed."""
     found = []
-    seeks = people["seeks_concordance"].tolist()
-    ids = people["id"].tolist()
-    columns = {c: people[c].tolist() for c in people.columns if c.startswith(IDENTITY_PREFIX)}
-    rows = people.index.tolist()
-    for i, wanted in enumerate(seeks):
-        for attr in wanted:
+    seeks = people["seeks_concordance"].to_numpy(dtype=object)
+    ids = people["id"].to_numpy(dtype=object)
+    columns = {c: people[c].to_numpy(dtype=object) for c in people.columns if c.startswith(IDENTITY_PREFIX)}
+    rows = people.index.to_numpy()
+    asking = np.flatnonzero(np.fromiter(map(len, seeks), dtype=np.int64, count=len(seeks)))  # most seek nothing
+    for i in asking.tolist():
+        for attr in seeks[i]:
             values = columns.get(IDENTITY_PREFIX + attr)
             if values is None or values[i] == "":
                 found.append(Problem(

@@ -246,7 +246,8 @@ def covering_mentors(ds: Dataset, needs: pd.DataFrame, active: pd.DataFrame, *,
     return frame.iloc[np.flatnonzero(of_need)[order[distinct]]].reset_index(drop=True)
 
 
-def _need_keys(rows: pd.DataFrame, needs: pd.DataFrame, people=None) -> tuple[np.ndarray, np.ndarray]:
+def _need_keys(rows: pd.DataFrame, needs: pd.DataFrame,
+               people: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(mentee, area) of ``rows`` and of ``needs`` as numbers, equal when the pair is equal;
     ``people``: the mentees of both as positions in the people table, when known (then the ids
     are not hashed again)."""

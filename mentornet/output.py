@@ -230,16 +230,18 @@ def write_indented_json(value, stream: IO[str]) -> None:
             stream.write("".join(parts))
             parts.clear()
 
-    _put_json(value, "\n", parts, flush)
+    _put_json(value, "\n", parts, flush, {})
     stream.write("".join(parts))
 
 
 _json_string = json.encoder.encode_basestring  # the json module's C function when ensure_ascii=False
 
 
-def _put_json(value, newline: str, parts: list[str], flush) -> None:
+def _put_json(value, newline: str, parts: list[str], flush, heads: dict) -> None:
     """Add the pieces of ``value``'s JSON to ``parts``; ``newline``: a line break and the indent
-    of its line; ``flush()`` is called after each item of a list (to write what is held)."""
+    of its line; ``flush()`` is called after each item of a list (to write what is held);
+    ``heads``: the text before each text key's value made so far (the punctuation, indent, key
+    and colon; rows repeat their keys), by (indent, key, whether first)."""
     put = parts.append
     kind = type(value)
     if kind is str:
@@ -251,9 +253,15 @@ def _put_json(value, newline: str, parts: list[str], flush) -> None:
             put("{}")
             return
         inner = newline + "  "
-        before = "{" + inner
+        first = True
         for key, item in value.items():
-            head = before + _json_string(key if type(key) is str else _json_key(key)) + ": "
+            if type(key) is str:  # only text: True, 1 and 1.0 are one dict key but three JSON keys
+                head = heads.get((inner, key, first))
+                if head is None:
+                    head = heads[inner, key, first] = ("{" if first else ",") + inner + _json_string(key) + ": "
+            else:
+                head = ("{" if first else ",") + inner + _json_string(_json_key(key)) + ": "
+            first = False
             kind = type(item)
             if kind is str:  # the plain values of a row, written with it
                 put(head + _json_string(item))
@@ -261,8 +269,7 @@ def _put_json(value, newline: str, parts: list[str], flush) -> None:
                 put(head + int.__repr__(item))
             else:
                 put(head)
-                _put_json(item, inner, parts, flush)
-            before = "," + inner
+                _put_json(item, inner, parts, flush, heads)
         put(newline + "}")
     elif isinstance(value, (list, tuple)):
         if not value:
@@ -272,7 +279,7 @@ def _put_json(value, newline: str, parts: list[str], flush) -> None:
         before = "[" + inner
         for item in value:
             put(before)
-            _put_json(item, inner, parts, flush)
+            _put_json(item, inner, parts, flush, heads)
             before = "," + inner
             flush()
         put(newline + "]")

@@ -49,6 +49,8 @@ class Name(str):
     {1: "a", 2.5: "b", True: "c", None: "d"},
     [Level.HIGH, Name("x"), {Name("k"): Level.HIGH}, (1, (2, [3]))],
     {"nested": [[[]], [{}], [[1, 2], {"a": [{"b": {}}]}]]},
+    [{1: "a"}, {True: "b"}, {1.0: "c"}, {"1": "d"}],  # one dict key, four JSON keys: a key's text is not reused
+    [{"id": "P1", "n": 1}, {"id": "P2", "n": 2}, {"n": 3, "id": "P3"}, {"id": "P4"}],  # rows repeat keys
 ])
 def test_edge_values(value):
     assert indented_json(value) == expected(value)

@@ -36,29 +36,24 @@ def _mentor_rows(ds: Dataset) -> pd.DataFrame:
 def started_mask(rows: pd.DataFrame, *, as_of: dt.date) -> np.ndarray:
     """Which MENTORS rows have started by ``as_of``: no ``since``, or ``since`` on or before it.
     A row that has not started is neither active nor stale (DESIGN.md section 3)."""
-    since = _texts(rows, "since")
-    return (since == "") | _compared(since, operator.le, as_of.isoformat())
+    return _compared(rows, "since", operator.eq, "") | _compared(rows, "since", operator.le, as_of.isoformat())
 
 
 def active_mask(rows: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> np.ndarray:
     """Which MENTORS rows are active on ``as_of`` (started, status active and met recently enough)."""
-    last_met = _texts(rows, "last_met")
-    recent = (last_met == "") | _compared(last_met, operator.ge, stale_cutoff(as_of, policy))
-    return (_texts(rows, "status") == "active") & recent & started_mask(rows, as_of=as_of)
+    recent = (_compared(rows, "last_met", operator.eq, "")
+              | _compared(rows, "last_met", operator.ge, stale_cutoff(as_of, policy)))
+    return _compared(rows, "status", operator.eq, "active") & recent & started_mask(rows, as_of=as_of)
 
 
-def _texts(rows: pd.DataFrame, column: str) -> np.ndarray:
-    return rows[column].to_numpy(dtype=object)
-
-
-def _compared(values: np.ndarray, op, date: str) -> np.ndarray:
-    """``values op date`` (ISO dates compare as text), by numpy: pandas compares object columns
-    several times slower. A value that is not text (a frame made by hand) is not a date: False,
-    as pandas gives it."""
+def _compared(rows: pd.DataFrame, column: str, op, text: str) -> np.ndarray:
+    """``rows[column] op text`` (ISO dates compare as text), by numpy on the column's objects:
+    pandas compares an object column several times slower. What numpy cannot compare (a frame
+    made by hand holding None, pd.NA or timestamps) pandas compares, as it always did."""
     try:
-        return op(values, date)
+        return np.asarray(op(rows[column].to_numpy(dtype=object), text), dtype=bool)
     except TypeError:
-        return op(pd.Series(values, dtype=object), date).to_numpy()
+        return op(rows[column], text).to_numpy(dtype=bool)
 
 
 def stale_mask(rows: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> np.ndarray:
@@ -179,7 +174,7 @@ def mentee_needs_at(ds: Dataset, *, policy: Policy) -> tuple[pd.DataFrame, np.nd
     made from the people's rows, so their positions come free, for :func:`gaps_from`)."""
     people = ds.people
     where = np.flatnonzero(people["mentee"].to_numpy())  # only the columns read are taken of the mentees' rows
-    ids = people["id"].to_numpy(dtype=object)[where]
+    ids = people["id"].to_numpy()[where]
     seeks = people["seeks_concordance"].iloc[where]
     parts = [pd.DataFrame({"mentee_id": ids, "area": area}) for area in ("research", "career")]
     at = [where, where]

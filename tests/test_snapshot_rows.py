@@ -226,16 +226,16 @@ def test_folded_codes_match_folding_every_cell(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_date_rules_compare_as_pandas_does(seed):
     """active_mask and started_mask compare the date texts by numpy; a frame made by hand may
-    hold None or NaN, which pandas takes as no date (the rows are then not started and not
-    recent): the masks must be what pandas' own comparisons give, either way."""
+    hold None, NaN or pd.NA, which pandas takes as no date (the rows are then not started and
+    not recent): the masks must be what pandas' own comparisons give, either way."""
     from mentornet.analysis import active_mask, started_mask
     from mentornet.model import stale_cutoff
     rng = random.Random(seed)
     dates = ["", "2024-01-31", "2025-11-25", "2025-11-26", "2026-11-25", "2026-11-26", "2027-02-01"]
-    odd = [None, float("nan")] if seed % 2 else []
+    odd = [None, float("nan"), pd.NA] if seed % 2 else []
     rows = pd.DataFrame({c: pd.Series([rng.choice(dates + odd) for _ in range(300)], dtype=object)
                          for c in ("since", "last_met")})
-    rows["status"] = pd.Series([rng.choice(["active", "ended", "", None]) for _ in range(300)], dtype=object)
+    rows["status"] = pd.Series([rng.choice(["active", "ended", ""] + odd) for _ in range(300)], dtype=object)
     policy = Policy()
     started = (rows["since"].eq("") | rows["since"].le(AS_OF.isoformat())).to_numpy()
     recent = rows["last_met"].eq("") | rows["last_met"].ge(stale_cutoff(AS_OF, policy))
@@ -243,3 +243,14 @@ def test_date_rules_compare_as_pandas_does(seed):
     assert np.array_equal(active_mask(rows, policy=policy, as_of=AS_OF),
                           (rows["status"].eq("active") & recent).to_numpy() & started)
     assert started.any() and not started.all()
+
+
+def test_date_rules_on_timestamps_compare_as_pandas_does():
+    """A frame made by hand may hold timestamps, which pandas compares with an ISO text (numpy
+    cannot): the masks are pandas' answer."""
+    from mentornet.analysis import active_mask, started_mask
+    rows = pd.DataFrame({"since": pd.to_datetime(["2020-01-01", "2027-01-01", "2026-11-25"]),
+                         "last_met": pd.to_datetime(["2026-10-01", "2026-10-01", "2020-01-01"]),
+                         "status": ["active", "active", "active"]})
+    assert started_mask(rows, as_of=AS_OF).tolist() == [True, False, True]
+    assert active_mask(rows, policy=Policy(), as_of=AS_OF).tolist() == [True, False, False]

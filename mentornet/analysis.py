@@ -36,24 +36,27 @@ def _mentor_rows(ds: Dataset) -> pd.DataFrame:
 def started_mask(rows: pd.DataFrame, *, as_of: dt.date) -> np.ndarray:
     """Which MENTORS rows have started by ``as_of``: no ``since``, or ``since`` on or before it.
     A row that has not started is neither active nor stale (DESIGN.md section 3)."""
-    return _compared(rows, "since", operator.eq, "") | _compared(rows, "since", operator.le, as_of.isoformat())
+    empty, early = _compared(rows, "since", (operator.eq, ""), (operator.le, as_of.isoformat()))
+    return empty | early
 
 
 def active_mask(rows: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> np.ndarray:
     """Which MENTORS rows are active on ``as_of`` (started, status active and met recently enough)."""
-    recent = (_compared(rows, "last_met", operator.eq, "")
-              | _compared(rows, "last_met", operator.ge, stale_cutoff(as_of, policy)))
-    return _compared(rows, "status", operator.eq, "active") & recent & started_mask(rows, as_of=as_of)
+    never, recent = _compared(rows, "last_met", (operator.eq, ""), (operator.ge, stale_cutoff(as_of, policy)))
+    active, = _compared(rows, "status", (operator.eq, "active"))
+    return active & (never | recent) & started_mask(rows, as_of=as_of)
 
 
-def _compared(rows: pd.DataFrame, column: str, op, text: str) -> np.ndarray:
-    """``rows[column] op text`` (ISO dates compare as text), by numpy on the column's objects:
-    pandas compares an object column several times slower. What numpy cannot compare (a frame
-    made by hand holding None, pd.NA or timestamps) pandas compares, as it always did."""
-    try:
-        return np.asarray(op(rows[column].to_numpy(dtype=object), text), dtype=bool)
-    except TypeError:
-        return op(rows[column], text).to_numpy(dtype=bool)
+def _compared(rows: pd.DataFrame, column: str, *tests) -> list[np.ndarray]:
+    """``rows[column] op text`` for each ``(op, text)`` of ``tests`` (ISO dates compare as
+    text), as bool arrays. When every cell is text, as io gives them, numpy compares the
+    column's objects: pandas compares an object column several times slower. Otherwise (a
+    frame made by hand holding None, pd.NA or timestamps) pandas compares, as it always did:
+    numpy would raise, or with numpy 1.24 warn and return one False for the whole column."""
+    values = rows[column].to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) in ("string", "empty"):
+        return [np.asarray(op(values, text), dtype=bool) for op, text in tests]
+    return [op(rows[column], text).to_numpy(dtype=bool) for op, text in tests]
 
 
 def stale_mask(rows: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> np.ndarray:

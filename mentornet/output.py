@@ -240,8 +240,8 @@ _json_string = json.encoder.encode_basestring  # the json module's C function wh
 def _put_json(value, newline: str, parts: list[str], flush, heads: dict) -> None:
     """Add the pieces of ``value``'s JSON to ``parts``; ``newline``: a line break and the indent
     of its line; ``flush()`` is called after each item of a list (to write what is held);
-    ``heads``: the text before each text key's value made so far (the punctuation, indent, key
-    and colon; rows repeat their keys), by (indent, key, whether first)."""
+    ``heads``: the text before each key's value made so far (the punctuation, indent, key and
+    colon; rows repeat their keys), by (indent, the key's JSON text, whether first)."""
     put = parts.append
     kind = type(value)
     if kind is str:
@@ -255,12 +255,10 @@ def _put_json(value, newline: str, parts: list[str], flush, heads: dict) -> None
         inner = newline + "  "
         first = True
         for key, item in value.items():
-            if type(key) is str:  # only text: True, 1 and 1.0 are one dict key but three JSON keys
-                head = heads.get((inner, key, first))
-                if head is None:
-                    head = heads[inner, key, first] = ("{" if first else ",") + inner + _json_string(key) + ": "
-            else:
-                head = ("{" if first else ",") + inner + _json_string(_json_key(key)) + ": "
+            name = key if type(key) is str else _json_key(key)  # by its text: True, 1 and 1.0 are one dict key
+            head = heads.get((inner, name, first))
+            if head is None:
+                head = heads[inner, name, first] = ("{" if first else ",") + inner + _json_string(name) + ": "
             first = False
             kind = type(item)
             if kind is str:  # the plain values of a row, written with it

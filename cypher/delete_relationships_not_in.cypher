@@ -7,6 +7,6 @@ UNWIND range(0, size($node_a) - 1) AS i
 MATCH (a) WHERE elementId(a) = $node_a[i]
 MATCH (a)-[r]->(b)
 WITH r, coalesce($rows[i][type(r) + ' ' + elementId(b)], 0) AS rows
-WHERE coalesce(r.duplicate, 0) >= rows
+WHERE {{ duplicate_number }} >= rows
 DELETE r
 RETURN count(*) AS deleted

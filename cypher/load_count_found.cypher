@@ -5,5 +5,5 @@
 // (kind write: part of load, not an analyst query.)
 UNWIND range(0, size($source) - 1) AS i
 MATCH (a:Mentornet:Person {id: $source[i]})-[r]->(b:Mentornet:Person {id: $target[i]})
-WHERE type(r) = $type[i] AND coalesce(r.duplicate, 0) = $duplicate[i]
+WHERE type(r) = $type[i] AND {{ duplicate_number }} = $duplicate[i]
 RETURN count(DISTINCT i) AS found

@@ -11,8 +11,8 @@
 UNWIND range(0, size($node_a) - 1) AS i
 MATCH (a) WHERE elementId(a) = $node_a[i]
 MATCH (b) WHERE elementId(b) = $node_b[i]
-OPTIONAL MATCH (a)-[old:REL_TYPE]->(b) WHERE coalesce(old.duplicate, 0) = coalesce($duplicate[i], 0)
-WITH a, b, i, head(collect(old)) AS old
+OPTIONAL MATCH (a)-[r:REL_TYPE]->(b) WHERE {{ duplicate_number }} = coalesce($duplicate[i], 0)
+WITH a, b, i, head(collect(r)) AS old
 CALL (a, b, old) {
   WITH a, b, old WHERE old IS NULL
   CREATE (a)-[new:REL_TYPE]->(b)

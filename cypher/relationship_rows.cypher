@@ -24,4 +24,4 @@ CALL () {
 }
 RETURN a.id AS source, b.id AS target, type(r) AS type, coalesce(r.focus, []) AS focus,
        coalesce(r.status, 'active') AS status, coalesce(r.since, '') AS since, coalesce(r.last_met, '') AS last_met
-ORDER BY a.id_codepoints, b.id_codepoints, type, coalesce(r.duplicate, 0)
+ORDER BY a.id_codepoints, b.id_codepoints, type, {{ duplicate_number }}

@@ -76,6 +76,23 @@ def test_the_active_mentorship_rule_is_written_once():
         assert expanded.count(ACTIVE) == RAW[name].count("{{ active_mentorship }}") >= 1, name
 
 
+def test_the_duplicate_number_is_read_in_one_place():
+    """The last part of a relationship's load key, absent for the first row of a pair, is read
+    only through the fragment: a statement spelling ``.duplicate`` itself could read it otherwise."""
+    assert fragment("duplicate_number") == "coalesce(r.duplicate, 0)"
+    users = []
+    for name, text in RAW.items():
+        if name.startswith(FRAGMENT_PREFIX):
+            continue
+        assert not re.search(r"\w\.duplicate\b", code(text)), name  # writes spell `duplicate: $duplicate[i]`
+        if "{{ duplicate_number }}" in text:
+            users.append(name)
+    assert sorted(users) == ["delete_relationships_not_in", "load_count_found", "load_relationships",
+                             "relationship_rows"]
+    for name in ("load_mentors", "load_count_found", "delete_relationships_not_in", "relationship_rows"):
+        assert "coalesce(r.duplicate, 0)" in statement(name).text, name
+
+
 def test_per_type_statements_differ_only_in_the_type():
     for template in TYPED:
         verb = template[: -len("_relationships")]

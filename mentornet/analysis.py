@@ -42,9 +42,14 @@ def started_mask(rows: pd.DataFrame, *, as_of: dt.date) -> np.ndarray:
 
 def active_mask(rows: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> np.ndarray:
     """Which MENTORS rows are active on ``as_of`` (started, status active and met recently enough)."""
+    return _active_once_started(rows, policy=policy, as_of=as_of) & started_mask(rows, as_of=as_of)
+
+
+def _active_once_started(rows: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> np.ndarray:
+    """The rest of :func:`active_mask`: status active and, when met, met recently enough."""
     never, recent = _compared(rows, "last_met", (operator.eq, ""), (operator.ge, stale_cutoff(as_of, policy)))
     active, = _compared(rows, "status", (operator.eq, "active"))
-    return active & (never | recent) & started_mask(rows, as_of=as_of)
+    return active & (never | recent)
 
 
 def _compared(rows: pd.DataFrame, column: str, *tests) -> list[np.ndarray]:
@@ -60,8 +65,9 @@ def _compared(rows: pd.DataFrame, column: str, *tests) -> list[np.ndarray]:
 
 
 def stale_mask(rows: pd.DataFrame, *, policy: Policy, as_of: dt.date) -> np.ndarray:
-    """Which MENTORS rows are stale on ``as_of``: started and not active (lapsed or ended)."""
-    return started_mask(rows, as_of=as_of) & ~active_mask(rows, policy=policy, as_of=as_of)
+    """Which MENTORS rows are stale on ``as_of``: started and not active (lapsed or ended); the
+    start is read once (``started & ~(rest & started)`` is ``started & ~rest``)."""
+    return started_mask(rows, as_of=as_of) & ~_active_once_started(rows, policy=policy, as_of=as_of)
 
 
 def active_mentorships(ds: Dataset, *, policy: Policy, as_of: dt.date) -> pd.DataFrame:

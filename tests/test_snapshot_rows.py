@@ -228,7 +228,7 @@ def test_date_rules_compare_as_pandas_does(seed):
     """active_mask and started_mask compare the date texts by numpy; a frame made by hand may
     hold None, NaN or pd.NA, which pandas takes as no date (the rows are then not started and
     not recent): the masks must be what pandas' own comparisons give, either way."""
-    from mentornet.analysis import active_mask, started_mask
+    from mentornet.analysis import active_mask, stale_mask, started_mask
     from mentornet.model import stale_cutoff
     rng = random.Random(seed)
     dates = ["", "2024-01-31", "2025-11-25", "2025-11-26", "2026-11-25", "2026-11-26", "2027-02-01"]
@@ -240,9 +240,10 @@ def test_date_rules_compare_as_pandas_does(seed):
     started = (rows["since"].eq("") | rows["since"].le(AS_OF.isoformat())).to_numpy()
     recent = rows["last_met"].eq("") | rows["last_met"].ge(stale_cutoff(AS_OF, policy))
     assert np.array_equal(started_mask(rows, as_of=AS_OF), started)
-    assert np.array_equal(active_mask(rows, policy=policy, as_of=AS_OF),
-                          (rows["status"].eq("active") & recent).to_numpy() & started)
-    assert started.any() and not started.all()
+    active = (rows["status"].eq("active") & recent).to_numpy() & started
+    assert np.array_equal(active_mask(rows, policy=policy, as_of=AS_OF), active)
+    assert np.array_equal(stale_mask(rows, policy=policy, as_of=AS_OF), started & ~active)  # started, not active
+    assert started.any() and not started.all() and active.any() and (started & ~active).any()
 
 
 def test_date_rules_on_timestamps_compare_as_pandas_does():

@@ -73,7 +73,8 @@ class AuditTables:
     ``mentees``
         one row per mentee (DESIGN.md section 3): ``id``; ``department`` (trimmed, as given,
         ``""`` when absent); ``role`` (lower case); one ``identity.<attr>`` column per attribute
-        holding the lower-cased value (``""`` = not disclosed); ``active_mentors`` (int: number of
+        holding the value folded (:func:`mentornet.model.fold`; ``""`` = not disclosed: the figures
+        compare and group these as they are); ``active_mentors`` (int: number of
         distinct active mentors); ``needs`` and ``gaps`` (tuples of areas ``research``,
         ``career``, ``identity:<attr>``); ``concordant`` (tuple of attributes on which the mentee
         has an active mentor, any focus, with the mentee's own disclosed value).
@@ -120,8 +121,8 @@ def tables_of(snap: DatasetSnapshot) -> AuditTables:
 
     mentees = people.loc[people["mentee"].to_numpy(), ["id", "department", "role", *identity_cols]]
     mentees = mentees.reset_index(drop=True)
-    for col in identity_cols:
-        mentees[col] = fold_values(mentees[col])
+    for col in identity_cols:  # folded, "" for none, as AuditTables holds them
+        mentees[col] = fold_values(mentees[col]).fillna("")
     ids = mentees["id"]
     mentee = snap.active_rows.mentee  # active holds each (mentor, mentee) once: a mentee's rows are their mentors
     mentees["active_mentors"] = np.bincount(mentee[mentee >= 0], minlength=len(people))[people["mentee"].to_numpy()]
@@ -141,7 +142,7 @@ def tables_of(snap: DatasetSnapshot) -> AuditTables:
     mentors = load.loc[keep, ["id", "load", "capacity"]].reset_index(drop=True)
     identity = people.loc[keep, identity_cols].reset_index(drop=True)
     for col in identity_cols:
-        mentors[col] = fold_values(identity[col]).to_numpy()
+        mentors[col] = fold_values(identity[col]).fillna("").to_numpy()
 
     return AuditTables(
         identity_attributes=attrs, mentees=mentees, mentors=mentors, conflicts=snap.conflicts,
@@ -200,20 +201,17 @@ def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataF
     columns = ["mentor_id", "mentee_id", "last_met", "status"]
     if rows.empty:
         return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
-    pairs: dict[tuple[str, str], tuple[str, bool]] = {}  # latest last_met, any row still active
-    for pair, met, lapsed in zip(zip(rows["mentor_id"], rows["mentee_id"]), rows["last_met"],
-                                 rows["status"].eq("active")):
-        if pair in pairs:
-            before = pairs[pair]
-            pairs[pair] = (max(before[0], met), before[1] or lapsed)
-        else:
-            pairs[pair] = (met, lapsed)
-    order = sorted(pairs)
-    out = pd.DataFrame({"mentor_id": pd.Series([m for m, _ in order], dtype=object),
-                        "mentee_id": pd.Series([t for _, t in order], dtype=object),
-                        "last_met": pd.Series([pairs[p][0] for p in order], dtype=object)})
-    out["status"] = np.where(np.array([pairs[p][1] for p in order], dtype=bool), "lapsed", "ended")
-    return out[columns]
+    # each pair's rows together, its latest last_met last ("" sorts first); the pair is lapsed
+    # when any of its rows is still active
+    rows = pd.DataFrame({c: pd.Series(rows[c].to_numpy(), dtype=object) for c in columns[:3]}).assign(
+        lapsed=rows["status"].eq("active").to_numpy()
+    ).sort_values(columns[:3], kind="mergesort", ignore_index=True)
+    mentor, mentee = rows["mentor_id"].to_numpy(), rows["mentee_id"].to_numpy()
+    first = np.flatnonzero(np.concatenate([[True], (mentor[1:] != mentor[:-1]) | (mentee[1:] != mentee[:-1])]))
+    last = np.append(first[1:], len(rows)) - 1
+    out = rows.iloc[last, :3].reset_index(drop=True)
+    out["status"] = np.where(np.logical_or.reduceat(rows["lapsed"].to_numpy(), first), "lapsed", "ended")
+    return out
 
 
 def gaps_without_candidate(snap: DatasetSnapshot) -> pd.DataFrame:
@@ -264,10 +262,9 @@ def audit_figures(tables: AuditTables, *, policy: Policy, as_of: dt.date) -> dic
     """
     k = policy.min_group_size
     attrs = sorted(tables.identity_attributes)
-    mentees = _lower_identity(tables.mentees, attrs)
-    areas = _areas(mentees, attrs)
-    mentees = _with_flags(mentees, attrs)
-    mentors = _lower_identity(tables.mentors, attrs).sort_values("id", kind="mergesort", ignore_index=True)
+    areas = _areas(tables.mentees, attrs)
+    mentees = _with_flags(tables.mentees, attrs)  # identity values folded by the backend (AuditTables)
+    mentors = tables.mentors.sort_values("id", kind="mergesort", ignore_index=True)
     if tables.covering is not None:
         sole = planning.solely_covered_mentees(tables.covering)
         mentees = mentees.assign(sole_covered=mentees["id"].isin(sole).to_numpy())
@@ -313,12 +310,6 @@ def _fragility(covering: pd.DataFrame) -> list[dict]:
             for i, n in zip(frame["id"], frame["sole_coverages"])]
 
 
-def _lower_identity(frame: pd.DataFrame, attrs: list[str]) -> pd.DataFrame:
-    """A copy with identity values folded (:func:`mentornet.model.fold`; a missing one is ""),
-    whatever case a backend returned them in."""
-    return frame.assign(**{IDENTITY_PREFIX + a: fold_values(frame[IDENTITY_PREFIX + a]).fillna("") for a in attrs})
-
-
 def _areas(mentees: pd.DataFrame, attrs: list[str]) -> list[str]:
     """research, career, then each identity area some mentee needs."""
     needed = {a for needs in mentees["needs"] for a in needs}
@@ -342,17 +333,18 @@ def _with_flags(mentees: pd.DataFrame, attrs: list[str]) -> pd.DataFrame:
     here, so that every group cell only adds up the rows it holds."""
     areas = ["research", "career"] + [f"identity:{a}" for a in attrs]
     n = len(mentees)
-    flags = {_flag(kind, a): np.zeros(n, dtype=bool) for kind in ("need", "gap") for a in areas}
-    flags.update({_flag("concordant", a): np.zeros(n, dtype=bool) for a in attrs})
-    for kind, column in (("need", "needs"), ("gap", "gaps"), ("concordant", "concordant")):
+    flags = {}
+    for kind, column, names in (("need", "needs", areas), ("gap", "gaps", areas), ("concordant", "concordant", attrs)):
         held = mentees[column].tolist()
         sizes = np.fromiter(map(len, held), dtype=np.int64, count=n)
         owner = np.repeat(np.arange(n), sizes)
-        values = np.empty(int(sizes.sum()), dtype=object)
-        values[:] = list(itertools.chain.from_iterable(held))
-        for name, found in flags.items():
-            if name.startswith(_flag(kind, "")):
-                found[owner[values == name[len(_flag(kind, "")):]]] = True
+        codes, values = pd.factorize(np.fromiter(itertools.chain.from_iterable(held), dtype=object,
+                                                 count=int(sizes.sum())))  # each value compared once
+        code = {value: i for i, value in enumerate(values.tolist())}
+        for name in names:
+            found = flags[_flag(kind, name)] = np.zeros(n, dtype=bool)
+            if name in code:
+                found[owner[codes == code[name]]] = True
         if kind == "gap":
             flags[GAP_COUNT] = sizes
     return mentees.assign(**flags)
@@ -516,7 +508,7 @@ def _load_by_identity(mentors: pd.DataFrame, attrs: list[str], k: int) -> dict:
 
     loads = {"load": mentors["load"].to_numpy(dtype=np.float64),
              "full": (mentors["load"] >= mentors["capacity"]).to_numpy(dtype=np.float64)}
-    return {attr: _cells(loads, mentors[IDENTITY_PREFIX + attr], k, figures) for attr in attrs}  # text: _lower_identity
+    return {attr: _cells(loads, mentors[IDENTITY_PREFIX + attr], k, figures) for attr in attrs}  # text (AuditTables)
 
 
 def _no_candidate(everyone: dict[str, int], missing: pd.DataFrame, areas: list[str]) -> dict:

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
 from mentornet import Policy
-from mentornet.audit import audit_figures, audit_tables
+from mentornet.analysis import active_mask, stale_mask
+from mentornet.audit import audit_figures, audit_tables, stale_pairs
 from mentornet.matching import FULL, NO_SUITED, ONLY_LEADERS as LEADERS
 
-from helpers import AS_OF, dataset
+from helpers import AS_OF, dataset, random_dataset
 
 # Worked example. Active mentorships on AS_OF (2026-11-25):
 #   f1 -> m1 research; f2 -> m1 career (met 2026-06-01); f1 -> m3 research+career.
@@ -143,6 +145,27 @@ def test_stale_pair_with_an_active_row_is_not_stale_and_latest_date_wins(tmp_pat
     ]
     assert figures(tmp_path, people, rels)["stale"] == [
         {"mentor_id": "b", "mentee_id": "m", "last_met": "2024-04-04", "status": "ended"}]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_stale_pairs_are_each_pairs_rows_grouped(seed):
+    """One row per pair with a stale row and no active one, in id order: the latest last_met of
+    its stale rows, lapsed when any of them is still active (a reference by the ids, row by row)."""
+    ds = random_dataset(random.Random(seed), 8, 120)  # few people: pairs with many rows
+    policy = Policy()
+    rows = ds.relationships[ds.relationships["type"].eq("MENTORS").to_numpy()]
+    active = set(zip(*(rows.loc[active_mask(rows, policy=policy, as_of=AS_OF), c] for c in ("source", "target"))))
+    expected, grouped = {}, 0
+    for mentor, mentee, met, status in rows.loc[stale_mask(rows, policy=policy, as_of=AS_OF),
+                                                ["source", "target", "last_met", "status"]].itertuples(index=False):
+        if (mentor, mentee) not in active:
+            grouped += (mentor, mentee) in expected
+            latest, lapsed = expected.get((mentor, mentee), ("", False))
+            expected[mentor, mentee] = (max(latest, met), lapsed or status == "active")
+    got = stale_pairs(ds, policy=policy, as_of=AS_OF)
+    assert got.values.tolist() == [[m, t, met, "lapsed" if lapsed else "ended"]
+                                   for (m, t), (met, lapsed) in sorted(expected.items())]
+    assert grouped and "lapsed" in set(got["status"])  # (ended pairs: the worked examples)
 
 
 def test_stale_without_any_date_is_null(tmp_path):

@@ -123,6 +123,12 @@ def test_both_backends_fold_identity_values_and_departments_the_same(backend):
     _, open_gaps = backend.match(policy=POLICY, as_of=AS_OF)
     assert open_gaps.loc[open_gaps["mentee_id"].eq("r1"), ["area", "reason"]].values.tolist() == [
         ["career", "only leaders of the mentee's department"]]
+    # the audit's tables hold identity values folded, "" for none: the figures group them as they are
+    tables = backend.audit_tables(backend.snapshot(policy=POLICY, as_of=AS_OF))
+    assert dict(zip(tables.mentees["id"], tables.mentees["identity.script"])) == {
+        "r1": chri, "r2": chri, "r3": chri, "r4": ""}
+    assert dict(zip(tables.mentors["id"], tables.mentors["identity.script"])) == {
+        "f-mentor": chri, "f-cand": chri, "f-lead": "x"}
     figures = audit(backend, policy=POLICY, as_of=AS_OF)
     assert figures["conflicts"] == [{"mentor_id": "f-lead", "mentee_id": "r4"}]
     assert figures["coverage"]["identity:script"] == {"needing": 3, "covered": 1}

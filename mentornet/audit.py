@@ -201,16 +201,16 @@ def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataF
     columns = ["mentor_id", "mentee_id", "last_met", "status"]
     if rows.empty:
         return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
-    # each pair's rows together, its latest last_met last ("" sorts first); the pair is lapsed
-    # when any of its rows is still active
-    rows = pd.DataFrame({c: pd.Series(rows[c].to_numpy(), dtype=object) for c in columns[:3]}).assign(
-        lapsed=rows["status"].eq("active").to_numpy()
-    ).sort_values(columns[:3], kind="mergesort", ignore_index=True)
-    mentor, mentee = rows["mentor_id"].to_numpy(), rows["mentee_id"].to_numpy()
-    first = np.flatnonzero(np.concatenate([[True], (mentor[1:] != mentor[:-1]) | (mentee[1:] != mentee[:-1])]))
-    last = np.append(first[1:], len(rows)) - 1
-    out = rows.iloc[last, :3].reset_index(drop=True)
-    out["status"] = np.where(np.logical_or.reduceat(rows["lapsed"].to_numpy(), first), "lapsed", "ended")
+    # each pair's rows together in id order (people's ranks), its latest last_met last ("" is
+    # the earliest); the pair is lapsed when any of its rows is still active
+    met, _ = pd.factorize(rows["last_met"].to_numpy(dtype=object), sort=True)
+    pair = ds.id_ranks[source[stale]] * width + ds.id_ranks[target[stale]]
+    order = np.lexsort((met, pair))
+    pair = pair[order]
+    first = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
+    out = rows.iloc[order[np.append(first[1:], len(order)) - 1]][columns[:3]].reset_index(drop=True)
+    out["status"] = np.where(np.logical_or.reduceat(rows["status"].eq("active").to_numpy()[order], first),
+                             "lapsed", "ended")
     return out
 
 

@@ -16,7 +16,6 @@ from .errors import Problem
 from .model import (
     IDENTITY_PREFIX,
     MENTOR_ROLES,
-    MENTORS,
     TRAINEE_ROLES,
     Dataset,
     Policy,
@@ -26,11 +25,6 @@ from .model import (
 
 GAP_COLUMNS = ["mentee_id", "area", "name", "role", "department", "active_mentors"]
 DATE_RULE_COLUMNS = ["status", "since", "last_met"]  # all that active_mask and stale_mask read of a row
-
-
-def _mentor_rows(ds: Dataset) -> pd.DataFrame:
-    rels = ds.relationships
-    return rels[rels["type"].to_numpy() == MENTORS]
 
 
 def started_mask(rows: pd.DataFrame, *, as_of: dt.date) -> np.ndarray:
@@ -85,7 +79,7 @@ def active_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date) -> tuple[pd.Dat
     Pairs are told apart and ordered by the people's positions and id ranks
     (:attr:`Dataset.relationship_people`, :attr:`Dataset.id_ranks`): no id is hashed or compared."""
     rels = ds.relationships
-    mentoring = np.flatnonzero(rels["type"].to_numpy() == MENTORS)
+    mentoring = ds.mentoring_rows
     live = mentoring[active_mask(rels[DATE_RULE_COLUMNS].iloc[mentoring], policy=policy, as_of=as_of)]
     if not len(live):
         empty = np.empty(0, dtype=np.int64)

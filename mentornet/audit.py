@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 
 from . import analysis, matching, planning
-from .model import IDENTITY_PREFIX, MENTORS, Dataset, Policy, fold, fold_values
+from .model import IDENTITY_PREFIX, Dataset, Policy, fold, fold_values
 from .snapshot import DatasetSnapshot, dataset_snapshot
 
 MOSAIC_BUCKETS = ("0", "1", "2", "3+")
@@ -190,7 +190,7 @@ def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataF
         active, active_rows = analysis.active_pairs(ds, policy=policy, as_of=as_of)
     active_rows = analysis.active_rows(ds, active, active_rows)
     rels = ds.relationships
-    mentoring = np.flatnonzero(rels["type"].to_numpy() == MENTORS)
+    mentoring = ds.mentoring_rows
     stale = mentoring[analysis.stale_mask(rels[analysis.DATE_RULE_COLUMNS].iloc[mentoring], policy=policy,
                                           as_of=as_of)]
     source, target = ds.relationship_people

@@ -158,6 +158,12 @@ class Dataset:
             found.append(index.get_indexer(ids)[codes].astype(np.int64))
         return found[0], found[1]
 
+    @cached_property
+    def mentoring_rows(self) -> np.ndarray:
+        """Positions of the ``MENTORS`` rows in ``relationships`` (the rows every mentorship rule
+        reads: the active and stale ones of each snapshot)."""
+        return np.flatnonzero(self.relationships["type"].to_numpy() == MENTORS)
+
     def folded_codes(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         """(each person's code for the :func:`fold` of their ``column`` value, -1 when it is
         empty; the folded value of each code), codes in order of first appearance. Worked out

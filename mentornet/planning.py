@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from .analysis import sort_rows
@@ -27,9 +28,7 @@ KEY = ["mentee_id", "area"]
 def sole_coverage(covering: pd.DataFrame) -> pd.DataFrame:
     """``id, sole_coverages`` of every mentor who alone covers at least one need, sorted by
     sole_coverages descending, then id (plain string order)."""
-    per_need = covering.groupby(KEY, sort=False)["mentor_id"].transform("size")
-    alone = covering.loc[per_need.to_numpy() == 1, "mentor_id"]
-    counts = alone.value_counts()
+    counts = covering.loc[_alone(covering), "mentor_id"].value_counts()
     frame = pd.DataFrame({"id": counts.index.astype(object), "sole_coverages": counts.to_numpy().astype("int64")})
     frame = sort_rows(frame, ["id"])
     return frame.sort_values("sole_coverages", ascending=False, kind="mergesort", ignore_index=True)
@@ -44,8 +43,16 @@ def fragility(backend, snap: Snapshot, *, covering: pd.DataFrame | None = None) 
 
 def solely_covered_mentees(covering: pd.DataFrame) -> set[str]:
     """Mentees with at least one need covered by exactly one mentor."""
-    per_need = covering.groupby(KEY, sort=False)["mentor_id"].transform("size")
-    return set(covering.loc[per_need.to_numpy() == 1, "mentee_id"])
+    return set(covering.loc[_alone(covering), "mentee_id"])
+
+
+def _alone(covering: pd.DataFrame) -> np.ndarray:
+    """Which rows of ``covering`` are the only mentor covering their need (mentee and area):
+    each need numbered once, its rows counted."""
+    mentee, _ = pd.factorize(covering["mentee_id"].to_numpy(dtype=object))
+    area, areas = pd.factorize(covering["area"].to_numpy(dtype=object))
+    need = mentee.astype(np.int64) * max(len(areas), 1) + area
+    return np.bincount(need)[need] == 1
 
 
 def top_critical(backend, snap: Snapshot, k: int, *, covering: pd.DataFrame | None = None) -> list[str]:

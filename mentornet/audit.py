@@ -201,14 +201,22 @@ def stale_pairs(ds: Dataset, *, policy: Policy, as_of: dt.date, active: pd.DataF
     columns = ["mentor_id", "mentee_id", "last_met", "status"]
     if rows.empty:
         return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
-    # each pair's rows together in id order (people's ranks), its latest last_met last ("" is
-    # the earliest); the pair is lapsed when any of its rows is still active
+    # each pair's rows together in id order, its latest last_met last ("" is the earliest); the
+    # pair is lapsed when any of its rows is still active
     met, _ = pd.factorize(rows["last_met"].to_numpy(dtype=object), sort=True)
-    pair = ds.id_ranks[source[stale]] * width + ds.id_ranks[target[stale]]
+    people = np.concatenate([source[stale], target[stale]])
+    if people.min() >= 0:  # the people's id ranks
+        rank, top = ds.id_ranks[people], len(ds.people)
+    else:  # a dataset made by hand that names someone who is not a person: the ids' own order
+        rank, ranked = pd.factorize(np.concatenate([rows["mentor_id"].to_numpy(dtype=object),
+                                                    rows["mentee_id"].to_numpy(dtype=object)]), sort=True)
+        top = len(ranked)
+    pair = rank[:len(stale)] * (top + 1) + rank[len(stale):]
     order = np.lexsort((met, pair))
     pair = pair[order]
     first = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
-    out = rows.iloc[order[np.append(first[1:], len(order)) - 1]][columns[:3]].reset_index(drop=True)
+    last = order[np.append(first[1:], len(order)) - 1]
+    out = pd.DataFrame({c: pd.Series(rows[c].to_numpy()[last], dtype=object) for c in columns[:3]})
     out["status"] = np.where(np.logical_or.reduceat(rows["status"].eq("active").to_numpy()[order], first),
                              "lapsed", "ended")
     return out

@@ -48,11 +48,15 @@ def solely_covered_mentees(covering: pd.DataFrame) -> set[str]:
 
 def _alone(covering: pd.DataFrame) -> np.ndarray:
     """Which rows of ``covering`` are the only mentor covering their need (mentee and area):
-    each need numbered once, its rows counted."""
+    each need numbered once, its rows counted (a row missing either is no need, as pandas'
+    grouping leaves it out)."""
     mentee, _ = pd.factorize(covering["mentee_id"].to_numpy(dtype=object))
     area, areas = pd.factorize(covering["area"].to_numpy(dtype=object))
+    known = (mentee >= 0) & (area >= 0)
     need = mentee.astype(np.int64) * max(len(areas), 1) + area
-    return np.bincount(need)[need] == 1
+    alone = np.zeros(len(need), dtype=bool)
+    alone[known] = np.bincount(need[known])[need[known]] == 1
+    return alone
 
 
 def top_critical(backend, snap: Snapshot, k: int, *, covering: pd.DataFrame | None = None) -> list[str]:

@@ -168,6 +168,21 @@ def test_stale_pairs_are_each_pairs_rows_grouped(seed):
     assert grouped and "lapsed" in set(got["status"])  # (ended pairs: the worked examples)
 
 
+def test_stale_pairs_of_a_dataset_made_by_hand_naming_someone_who_is_not_a_person():
+    """The pairs are told apart and ordered by the ids themselves when an id has no person's
+    rank: x (no person) is neither merged with z (the last person in id order) nor put after it."""
+    import pandas as pd
+
+    from mentornet.model import Dataset
+    rels = pd.DataFrame({"source": ["z", "x", "x"], "target": ["m", "m", "m"], "type": ["MENTORS"] * 3,
+                         "focus": [()] * 3, "status": ["ended", "ended", "active"], "since": [""] * 3,
+                         "last_met": ["2024-01-01", "2023-01-01", "2020-01-01"]}, dtype=object)
+    ds = Dataset(people=pd.DataFrame({"id": pd.Series(["a", "m", "z"], dtype=object)}), relationships=rels)
+    got = stale_pairs(ds, policy=Policy(), as_of=AS_OF)
+    assert got.values.tolist() == [["x", "m", "2023-01-01", "lapsed"], ["z", "m", "2024-01-01", "ended"]]
+    assert [str(t) for t in got.dtypes[:3]] == ["object"] * 3
+
+
 def test_stale_without_any_date_is_null(tmp_path):
     people = [{"id": "m", "role": "resident"}, {"id": "a", "role": "faculty"}]
     rels = [{"source": "a", "target": "m", "type": "MENTORS", "status": "ended"}]

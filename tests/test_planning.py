@@ -64,6 +64,27 @@ def test_sole_coverage_counts_needs_one_mentor_alone_covers(small):
     assert planning.top_critical(small, snap, 2) == ["a", "c"]  # a tie of three, broken by id
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_sole_coverage_counts_each_need_with_one_mentor(seed):
+    """Against a count by hand on random covering rows (a row missing its mentee or area, which
+    a frame made by hand may hold, is no need); ties by id, in plain string order."""
+    rng = random.Random(seed)
+    rows = [(rng.choice(["m1", "m2", "m3", "é", None]), rng.choice(["research", "career", "identity:urm", None]),
+             rng.choice(["a", "b", "B", "c", "z"])) for _ in range(40)]
+    covering = pd.DataFrame(rows, columns=["mentee_id", "area", "mentor_id"], dtype=object).drop_duplicates()
+    mentors = {}
+    for (mentee, area), group in covering.dropna().groupby(["mentee_id", "area"]):
+        mentors[mentee, area] = list(group["mentor_id"])
+    alone = [(need, found[0]) for need, found in mentors.items() if len(found) == 1]
+    counts = {}
+    for _, mentor in alone:
+        counts[mentor] = counts.get(mentor, 0) + 1
+    assert planning.sole_coverage(covering).values.tolist() == [
+        [m, n] for m, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    assert planning.solely_covered_mentees(covering) == {mentee for (mentee, _), _ in alone}
+    assert alone and len(alone) < len(mentors)
+
+
 def test_a_need_covered_by_two_mentors_survives_one_departure(small):
     assert run(small, ["b"]).empty
     rows = run(small, ["a"])

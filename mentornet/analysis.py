@@ -244,8 +244,8 @@ def covering_mentors(ds: Dataset, needs: pd.DataFrame, active: pd.DataFrame, *,
     return frame.iloc[np.flatnonzero(of_need)[order[distinct]]].reset_index(drop=True)
 
 
-def _need_keys(rows: pd.DataFrame, needs: pd.DataFrame,
-               people: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def need_keys(rows: pd.DataFrame, needs: pd.DataFrame,
+              people: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(mentee, area) of ``rows`` and of ``needs`` as numbers, equal when the pair is equal;
     ``people``: the mentees of both as positions in the people table, when known (then the ids
     are not hashed again)."""
@@ -279,7 +279,7 @@ def gaps_from(ds: Dataset, needs: pd.DataFrame, covered: pd.DataFrame, active: p
     known: then no id is looked up)."""
     if people is not None and people[1] is None:
         people = None
-    need_key, covered_key = _need_keys(needs, covered, people)
+    need_key, covered_key = need_keys(needs, covered, people)
     uncovered = ~np.isin(need_key, covered_key)
     gaps = needs.loc[uncovered, ["mentee_id", "area"]]
     mentee = people[0][uncovered] if people is not None else person_rows(ds, gaps["mentee_id"])[0]

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .analysis import sort_rows
+from .analysis import need_keys, sort_rows
 from .errors import DataError, Problem
 from .model import IDENTITY_PREFIX, fold
 from .snapshot import Snapshot
@@ -50,12 +50,10 @@ def _alone(covering: pd.DataFrame) -> np.ndarray:
     """Which rows of ``covering`` are the only mentor covering their need (mentee and area):
     each need numbered once, its rows counted (a row missing either is no need, as pandas'
     grouping leaves it out)."""
-    mentee, _ = pd.factorize(covering["mentee_id"].to_numpy(dtype=object))
-    area, areas = pd.factorize(covering["area"].to_numpy(dtype=object))
-    known = (mentee >= 0) & (area >= 0)
-    need = mentee.astype(np.int64) * max(len(areas), 1) + area
-    alone = np.zeros(len(need), dtype=bool)
-    alone[known] = np.bincount(need[known])[need[known]] == 1
+    known = covering[KEY].notna().all(axis=1).to_numpy()
+    need, _ = need_keys(covering[known], covering.iloc[:0])
+    alone = np.zeros(len(covering), dtype=bool)
+    alone[known] = np.bincount(need)[need] == 1
     return alone
 
 

@@ -9,6 +9,10 @@ Each repetition, for each generated dataset (~10 relationships per person):
    `--replace` over it, one after the other: the same files (updated in place: what is not in
    the files is deleted inside that time), a later export of them (:func:`later_export`), and
    another dataset of the same size (`generate --seed 2`: the same ids, other relationships);
+   then everything deleted (``Neo4jBackend.delete_loaded``, untimed) and the files loaded into
+   the empty database once more: the same load on a server whose JVM has compiled its code
+   during the four loads before, as a server that has run for a while has (it reuses the ids
+   the delete freed, where the first load extends the store files);
 2. bulk: `mentornet load DIR --bulk HOME --neo4j-admin tests/neo4j/admin` into a new home
    (validation, the CSV files and Neo4j's importer, a JVM start included; each timed), a server started
    on it (timed apart: a user starts their own), then `mentornet finish-import URI`
@@ -17,8 +21,9 @@ Each repetition, for each generated dataset (~10 relationships per person):
 Prints the median (min-max) of each step over the repetitions, in relationships per second,
 with the machine and its load average (other work on a shared machine shows there); beside
 each online step and finish-import, the CPU seconds of the client (mentornet) and of the
-server's JVM (read from /proc), and the relationships per CPU second, the steadier figure
-when other work shares the cores.
+server's JVM (read from /proc), how much of the server's went to the JVM's JIT compiler
+threads (C1, C2) and to its garbage collector (:class:`ServerThreads`), and the relationships
+per CPU second, the steadier figure when other work shares the cores.
 Goals (issue 19): online >= 40k rel/s into an empty database on a quiet machine, --replace
 not below the first load's rate; bulk >= 60k rel/s end to end at ~1M relationships.
 """
@@ -31,7 +36,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from bench_neo4j import MN, PASSWORD, ROOT, Server
@@ -53,24 +60,84 @@ def server_cpu(server: Server) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def timed(cmd: list[str], server: Server) -> tuple[float, float, float]:
-    """(wall seconds, client CPU seconds, server CPU seconds) of one command against ``server``."""
-    before, started = server_cpu(server), time.perf_counter()
+class ServerThreads:
+    """The server JVM's CPU seconds by kind of thread over a step: ``jit`` (the C1 and C2
+    compiler threads), ``gc`` (G1's threads) and ``other`` (Neo4j's own: the Bolt workers
+    running the statements, the page cache, the transaction log). Each thread's CPU time is
+    read from ``/proc/PID/task`` every :attr:`EVERY` seconds, so a thread that ends during the
+    step (the JVM stops compiler threads it no longer needs) counts up to its last reading:
+    the kinds are slightly low, never high."""
+
+    EVERY = 0.25
+    KINDS = (("jit", ("C1 CompilerThre", "C2 CompilerThre")), ("gc", ("GC Thread", "G1 ")))
+
+    def __init__(self, server: Server):
+        self._tasks = Path(f"/proc/{server.proc.pid}/task")
+        self._start = self._read()
+        self._last = dict(self._start)
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> dict[tuple[str, str], float]:
+        found = {}
+        for task in self._tasks.iterdir():
+            try:
+                raw = (task / "stat").read_text()
+            except OSError:  # ended meanwhile
+                continue
+            name, fields = raw[raw.index("(") + 1:raw.rindex(")")], raw.rsplit(")", 1)[1].split()
+            found[(task.name, name)] = (int(fields[11]) + int(fields[12])) / TICKS
+        return found
+
+    def _sample(self) -> None:
+        while not self._done.wait(self.EVERY):
+            self._last.update(self._read())
+
+    def stop(self) -> Counter:
+        """Stop sampling; the CPU seconds of each kind since the start."""
+        self._done.set()
+        self._thread.join()
+        self._last.update(self._read())
+        spent = Counter()
+        for key, seconds in self._last.items():
+            kind = next((k for k, prefixes in self.KINDS if key[1].startswith(prefixes)), "other")
+            spent[kind] += seconds - self._start.get(key, 0.0)
+        return spent
+
+
+def timed(cmd: list[str], server: Server) -> tuple[float, float, float, Counter]:
+    """(wall seconds, client CPU seconds, server CPU seconds, the server's by kind of thread
+    (:class:`ServerThreads`)) of one command against ``server``."""
+    before, threads, started = server_cpu(server), ServerThreads(server), time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = proc.stderr.read().decode(errors="replace")
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed ({status}): {' '.join(cmd)}\n{err}")
-    return wall, usage.ru_utime + usage.ru_stime, server_cpu(server) - before
+    return wall, usage.ru_utime + usage.ru_stime, server_cpu(server) - before, threads.stop()
 
 
 def online_step(rates: dict, name: str, rels: int, cmd: list[str], server: Server) -> None:
-    wall, client, served = timed(cmd, server)
+    wall, client, served, kinds = timed(cmd, server)
     rates[name] = rels / wall
     rates[f"{name}: client CPU (s)"] = client
     rates[f"{name}: server CPU (s)"] = served
+    rates[f"{name}: server CPU, of which JIT compiler (s)"] = kinds["jit"]
+    rates[f"{name}: server CPU, of which garbage collector (s)"] = kinds["gc"]
     rates[f"{name}: per CPU second"] = rels / (client + served)
+
+
+def delete_everything(server: Server) -> None:
+    """Empty the server's database of what the loads wrote (untimed)."""
+    from mentornet.backends.neo4j import Neo4jBackend
+
+    db = Neo4jBackend.connect(server.uri, user="neo4j", password=PASSWORD)
+    try:
+        db.delete_loaded()
+    finally:
+        db.close()
 
 
 def later_export(ds: Path) -> Path:
@@ -108,6 +175,9 @@ def one_repetition(ds: Path, rels: int) -> dict[str, float]:
             rows = relationship_count(replacing)
             online_step(rates, f"online --replace, {name}, {rows:,} rows", rows,
                         MN + ["load", str(replacing), server.uri, "--replace"], server)
+        delete_everything(server)
+        online_step(rates, "online, empty database, warm server (after the loads above)", rels,
+                    MN + ["load", str(ds), server.uri], server)
     finally:
         server.stop()
     home = Path(tempfile.mkdtemp(prefix="mentornet-bench-bulk-")) / "home"
@@ -130,10 +200,11 @@ def one_repetition(ds: Path, rels: int) -> dict[str, float]:
         server = Server(home)
         try:
             rates["bulk: server start on the store (s)"] = server.start_seconds
-            finished, client, served = timed(MN + ["finish-import", server.uri], server)
+            finished, client, served, kinds = timed(MN + ["finish-import", server.uri], server)
             rates["bulk: finish-import (s)"] = finished
             rates["bulk: finish-import client CPU (s)"] = client
             rates["bulk: finish-import server CPU (s)"] = served
+            rates["bulk: finish-import server CPU, of which JIT compiler (s)"] = kinds["jit"]
             rates["bulk: end to end (import + finish)"] = rels / (imported + finished)
         finally:
             server.stop()

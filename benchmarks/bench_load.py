@@ -12,7 +12,8 @@ Each repetition, for each generated dataset (~10 relationships per person):
    then everything deleted (``Neo4jBackend.delete_loaded``, untimed) and the files loaded into
    the empty database once more: the same load on a server whose JVM has compiled its code
    during the four loads before, as a server that has run for a while has (it reuses the ids
-   the delete freed, where the first load extends the store files);
+   the delete freed, where the first load extends the store files, and finds the constraint
+   and indexes there, which the first load creates on the empty database before writing);
 2. bulk: `mentornet load DIR --bulk HOME --neo4j-admin tests/neo4j/admin` into a new home
    (validation, the CSV files and Neo4j's importer, a JVM start included; each timed), a server started
    on it (timed apart: a user starts their own), then `mentornet finish-import URI`
@@ -62,11 +63,13 @@ def server_cpu(server: Server) -> float:
 
 class ServerThreads:
     """The server JVM's CPU seconds by kind of thread over a step: ``jit`` (the C1 and C2
-    compiler threads), ``gc`` (G1's threads) and ``other`` (Neo4j's own: the Bolt workers
-    running the statements, the page cache, the transaction log). Each thread's CPU time is
-    read from ``/proc/PID/task`` every :attr:`EVERY` seconds, so a thread that ends during the
-    step (the JVM stops compiler threads it no longer needs) counts up to its last reading:
-    the kinds are slightly low, never high."""
+    compiler threads), ``gc`` (G1's threads) and ``other`` (everything else: Neo4j's threads,
+    such as the Bolt workers running the statements, the page cache and the transaction log,
+    and the JVM's own, such as the VM thread that runs part of each collection pause). Each
+    thread's CPU time is read from ``/proc/PID/task`` every :attr:`EVERY` seconds, keyed by its
+    id and start time (an id the kernel hands on to a new thread is a new key) and counted under
+    its last name; a thread that ends during the step (the JVM stops compiler threads it no
+    longer needs) counts up to its last reading, so the kinds are slightly low, never high."""
 
     EVERY = 0.25
     KINDS = (("jit", ("C1 CompilerThre", "C2 CompilerThre")), ("gc", ("GC Thread", "G1 ")))
@@ -79,15 +82,20 @@ class ServerThreads:
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
 
-    def _read(self) -> dict[tuple[str, str], float]:
+    def _read(self) -> dict[tuple[str, str], tuple[str, float]]:
+        """(thread id, start time) -> (name, CPU seconds); empty once the server has ended."""
         found = {}
-        for task in self._tasks.iterdir():
+        try:
+            tasks = list(self._tasks.iterdir())
+        except OSError:  # the server has ended
+            return found
+        for task in tasks:
             try:
                 raw = (task / "stat").read_text()
             except OSError:  # ended meanwhile
                 continue
             name, fields = raw[raw.index("(") + 1:raw.rindex(")")], raw.rsplit(")", 1)[1].split()
-            found[(task.name, name)] = (int(fields[11]) + int(fields[12])) / TICKS
+            found[(task.name, fields[19])] = (name, (int(fields[11]) + int(fields[12])) / TICKS)
         return found
 
     def _sample(self) -> None:
@@ -100,9 +108,9 @@ class ServerThreads:
         self._thread.join()
         self._last.update(self._read())
         spent = Counter()
-        for key, seconds in self._last.items():
-            kind = next((k for k, prefixes in self.KINDS if key[1].startswith(prefixes)), "other")
-            spent[kind] += seconds - self._start.get(key, 0.0)
+        for key, (name, seconds) in self._last.items():
+            kind = next((k for k, prefixes in self.KINDS if name.startswith(prefixes)), "other")
+            spent[kind] += seconds - self._start.get(key, (name, 0.0))[1]
         return spent
 
 
@@ -110,13 +118,16 @@ def timed(cmd: list[str], server: Server) -> tuple[float, float, float, Counter]
     """(wall seconds, client CPU seconds, server CPU seconds, the server's by kind of thread
     (:class:`ServerThreads`)) of one command against ``server``."""
     before, threads, started = server_cpu(server), ServerThreads(server), time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = proc.stderr.read().decode(errors="replace")
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        err = proc.stderr.read().decode(errors="replace")
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+    finally:
+        kinds = threads.stop()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed ({status}): {' '.join(cmd)}\n{err}")
-    return wall, usage.ru_utime + usage.ru_stime, server_cpu(server) - before, threads.stop()
+    return wall, usage.ru_utime + usage.ru_stime, server_cpu(server) - before, kinds
 
 
 def online_step(rates: dict, name: str, rels: int, cmd: list[str], server: Server) -> None:
@@ -205,6 +216,7 @@ def one_repetition(ds: Path, rels: int) -> dict[str, float]:
             rates["bulk: finish-import client CPU (s)"] = client
             rates["bulk: finish-import server CPU (s)"] = served
             rates["bulk: finish-import server CPU, of which JIT compiler (s)"] = kinds["jit"]
+            rates["bulk: finish-import server CPU, of which garbage collector (s)"] = kinds["gc"]
             rates["bulk: end to end (import + finish)"] = rels / (imported + finished)
         finally:
             server.stop()

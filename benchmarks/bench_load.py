@@ -55,10 +55,17 @@ def summary(values: list[float]) -> str:
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def proc_stat(path: Path) -> tuple[str, float, str]:
+    """(name, CPU seconds, start time) of the process or thread whose ``/proc`` stat file is
+    ``path``."""
+    raw = path.read_text()
+    fields = raw.rsplit(")", 1)[1].split()
+    return raw[raw.index("(") + 1:raw.rindex(")")], (int(fields[11]) + int(fields[12])) / TICKS, fields[19]
+
+
 def server_cpu(server: Server) -> float:
     """CPU seconds the server's JVM has used (the start script execs java)."""
-    fields = Path(f"/proc/{server.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
+    return proc_stat(Path(f"/proc/{server.proc.pid}/stat"))[1]
 
 
 class ServerThreads:
@@ -91,11 +98,10 @@ class ServerThreads:
             return found
         for task in tasks:
             try:
-                raw = (task / "stat").read_text()
+                name, seconds, start = proc_stat(task / "stat")
             except OSError:  # ended meanwhile
                 continue
-            name, fields = raw[raw.index("(") + 1:raw.rindex(")")], raw.rsplit(")", 1)[1].split()
-            found[(task.name, fields[19])] = (name, (int(fields[11]) + int(fields[12])) / TICKS)
+            found[(task.name, start)] = (name, seconds)
         return found
 
     def _sample(self) -> None:
@@ -130,13 +136,18 @@ def timed(cmd: list[str], server: Server) -> tuple[float, float, float, Counter]
     return wall, usage.ru_utime + usage.ru_stime, server_cpu(server) - before, kinds
 
 
+def cpu_lines(rates: dict, name: str, client: float, served: float, kinds: Counter) -> None:
+    """The CPU seconds of a step ``name`` (what :func:`timed` measured) into ``rates``."""
+    rates[f"{name} client CPU (s)"] = client
+    rates[f"{name} server CPU (s)"] = served
+    rates[f"{name} server CPU, of which JIT compiler (s)"] = kinds["jit"]
+    rates[f"{name} server CPU, of which garbage collector (s)"] = kinds["gc"]
+
+
 def online_step(rates: dict, name: str, rels: int, cmd: list[str], server: Server) -> None:
     wall, client, served, kinds = timed(cmd, server)
     rates[name] = rels / wall
-    rates[f"{name}: client CPU (s)"] = client
-    rates[f"{name}: server CPU (s)"] = served
-    rates[f"{name}: server CPU, of which JIT compiler (s)"] = kinds["jit"]
-    rates[f"{name}: server CPU, of which garbage collector (s)"] = kinds["gc"]
+    cpu_lines(rates, f"{name}:", client, served, kinds)
     rates[f"{name}: per CPU second"] = rels / (client + served)
 
 
@@ -213,10 +224,7 @@ def one_repetition(ds: Path, rels: int) -> dict[str, float]:
             rates["bulk: server start on the store (s)"] = server.start_seconds
             finished, client, served, kinds = timed(MN + ["finish-import", server.uri], server)
             rates["bulk: finish-import (s)"] = finished
-            rates["bulk: finish-import client CPU (s)"] = client
-            rates["bulk: finish-import server CPU (s)"] = served
-            rates["bulk: finish-import server CPU, of which JIT compiler (s)"] = kinds["jit"]
-            rates["bulk: finish-import server CPU, of which garbage collector (s)"] = kinds["gc"]
+            cpu_lines(rates, "bulk: finish-import", client, served, kinds)
             rates["bulk: end to end (import + finish)"] = rels / (imported + finished)
         finally:
             server.stop()

@@ -25,6 +25,7 @@ needs the block format), so :func:`finish_import` creates them, as an online loa
 """
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -83,19 +84,31 @@ def _char_option(ch: str) -> str:
 
 
 def write_import_files(ds: Dataset, directory: Path) -> ImportFiles:
-    """Write ``ds`` into ``directory`` as the importer's CSV files (see the module docstring)."""
-    directory = Path(directory)
+    """Write ``ds`` into ``directory`` as the importer's CSV files (see the module docstring).
+
+    Python's cycle collector is paused meanwhile: the files are spelled from tens of millions of
+    new lists and texts, none in a cycle, and its passes over them took an eighth of the time
+    at 1,000,000 people (9 of 78 s). What they free, reference counting frees as before."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _write_import_files(ds, Path(directory))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write_import_files(ds: Dataset, directory: Path) -> ImportFiles:
     people = person_columns(ds.people)
     ids = people["id"]
     extra = _spread(people.pop("extra"), len(ids))
     people_table = {**{k: v for k, v in people.items() if k != "id"}, **extra}
     rels = with_duplicate_numbers(ds.relationships)
-    nodes = {i: i for i in ids}  # the importer finds people by their id
+    of_type = rels.groupby("type", sort=False).indices  # each type's rows, in file order
     rel_tables = {}
     for rtype in REL_TYPES:
-        of_type = rels[rels["type"] == rtype]
-        if len(of_type):
-            columns = relationship_columns(of_type, nodes, split_plain=False)
+        if rtype in of_type:  # the importer finds people by their id: the ends are the ids
+            columns = relationship_columns(rels.iloc[of_type[rtype]], None, split_plain=False)
             ends = (columns.pop("node_a"), columns.pop("node_b"))
             columns.pop("plain_a"), columns.pop("plain_b")
             rel_tables[rtype] = (ends, {**{k: v for k, v in columns.items() if k != "extra"},
@@ -142,6 +155,8 @@ def _array_delimiter(tables: list[dict[str, list]]) -> str:
 
 def _type(name: str, values: list) -> str:
     """The importer's type for a column of ``values`` (``None`` skipped)."""
+    if values.count(None) == len(values):  # most relationship columns
+        return "string"
     types = set(map(type, values))
     kinds = {_SCALARS.get(t, "mixed") for t in types - {type(None), list}}
     if list in types:
@@ -159,30 +174,53 @@ _SCALARS = {str: "string", bool: "boolean", int: "long", float: "double"}
 def _write_csv(path: Path, keys: dict[str, list], table: dict[str, list], delimiter: str) -> tuple[bool, bool]:
     """Write one importer file; returns whether a text holds a line break (the importer must
     be told) and whether a row has an empty list (named in :data:`EMPTY_LISTS`)."""
-    header, fields = list(keys), [_field(values, "string", delimiter) for values in keys.values()]
+    header = list(keys)
+    spelled = [_spelling(values, "string", delimiter) for values in keys.values()]
     count = len(next(iter(keys.values()))) if keys else len(next(iter(table.values())))
     empty: list = [None] * count
     for name, values in table.items():
         kind = _type(name, values)
         header.append(f"{name}:{kind}")
-        if kind.endswith("[]"):
+        if kind.endswith("[]") and values.count([]):
             for i, v in enumerate(values):
                 if type(v) is list and not v:
                     empty[i] = (empty[i] or []) + [name]
-        fields.append(_field(values, kind, delimiter))
+        spelled.append(_spelling(values, kind, delimiter))
     has_empty = any(e is not None for e in empty)
     if has_empty:
         header.append(f"{EMPTY_LISTS}:string[]")
-        fields.append(_field(empty, "string[]", delimiter))
+        spelled.append(_spelling(empty, "string[]", delimiter))
+    row = ",".join(pattern for pattern, _ in spelled).format  # a row's text from its fields'
+    fields = [column for _, column in spelled if column is not None]
     multiline = False  # a line break in a text: more line ends than rows (a field spells nothing else with one)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(_quote(h) if any(c in h for c in ',"\r\n') else h for h in header) + "\n")
         for start in range(0, count, WRITE_ROWS):
-            rows = zip(*(column[start:start + WRITE_ROWS] for column in fields))
-            text = "\n".join(map(",".join, rows)) + "\n"
-            multiline = multiline or "\r" in text or text.count("\n") > min(WRITE_ROWS, count - start)
+            rows = min(WRITE_ROWS, count - start)
+            text = ("\n".join(map(row, *(column[start:start + WRITE_ROWS] for column in fields))) if fields
+                    else "\n".join([row()] * rows)) + "\n"
+            multiline = multiline or "\r" in text or text.count("\n") > rows
             fh.write(text)
     return multiline, has_empty
+
+
+def _spelling(values: list, kind: str, delimiter: str) -> tuple[str, list | None]:
+    """How a row spells its field of ``values``: a pattern for :meth:`str.format` (``{}``: where
+    the field goes) and the list it takes the field from, ``None`` when every row spells the
+    same. The fields are those of :func:`_field`, without a call per row where the pattern can
+    hold what the value lacks: no value (every field empty), or texts none of which is ``None``
+    or holds a quote (each is itself between quotes): the ids and most other texts, two thirds
+    of the time the files took at 1,000,000 people."""
+    if values.count(None) == len(values):
+        return "", None
+    if kind == "string":
+        try:
+            quotes = '"' in "".join(values)
+        except TypeError:  # a None among them
+            quotes = True
+        if not quotes:
+            return '"{}"', values
+    return "{}", _field(values, kind, delimiter)
 
 
 def _field(values: list, kind: str, delimiter: str) -> list[str]:
@@ -192,7 +230,9 @@ def _field(values: list, kind: str, delimiter: str) -> list[str]:
     unquoted (``str`` of a float is its ``repr``, as :mod:`csv` spells it)."""
     if values.count(None) == len(values):  # a column nothing is stored in (most, for acquaintance ties)
         return [""] * len(values)
-    if kind.endswith("[]"):  # (str of a text item is the item: _type let only one kind of item through)
+    if kind == "string[]":  # (_type let only texts through)
+        return _quoted([delimiter.join(v) if v else None for v in values])
+    if kind.endswith("[]"):
         return _quoted([delimiter.join(map(str, v)) if v else None for v in values])
     if kind == "boolean":
         return ["" if v is None else '"true"' if v else '"false"' for v in values]

@@ -40,3 +40,9 @@ def test_the_count_is_the_same_when_the_key_must_be_renumbered_on_the_way(monkey
     frame = pd.DataFrame(rows)
     monkeypatch.setattr(load, "KEY_LIMIT", 50)  # every column after the first overflows the limit
     assert with_duplicate_numbers(frame)["duplicate"].tolist() == counted_by_hand(rows)
+
+
+def test_a_missing_end_is_a_value_of_its_own_and_moves_no_other_rows_number():
+    frame = pd.DataFrame({"type": ["MENTORS", "KNOWS", "MENTORS", "MENTORS"], "source": ["a", None, "b", None],
+                          "target": ["t", "t", "t", "t"]})
+    assert with_duplicate_numbers(frame)["duplicate"].tolist() == [0, 0, 0, 0]

@@ -107,7 +107,7 @@ def _write_import_files(ds: Dataset, directory: Path) -> ImportFiles:
     of_type = rels.groupby("type", sort=False).indices  # each type's rows, in file order
     rel_tables = {}
     for rtype in REL_TYPES:
-        if rtype in of_type:  # the importer finds people by their id: the ends are the ids
+        if rtype in of_type:  # the importer finds people by their id: the ends are the ids (each a person: validated)
             columns = relationship_columns(rels.iloc[of_type[rtype]], None, split_plain=False)
             ends = (columns.pop("node_a"), columns.pop("node_b"))
             columns.pop("plain_a"), columns.pop("plain_b")
@@ -242,8 +242,9 @@ def _field(values: list, kind: str, delimiter: str) -> list[str]:
 
 
 def _quoted(texts: list[str | None]) -> list[str]:
-    """Each text quoted (:func:`_quote`), ``None`` an empty field. Without a quote in any text,
-    as in most columns, without a call per text: the ids alone are two million at 1,000,000 people."""
+    """Each text quoted (:func:`_quote`), ``None`` an empty field; without a quote in any text, as
+    in most columns, without a call per text (the texts :func:`_spelling` passes on: columns with
+    a ``None``, the lists joined)."""
     if any('"' in t for t in texts if t):
         return ["" if t is None else _quote(t) for t in texts]
     return ["" if t is None else f'"{t}"' for t in texts]

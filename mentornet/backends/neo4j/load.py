@@ -156,7 +156,7 @@ def with_duplicate_numbers(rels: pd.DataFrame) -> pd.DataFrame:
     key = np.zeros(len(rels), dtype=np.int64)
     bound = 1
     for col in ("type", "source", "target"):
-        codes, uniques = pd.factorize(rels[col])
+        codes, uniques = pd.factorize(rels[col], use_na_sentinel=False)  # (a missing value: a code of its own)
         if bound * len(uniques) >= KEY_LIMIT:
             key = pd.factorize(key)[0]
             bound = len(rels)

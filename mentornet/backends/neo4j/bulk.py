@@ -227,9 +227,8 @@ def _field(values: list, kind: str, delimiter: str) -> list[str]:
     """Each value as the importer is to read it: an empty, unquoted field for ``None`` and an
     empty list (which it leaves out), texts quoted (a quote doubled, so ``""`` stays a text),
     booleans as ``"true"``/``"false"``, lists joined by ``delimiter`` and quoted, numbers
-    unquoted (``str`` of a float is its ``repr``, as :mod:`csv` spells it)."""
-    if values.count(None) == len(values):  # a column nothing is stored in (most, for acquaintance ties)
-        return [""] * len(values)
+    unquoted (``str`` of a float is its ``repr``, as :mod:`csv` spells it). (A column nothing is
+    stored in never comes here: :func:`_spelling` spells it by its pattern.)"""
     if kind == "string[]":  # (_type let only texts through)
         return _quoted([delimiter.join(v) if v else None for v in values])
     if kind.endswith("[]"):

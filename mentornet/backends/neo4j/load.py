@@ -69,9 +69,9 @@ def person_columns(people: pd.DataFrame) -> dict[str, list]:
     :data:`STORED_PERSON_COLUMNS` and :data:`DERIVED_PERSON_COLUMNS` (``None`` where nothing is
     stored: an empty list, an empty capacity), and ``extra``, one map per person of the
     identity columns (undisclosed values left out) and any unknown columns."""
-    convert = {"capacity": _whole_or_none, "mentee": bool, "accepting": bool,
-               **{col: _list_or_none for col in PEOPLE_LIST_COLUMNS}}
-    params = {col: _column(people, col, convert.get(col, _plain)) for col in STORED_PERSON_COLUMNS}
+    convert = {"capacity": _wholes, "mentee": _flags, "accepting": _flags,
+               **{col: _lists for col in PEOPLE_LIST_COLUMNS}}
+    params = {col: _column(people, col, convert.get(col, _plains)) for col in STORED_PERSON_COLUMNS}
     params["id_codepoints"] = [list(map(ord, i)) for i in params["id"]]
     folded = _Folded()  # the topics and departments repeat: each folded once
     for col, source in (("research_lower", "research_interests"), ("career_lower", "career_interests")):
@@ -81,7 +81,7 @@ def person_columns(people: pd.DataFrame) -> dict[str, list]:
     keys = {IDENTITY_KEY_PREFIX + c[len(IDENTITY_PREFIX):]: fold_values(people[c])
             for c in others if c.startswith(IDENTITY_PREFIX)}
     params["extra"] = _extra(people.assign(**keys), [*others, *keys],
-                             lambda col: _or_none if col.startswith((IDENTITY_PREFIX, IDENTITY_KEY_PREFIX)) else _plain)
+                             lambda col: _texts if col.startswith((IDENTITY_PREFIX, IDENTITY_KEY_PREFIX)) else _plains)
     return params
 
 
@@ -117,7 +117,7 @@ def relationship_columns(rels: pd.DataFrame, nodes: dict[str, str] | None, *, sp
         "last_met": rels["last_met"].to_numpy(),
     }
     unknown = [c for c in rels.columns if c not in (*STORED_REL_COLUMNS, "source", "target", "type", "row")]
-    extra = np.array([m or None for m in _extra(rels, unknown, lambda col: _plain)] or [None] * len(rels),
+    extra = np.array([m or None for m in _extra(rels, unknown, lambda col: _plains)] or [None] * len(rels),
                      dtype=object)
     plain = np.zeros(len(rels), dtype=bool)
     if split_plain:
@@ -178,39 +178,46 @@ class _Folded(dict):
         return found
 
 
-def _list_or_none(value) -> list | None:
-    return list(value) or None
+def _column(frame: pd.DataFrame, col: str, convert: Callable[[pd.Series], list]) -> list:
+    """``convert`` of the column ``col`` (one of the column converters below: a value per
+    cell, as the statements take it); all ``None`` when the frame lacks it."""
+    return convert(frame[col]) if col in frame.columns else [None] * len(frame)
 
 
-def _or_none(value):
-    return value or None
+# Column converters: each works on Python's own values of a column (``tolist``), without a call
+# per cell where a cell is already what it stands for.
+
+def _plains(column: pd.Series) -> list:
+    """:func:`_plain` of each cell (a text is its own plain value: most cells, not worth a call each)."""
+    return [v if type(v) is str else _plain(v) for v in column.tolist()]
 
 
-def _whole_or_none(value) -> int | None:
-    return None if pd.isna(value) else int(value)
+def _lists(column: pd.Series) -> list:
+    """Each sequence as a list, ``None`` for an empty one."""
+    return [list(v) or None for v in column.tolist()]
 
 
-def _column(frame: pd.DataFrame, col: str, convert: Callable) -> list:
-    """``convert`` applied to each value of ``col``; all ``None`` when the frame lacks it.
-    (:func:`_plain` of a text is the text: it is called only for the other cells; a list is
-    made of each sequence without a call per cell; a column of booleans is one already.)"""
-    if col not in frame.columns:
-        return [None] * len(frame)
-    values = frame[col].tolist()  # Python's own values, as iterating the column gives them
-    if convert is _plain:  # a text is its own plain value: most cells, not worth a call each
-        return [v if type(v) is str else _plain(v) for v in values]
-    if convert is _list_or_none:
-        return [list(v) or None for v in values]
-    if convert is _or_none:
-        return [v or None for v in values]
-    if convert is bool and frame[col].dtype == bool:
-        return values
-    if convert is _whole_or_none and isinstance(frame[col].dtype, pd.Int64Dtype):  # ints and pd.NA
+def _texts(column: pd.Series) -> list:
+    """Each cell, ``None`` for an empty text."""
+    return [v or None for v in column.tolist()]
+
+
+def _flags(column: pd.Series) -> list:
+    """Each cell as a boolean (a column of booleans is one already)."""
+    values = column.tolist()
+    return values if column.dtype == bool else [bool(v) for v in values]
+
+
+def _wholes(column: pd.Series) -> list:
+    """Each cell as an int, ``None`` for a missing one (an ``Int64`` column holds ints and ``pd.NA``)."""
+    values = column.tolist()
+    if isinstance(column.dtype, pd.Int64Dtype):
         return [None if v is pd.NA else v for v in values]
-    return [convert(v) for v in values]
+    return [None if pd.isna(v) else int(v) for v in values]
 
 
-def _extra(frame: pd.DataFrame, columns: list[str], converter: Callable[[str], Callable]) -> list[dict]:
+def _extra(frame: pd.DataFrame, columns: list[str], converter: Callable[[str], Callable[[pd.Series], list]]
+           ) -> list[dict]:
     """One map per row of ``columns`` (each converted by ``converter(column)``, ``None`` values
     left out); an empty list when there are no such columns."""
     if not columns:

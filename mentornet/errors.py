@@ -38,6 +38,9 @@ class DataError(ValueError):
         more = len(self.problems) - 1
         super().__init__(first + (f" (and {more} more problems)" if more > 0 else ""))
 
+    def __reduce__(self):  # pickled with its problems (its args hold only the message)
+        return type(self), (self.problems,)
+
 
 class BackendUnavailable(ConnectionError):
     """The database cannot be reached, or refused the credentials."""

@@ -27,17 +27,27 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
+import traceback
+import warnings
+from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, NamedTuple, NoReturn
+
+import pandas as pd
 
 from ...errors import DataError, Problem
 from ...model import REL_TYPES, Dataset
+from ...referrals import search_threads
 from .load import (BULK_FIX, BULK_RECORD_PREFIX, EMPTY_LISTS, IMPORTED, create_schema, dataset_record,
                    person_columns, relationship_columns, with_duplicate_numbers, write_dataset_record)
 from .statements import statement
@@ -53,6 +63,9 @@ RECORD_LABEL, RECORD_KEY = "MentornetDataset", "dataset"
 ARRAY_DELIMITERS = (";", "\x1f", "\x1e", "\x1d", "|", "\t")
 FINISH_BATCH = 10_000
 WRITE_ROWS = 50_000  # rows of an import file spelled and written at a time (its whole text is never held)
+#: Relationships from which the files are written by two processes (see :func:`write_import_files`);
+#: below, they take a second or less.
+APART_FROM = 200_000
 INDEX_WAIT_SECONDS = 3600  # populating the indexes over the imported people (seconds at 100,000)
 
 
@@ -83,57 +96,262 @@ def _char_option(ch: str) -> str:
 # --------------------------------------------------------------------------- the files
 
 
-def write_import_files(ds: Dataset, directory: Path) -> ImportFiles:
+def write_import_files(ds: Dataset, directory: Path, *, apart: bool | None = None) -> ImportFiles:
     """Write ``ds`` into ``directory`` as the importer's CSV files (see the module docstring).
 
     Python's cycle collector is paused meanwhile: the files are spelled from tens of millions of
     new lists and texts, none in a cycle, and its passes over them took an eighth of the time
-    at 1,000,000 people (9 of 78 s). What they free, reference counting frees as before."""
+    at 1,000,000 people (9 of 78 s). What they free, reference counting frees as before.
+
+    ``apart``: the files shared between this process and a forked one, which write them side by
+    side (:func:`_apart`; the same files, the same failures). By default (``None``) from
+    :data:`APART_FROM` relationships, on Linux, when :func:`.referrals.search_threads` gives more
+    than one (``MENTORNET_THREADS=1``: not)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _write_import_files(ds, Path(directory))
+        return _write_import_files(ds, Path(directory), apart)
     finally:
         if collecting:
             gc.enable()
 
 
-def _write_import_files(ds: Dataset, directory: Path) -> ImportFiles:
-    people = person_columns(ds.people)
-    ids = people["id"]
-    extra = _spread(people.pop("extra"), len(ids))
-    people_table = {**{k: v for k, v in people.items() if k != "id"}, **extra}
-    rels = with_duplicate_numbers(ds.relationships)
-    of_type = rels.groupby("type", sort=False).indices  # each type's rows, in file order
-    rel_tables = {}
-    for rtype in REL_TYPES:
-        if rtype in of_type:  # the importer finds people by their id: the ends are the ids (each a person: validated)
-            columns = relationship_columns(rels.iloc[of_type[rtype]], None, split_plain=False)
-            ends = (columns.pop("node_a"), columns.pop("node_b"))
-            columns.pop("plain_a"), columns.pop("plain_b")
-            rel_tables[rtype] = (ends, {**{k: v for k, v in columns.items() if k != "extra"},
-                                        **_spread(columns["extra"], len(ends[0]))})
-    tables = [people_table, *(t for _, t in rel_tables.values())]
-    delimiter = _array_delimiter(tables)
-    out = ImportFiles(directory, array_delimiter=delimiter, people=len(ids), rels=len(rels))
-
-    files = [("people", ":".join(PERSON_LABELS), {"id:ID": ids}, people_table)]
-    for rtype, ((a, b), table) in rel_tables.items():
-        files.append((rtype.lower(), rtype, {":START_ID": a, ":END_ID": b}, table))
-    fix = []  # which kinds carry EMPTY_LISTS, for finish_import
-    for name, label, keys, table in files:
-        path = directory / f"{name}.csv"
-        multiline, empty_lists = _write_csv(path, keys, table, delimiter)
-        out.multiline |= multiline
-        is_rel = ":START_ID" in keys
-        (out.relationships if is_rel else out.nodes).append(f"{label}={path}")
-        if empty_lists:
-            fix.append("relationships" if is_rel else "nodes")
-    record_table = {"key": [RECORD_KEY], "state": [IMPORTED], BULK_FIX: [sorted(set(fix)) or None],
+def _write_import_files(ds: Dataset, directory: Path, apart: bool | None) -> ImportFiles:
+    units = _units(ds, directory)
+    if apart is None:
+        apart = len(ds.relationships) >= APART_FROM and search_threads() > 1 and _can_fork()
+    delimiter, written = (_apart if apart else _in_turn)(units)
+    people, rels = written[0], written[1:]
+    out = ImportFiles(directory, nodes=[people.argument], relationships=[w.argument for w in rels],
+                      array_delimiter=delimiter, multiline=any(w.multiline for w in written),
+                      people=people.rows, rels=len(ds.relationships))
+    fix = [kind for kind, parts in (("nodes", [people]), ("relationships", rels)) if any(w.empty_lists for w in parts)]
+    record_table = {"key": [RECORD_KEY], "state": [IMPORTED], BULK_FIX: [fix or None],
                     **{f"{BULK_RECORD_PREFIX}{k}": [v] for k, v in dataset_record(ds).items()}}
     _write_csv(directory / "dataset.csv", {}, record_table, delimiter)
     out.nodes.append(f"{RECORD_LABEL}={directory / 'dataset.csv'}")
     return out
+
+
+# The files are written in units: the people's file, then one per relationship type present, in
+# the order of REL_TYPES. A unit's ``prepare`` computes its values and returns the array
+# delimiters its lists leave free (:func:`_free_delimiters`) with its ``write``, which writes the
+# file with the delimiter chosen for all of them (:func:`_array_delimiter`).
+
+
+class _Written(NamedTuple):
+    """What a unit wrote: the importer's argument for its file, whether a text holds a line
+    break, whether a row has an empty list, and how many rows."""
+
+    argument: str
+    multiline: bool
+    empty_lists: bool
+    rows: int
+
+
+_Prepared = tuple[frozenset, Callable[[str], _Written]]
+
+
+class _Unit(NamedTuple):
+    cost: int  # an estimate, for sharing the units between two processes
+    prepare: Callable[[], _Prepared]
+
+
+#: What a person's row costs, counted in relationship rows, for :func:`_share`. Side by side at
+#: 1,000,000 people, the people's file took 27 s, the 9,848,107 relationships' 28 s (2.5 to 5 µs a
+#: row by type); 8 gave the closest finish of the ways to share them (the people and KNOWS here,
+#: 25 s; the other types there, 32 s).
+PERSON_COST = 8
+
+
+def _units(ds: Dataset, directory: Path) -> list[_Unit]:
+    units = [_Unit(PERSON_COST * len(ds.people), partial(_people_file, ds.people, directory))]
+    of_type = ds.relationships.groupby("type", sort=False).indices  # each type's rows, in file order
+    for rtype in REL_TYPES:
+        if rtype in of_type:
+            units.append(_Unit(len(of_type[rtype]), partial(_relationship_file, ds.relationships, of_type[rtype],
+                                                             rtype, directory)))
+    return units
+
+
+def _people_file(frame: pd.DataFrame, directory: Path) -> _Prepared:
+    people = person_columns(frame)
+    ids = people["id"]
+    extra = _spread(people.pop("extra"), len(ids))
+    table = {**{k: v for k, v in people.items() if k != "id"}, **extra}
+    path = directory / "people.csv"
+
+    def write(delimiter: str) -> _Written:
+        multiline, empty_lists = _write_csv(path, {"id:ID": ids}, table, delimiter)
+        return _Written(f"{':'.join(PERSON_LABELS)}={path}", multiline, empty_lists, len(ids))
+    return _free_delimiters([table]), write
+
+
+def _relationship_file(frame: pd.DataFrame, rows, rtype: str, directory: Path) -> _Prepared:
+    """The file of the relationships of type ``rtype``, ``rows`` of ``frame``. Their duplicate
+    numbers are those of the whole frame: a row's number counts earlier rows of its own type."""
+    columns = relationship_columns(with_duplicate_numbers(frame.iloc[rows]), None, split_plain=False)
+    ends = {":START_ID": columns.pop("node_a"), ":END_ID": columns.pop("node_b")}  # the importer finds
+    columns.pop("plain_a"), columns.pop("plain_b")  # people by their id: the ends are the ids (validated)
+    table = {**{k: v for k, v in columns.items() if k != "extra"}, **_spread(columns["extra"], len(rows))}
+    path = directory / f"{rtype.lower()}.csv"
+
+    def write(delimiter: str) -> _Written:
+        multiline, empty_lists = _write_csv(path, ends, table, delimiter)
+        return _Written(f"{rtype}={path}", multiline, empty_lists, len(rows))
+    return _free_delimiters([table]), write
+
+
+def _in_turn(units: list[_Unit]) -> tuple[str, list[_Written]]:
+    """The array delimiter and what each unit wrote: every ``prepare``, then every ``write``."""
+    prepared, failure = _prepare(units, range(len(units)))
+    if failure:
+        raise failure[1]
+    delimiter = _array_delimiter([free for free, _ in prepared.values()])
+    written, failure = _write(prepared, delimiter)
+    if failure:
+        raise failure[1]
+    return delimiter, list(written.values())
+
+
+# A failure: where it happened, (1, unit) in a prepare or (3, unit) in a write (the delimiter's
+# is 2), and the exception. The lowest is the one :func:`_in_turn` raises.
+_Failure = tuple[tuple[int, int], BaseException]
+
+
+def _prepare(units: list[_Unit], which) -> tuple[dict[int, _Prepared], _Failure | None]:
+    prepared = {}
+    for i in which:
+        try:
+            prepared[i] = units[i].prepare()
+        except Exception as error:
+            return prepared, ((1, i), error)
+    return prepared, None
+
+
+def _write(prepared: dict[int, _Prepared], delimiter: str) -> tuple[dict[int, _Written], _Failure | None]:
+    written = {}
+    for i, (_, write) in prepared.items():
+        try:
+            written[i] = write(delimiter)
+        except Exception as error:
+            return written, ((3, i), error)
+    return written, None
+
+
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and sys.platform.startswith("linux")
+
+
+def _share(units: list[_Unit]) -> tuple[list[int], list[int]]:
+    """The units of this process and of the other: each, the costliest first, to the one with
+    less so far (this one on a tie). Each list in unit order."""
+    loads, shares = [0, 0], ([], [])
+    for i in sorted(range(len(units)), key=lambda i: -units[i].cost):
+        least = loads.index(min(loads))
+        loads[least] += units[i].cost
+        shares[least].append(i)
+    return sorted(shares[0]), sorted(shares[1])
+
+
+def _apart(units: list[_Unit]) -> tuple[str, list[_Written]]:
+    """:func:`_in_turn`, the units shared (:func:`_share`) with a forked process on the second
+    processor: at 1,000,000 people the files took 46 s one after the other.
+
+    The exchange: each process prepares its units; this one sends the delimiters its units
+    leave free and writes them with the first of those, the child writes its own with the
+    first free in all units, and says which it was. Most often the same; if not (a list
+    here holds what is free here first), the units here are written again with it.
+
+    The outcome is :func:`_in_turn`'s, its failures included: the lowest (see :data:`_Failure`)
+    of either process's first is raised. The child inherits the dataset (copy on write; the
+    cycle collector is off, so it does not touch every object) and writes its files itself;
+    only the small results and exceptions cross the pipes. It ignores Ctrl-C, which interrupts
+    this process; any way out but success kills it."""
+    here, there = _share(units)
+    from_child, to_parent = os.pipe()
+    from_parent, to_child = os.pipe()
+    with warnings.catch_warnings():  # Python 3.12+ warns of fork with threads running (numpy's idle pool)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:
+        os.close(from_child), os.close(to_child)
+        _child(units, there, from_parent, to_parent)  # never returns
+    os.close(to_parent), os.close(from_parent)
+    running = True
+    try:
+        with os.fdopen(from_child, "rb") as inbox, os.fdopen(to_child, "wb") as outbox:
+            prepared, failure = _prepare(units, here)
+            if failure and failure[0] < (1, min(there, default=len(units))):
+                raise failure[1]  # before any the child could find
+            free = None if failure else _free_in_all(prepared)
+            _tell(outbox, free)  # None: the child is not to write
+            written, mine = {}, ""
+            if free:
+                mine = _array_delimiter([free])
+                written, failure = _write(prepared, mine)
+            theirs = _answer(inbox, pid)  # its prepares: a failure, or what its units leave free
+            failures = [f for f in (failure, theirs if type(theirs) is tuple else None) if f and f[0][0] == 1]
+            if failures:
+                raise min(failures, key=lambda f: f[0])[1]
+            delimiter = _array_delimiter([free, theirs])
+            theirs = _answer(inbox, pid)  # its writes: a failure, or what it wrote
+            failures = [f for f in (failure, theirs if type(theirs) is tuple else None) if f]
+            if failures:
+                raise min(failures, key=lambda f: f[0])[1]
+            if delimiter != mine:
+                written, _ = _write(prepared, delimiter)
+        os.waitpid(pid, 0)
+        running = False
+        return delimiter, [{**written, **theirs}[i] for i in range(len(units))]
+    finally:
+        if running:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with suppress(ChildProcessError):  # (reaped by _answer)
+                os.waitpid(pid, 0)
+
+
+def _child(units: list[_Unit], which: list[int], inbox_fd: int, outbox_fd: int) -> NoReturn:
+    """The forked process's whole life (see :func:`_apart`); it leaves by ``os._exit``, so
+    nothing of the parent's (its ``finally`` blocks, its buffered output) runs twice."""
+    status = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        with os.fdopen(inbox_fd, "rb") as inbox, os.fdopen(outbox_fd, "wb") as outbox:
+            prepared, failure = _prepare(units, which)
+            free = failure or _free_in_all(prepared)
+            _tell(outbox, free)
+            free_here = pickle.load(inbox)
+            if not failure and free_here is not None and free & free_here:
+                written, failure = _write(prepared, _array_delimiter([free, free_here]))
+                _tell(outbox, failure or written)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _free_in_all(prepared: dict[int, _Prepared]) -> frozenset:
+    return frozenset(ARRAY_DELIMITERS).intersection(*(free for free, _ in prepared.values()))
+
+
+def _answer(inbox, pid: int):
+    try:
+        return pickle.load(inbox)
+    except EOFError:
+        _, status = os.waitpid(pid, 0)
+        raise RuntimeError(f"the process writing part of the import files ended before it was done "
+                           f"(wait status {status})") from None
+
+
+def _tell(outbox, answer) -> None:
+    try:
+        data = pickle.dumps(answer)
+    except Exception:  # a failure whose exception does not pickle: its traceback as the message
+        where, error = answer
+        data = pickle.dumps((where, RuntimeError("".join(traceback.format_exception(error)))))
+    outbox.write(data)
+    outbox.flush()
 
 
 def _spread(maps: list, count: int) -> dict[str, list]:
@@ -142,12 +360,17 @@ def _spread(maps: list, count: int) -> dict[str, list]:
     return {k: [m.get(k) if m else None for m in maps] for k in keys} if maps else {}
 
 
-def _array_delimiter(tables: list[dict[str, list]]) -> str:
-    """The first of :data:`ARRAY_DELIMITERS` that no text in a list contains."""
+def _free_delimiters(tables: list[dict[str, list]]) -> frozenset:
+    """Those of :data:`ARRAY_DELIMITERS` that no text in a list of ``tables`` contains."""
     items = "".join(x for table in tables for values in table.values()
                     for v in filter(None, values) if type(v) is list for x in v if type(x) is str)
+    return frozenset(ch for ch in ARRAY_DELIMITERS if ch not in items)
+
+
+def _array_delimiter(free: list[frozenset]) -> str:
+    """The first of :data:`ARRAY_DELIMITERS` free in every part (:func:`_free_delimiters`)."""
     for ch in ARRAY_DELIMITERS:
-        if ch not in items:
+        if all(ch in f for f in free):
             return ch
     raise DataError(Problem("--bulk", "every array delimiter the importer could use occurs in a list value; "
                                       "load the dataset with the online load instead"))

@@ -544,10 +544,8 @@ def finish_import(db: Neo4jBackend) -> dict[str, int]:
     create_schema(db)
     record = found[0]
     fixed = 0
-    for kind in record["fix"]:
-        text = statement(f"bulk_empty_lists_{kind}").text
-        while count := db._write(text, batch=FINISH_BATCH)[0]["fixed"]:
-            fixed += count
+    for kind in record["fix"]:  # one scan, committed in batches (batch by batch, each scanned anew: 17 s of 22 at 1M)
+        fixed += db._auto(statement(f"bulk_empty_lists_{kind}").text, batch=FINISH_BATCH)[0]["fixed"]
     if record["state"] == IMPORTED:
         held = record["record"]
         held.update((k, []) for k in held.get(EMPTY_LISTS) or ())

@@ -477,9 +477,11 @@ class Neo4jBackend(Backend):
         self._last = None
         loading.delete_loaded(self)
 
-    def _auto(self, text: str, **params) -> None:
+    def _auto(self, text: str, **params) -> list[dict]:
+        """``text`` in an auto-commit transaction (schema statements, ``CALL ... IN TRANSACTIONS``;
+        not retried); its records."""
         with self._session() as session, self._timeouts():
-            session.run(text, params).consume()
+            return session.run(text, params).data()
 
 
 @dataclass(frozen=True, eq=False)

@@ -7,6 +7,7 @@ import itertools
 import os
 import pickle
 import random
+import signal
 import time
 from pathlib import Path
 
@@ -185,3 +186,55 @@ def test_a_failure_here_kills_the_forked_process(tmp_path):
     assert time.monotonic() - started < 15
     time.sleep(0.5)
     assert not marker.exists()
+
+
+def test_no_process_to_be_had_the_files_are_written_here(tmp_path, monkeypatch):
+    ds = dataset(tmp_path)
+    (tmp_path / "in-turn").mkdir(), (tmp_path / "no-fork").mkdir()
+    expected = written(tmp_path / "in-turn", write_import_files(ds, tmp_path / "in-turn", apart=False))
+
+    def no_fork():
+        raise OSError(12, "Cannot allocate memory")
+    monkeypatch.setattr(os, "fork", no_fork)
+    descriptors = len(os.listdir("/proc/self/fd"))
+    got = written(tmp_path / "no-fork", write_import_files(ds, tmp_path / "no-fork", apart=True))
+    assert got == expected and len(os.listdir("/proc/self/fd")) == descriptors
+
+
+def test_a_failed_second_write_here_is_raised(tmp_path):
+    calls = []
+
+    def failing_second_time():
+        def write(delimiter):
+            calls.append(delimiter)
+            if len(calls) == 2:
+                raise OSError(28, "No space left on device")
+            return bulk._Written("here", False, False, 1)
+        return frozenset(ARRAY_DELIMITERS), write
+    units = [bulk._Unit(10, failing_second_time), unit(tmp_path, "there", 5, free=frozenset(ARRAY_DELIMITERS[1:]))]
+    with pytest.raises(OSError, match="No space left"):
+        bulk._apart(units)
+    assert calls == [";", "\x1f"]  # written with what is free here, then with what is free in all
+
+
+class TwoArguments(Exception):
+    def __init__(self, file, why):
+        super().__init__(f"{file}: {why}")
+
+
+def test_an_exception_that_does_not_unpickle_arrives_as_its_traceback(tmp_path):
+    def raising():
+        raise TwoArguments("x.csv", "bad")
+    units = [unit(tmp_path, "here", 10), unit(tmp_path, "there", 5, before=raising)]
+    with pytest.raises(RuntimeError, match="(?s)TwoArguments: x.csv: bad"):
+        bulk._apart(units)
+
+
+def test_a_caller_that_ignores_sigchld_still_gets_the_files(tmp_path):
+    before = signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped by the kernel
+    try:
+        delimiter, done = bulk._apart([unit(tmp_path, "here", 10), unit(tmp_path, "there", 5)])
+    finally:
+        signal.signal(signal.SIGCHLD, before)
+    assert delimiter == ";" and [w.argument for w in done] == ["here", "there"]
+    assert (tmp_path / "there").read_text() == ";"

@@ -66,6 +66,7 @@ WRITE_ROWS = 50_000  # rows of an import file spelled and written at a time (its
 #: Relationships from which the files are written by two processes (see :func:`write_import_files`);
 #: below, they take a second or less.
 APART_FROM = 200_000
+_MASKS = hasattr(signal, "pthread_sigmask")
 INDEX_WAIT_SECONDS = 3600  # populating the indexes over the imported people (seconds at 100,000)
 
 
@@ -106,7 +107,8 @@ def write_import_files(ds: Dataset, directory: Path, *, apart: bool | None = Non
     ``apart``: the files shared between this process and a forked one, which write them side by
     side (:func:`_apart`; the same files, the same failures). By default (``None``) from
     :data:`APART_FROM` relationships, on Linux, when :func:`.referrals.search_threads` gives more
-    than one (``MENTORNET_THREADS=1``: not)."""
+    than one (``MENTORNET_THREADS=1``: not). After an error ``directory`` may hold some of the
+    files, either way (``run_import`` deletes its own)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -269,55 +271,123 @@ def _apart(units: list[_Unit]) -> tuple[str, list[_Written]]:
     only the small results and exceptions cross the pipes. It ignores Ctrl-C, which interrupts
     this process; any way out but success kills it."""
     here, there = _share(units)
-    from_child, to_parent = os.pipe()
-    from_parent, to_child = os.pipe()
-    with warnings.catch_warnings():  # Python 3.12+ warns of fork with threads running (numpy's idle pool)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
-    if pid == 0:
-        os.close(from_child), os.close(to_child)
-        _child(units, there, from_parent, to_parent)  # never returns
-    os.close(to_parent), os.close(from_parent)
-    running = True
+    child = _Child.fork(units, there)
+    if child is None:  # no process to be had (memory, a process limit): the files as one writes them
+        return _in_turn(units)
     try:
-        with os.fdopen(from_child, "rb") as inbox, os.fdopen(to_child, "wb") as outbox:
-            prepared, failure = _prepare(units, here)
-            if failure and failure[0] < (1, min(there, default=len(units))):
-                raise failure[1]  # before any the child could find
-            free = None if failure else _free_in_all(prepared)
-            _tell(outbox, free)  # None: the child is not to write
-            written, mine = {}, ""
-            if free:
-                mine = _array_delimiter([free])
-                written, failure = _write(prepared, mine)
-            theirs = _answer(inbox, pid)  # its prepares: a failure, or what its units leave free
-            failures = [f for f in (failure, theirs if type(theirs) is tuple else None) if f and f[0][0] == 1]
-            if failures:
-                raise min(failures, key=lambda f: f[0])[1]
-            delimiter = _array_delimiter([free, theirs])
-            theirs = _answer(inbox, pid)  # its writes: a failure, or what it wrote
-            failures = [f for f in (failure, theirs if type(theirs) is tuple else None) if f]
-            if failures:
-                raise min(failures, key=lambda f: f[0])[1]
-            if delimiter != mine:
-                written, _ = _write(prepared, delimiter)
-        os.waitpid(pid, 0)
-        running = False
+        child.unblock()
+        prepared, failure = _prepare(units, here)
+        if failure and failure[0] < (1, min(there, default=len(units))):
+            raise failure[1]  # before any the child could find
+        free = None if failure else _free_in_all(prepared)
+        child.tell(free)  # None: the child is not to write
+        written, mine = {}, ""
+        if free:
+            mine = _array_delimiter([free])
+            written, failure = _write(prepared, mine)
+        theirs = child.answer()  # its prepares: a failure, or what its units leave free
+        failures = [f for f in (failure, theirs if type(theirs) is tuple else None) if f and f[0][0] == 1]
+        if failures:
+            raise min(failures, key=lambda f: f[0])[1]
+        delimiter = _array_delimiter([free, theirs])
+        theirs = child.answer()  # its writes: a failure, or what it wrote
+        failures = [f for f in (failure, theirs if type(theirs) is tuple else None) if f]
+        if failures:
+            raise min(failures, key=lambda f: f[0])[1]
+        if delimiter != mine:
+            written, failure = _write(prepared, delimiter)
+            if failure:
+                raise failure[1]
+        child.reap()
         return delimiter, [{**written, **theirs}[i] for i in range(len(units))]
     finally:
-        if running:
+        child.end()
+
+
+class _Child:
+    """The forked process of :func:`_apart` and the pipes to it."""
+
+    def __init__(self, pid: int, inbox, outbox):
+        self.pid, self.inbox, self.outbox = pid, inbox, outbox
+        self.status: int | None = None  # its wait status, once reaped
+        self.blocked = None  # the signal mask to restore
+
+    @classmethod
+    def fork(cls, units: list[_Unit], which: list[int]) -> _Child | None:
+        """The child started on ``which`` of ``units``; ``None`` if the system gives no process.
+        Ctrl-C is blocked from just before the fork: in the child until it ignores Ctrl-C, here
+        until :meth:`unblock`, called inside the ``try`` whose ``finally`` ends the child (a
+        Ctrl-C in between would leave it running, or let the child run the caller's code)."""
+        fds = [*os.pipe(), *os.pipe()]  # from the child, to the parent, from the parent, to the child
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if _MASKS else None
+        parent = os.getpid()
+        try:
+            with warnings.catch_warnings():  # Python 3.12+ warns of fork with threads running (numpy's idle pool)
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+        except OSError:
+            for fd in fds:
+                os.close(fd)
+            if blocked is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            return None
+        if pid == 0:
+            try:
+                os.close(fds[0]), os.close(fds[3])
+                _child(units, which, fds[2], fds[1], blocked, parent)
+            finally:
+                os._exit(1)
+        os.close(fds[1]), os.close(fds[2])
+        child = cls(pid, os.fdopen(fds[0], "rb"), os.fdopen(fds[3], "wb"))
+        child.blocked = blocked
+        return child
+
+    def unblock(self) -> None:
+        if self.blocked is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, self.blocked)
+
+    def tell(self, message) -> None:
+        with suppress(BrokenPipeError):  # it has ended: its answer() says so
+            self.outbox.write(pickle.dumps(message))
+            self.outbox.flush()
+
+    def answer(self):
+        """Its next answer, or RuntimeError when it ended without one."""
+        try:
+            return pickle.load(self.inbox)
+        except (EOFError, pickle.UnpicklingError):
+            self.reap()
+            raise RuntimeError(f"the process writing part of the import files ended before it was done "
+                               f"(wait status {self.status})") from None
+
+    def reap(self) -> None:
+        if self.status is None:
+            try:
+                self.status = os.waitpid(self.pid, 0)[1]
+            except ChildProcessError:  # reaped by someone else (SIGCHLD ignored, or another's handler)
+                self.status = -1
+
+    def end(self) -> None:
+        """Killed unless reaped, reaped, the pipes closed."""
+        if self.status is None:
             with suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            with suppress(ChildProcessError):  # (reaped by _answer)
-                os.waitpid(pid, 0)
+                os.kill(self.pid, signal.SIGKILL)
+            self.reap()
+        for pipe in (self.inbox, self.outbox):
+            with suppress(OSError):  # (a write buffered for a child gone)
+                pipe.close()
 
 
-def _child(units: list[_Unit], which: list[int], inbox_fd: int, outbox_fd: int) -> NoReturn:
+def _child(units: list[_Unit], which: list[int], inbox_fd: int, outbox_fd: int, blocked, parent: int) -> NoReturn:
     """The forked process's whole life (see :func:`_apart`); it leaves by ``os._exit``, so
-    nothing of the parent's (its ``finally`` blocks, its buffered output) runs twice."""
+    nothing of the parent's (its ``finally`` blocks, its buffered output) runs twice. It ignores
+    Ctrl-C (the parent handles it and kills it) and is killed when the parent dies."""
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if blocked is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        _die_with_parent(parent)
         with os.fdopen(inbox_fd, "rb") as inbox, os.fdopen(outbox_fd, "wb") as outbox:
             prepared, failure = _prepare(units, which)
             free = failure or _free_in_all(prepared)
@@ -331,23 +401,29 @@ def _child(units: list[_Unit], which: list[int], inbox_fd: int, outbox_fd: int) 
         os._exit(status)
 
 
+def _die_with_parent(parent: int) -> None:
+    """Linux's PR_SET_PDEATHSIG: SIGKILL when the parent ends (a parent killed leaves no child
+    spelling files for nobody); where it cannot be had, the child ends at its next message."""
+    with suppress(Exception):
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # (ended before that took hold)
+        os._exit(1)
+
+
 def _free_in_all(prepared: dict[int, _Prepared]) -> frozenset:
     return frozenset(ARRAY_DELIMITERS).intersection(*(free for free, _ in prepared.values()))
 
 
-def _answer(inbox, pid: int):
-    try:
-        return pickle.load(inbox)
-    except EOFError:
-        _, status = os.waitpid(pid, 0)
-        raise RuntimeError(f"the process writing part of the import files ended before it was done "
-                           f"(wait status {status})") from None
-
-
 def _tell(outbox, answer) -> None:
+    """The child's answer, pickled; a failure whose exception does not come back out of pickle
+    as it went in goes as a RuntimeError holding its traceback."""
     try:
         data = pickle.dumps(answer)
-    except Exception:  # a failure whose exception does not pickle: its traceback as the message
+        same = type(answer) is not tuple or type(pickle.loads(data)[1]) is type(answer[1])
+    except Exception:
+        same = False
+    if not same:
         where, error = answer
         data = pickle.dumps((where, RuntimeError("".join(traceback.format_exception(error)))))
     outbox.write(data)

@@ -207,12 +207,10 @@ def _relationship_file(frame: pd.DataFrame, rows, rtype: str, directory: Path) -
 def _in_turn(units: list[_Unit]) -> tuple[str, list[_Written]]:
     """The array delimiter and what each unit wrote: every ``prepare``, then every ``write``."""
     prepared, failure = _prepare(units, range(len(units)))
-    if failure:
-        raise failure[1]
+    _raise_lowest([failure])
     delimiter = _array_delimiter([free for free, _ in prepared.values()])
     written, failure = _write(prepared, delimiter)
-    if failure:
-        raise failure[1]
+    _raise_lowest([failure])
     return delimiter, list(written.values())
 
 
@@ -285,19 +283,14 @@ def _apart(units: list[_Unit]) -> tuple[str, list[_Written]]:
         if free:
             mine = _array_delimiter([free])
             written, failure = _write(prepared, mine)
-        theirs = child.answer()  # its prepares: a failure, or what its units leave free
-        failures = [f for f in (failure, theirs if type(theirs) is tuple else None) if f and f[0][0] == 1]
-        if failures:
-            raise min(failures, key=lambda f: f[0])[1]
-        delimiter = _array_delimiter([free, theirs])
-        theirs = child.answer()  # its writes: a failure, or what it wrote
-        failures = [f for f in (failure, theirs if type(theirs) is tuple else None) if f]
-        if failures:
-            raise min(failures, key=lambda f: f[0])[1]
+        failed_there, free_there = child.answer()  # its prepares
+        _raise_lowest([f for f in (failure, failed_there) if f and f[0][0] == 1])  # (not this one's writes)
+        delimiter = _array_delimiter([free, free_there])
+        failed_there, theirs = child.answer()  # its writes
+        _raise_lowest([failure, failed_there])
         if delimiter != mine:
             written, failure = _write(prepared, delimiter)
-            if failure:
-                raise failure[1]
+            _raise_lowest([failure])
         child.reap()
         return delimiter, [{**written, **theirs}[i] for i in range(len(units))]
     finally:
@@ -307,10 +300,10 @@ def _apart(units: list[_Unit]) -> tuple[str, list[_Written]]:
 class _Child:
     """The forked process of :func:`_apart` and the pipes to it."""
 
-    def __init__(self, pid: int, inbox, outbox):
+    def __init__(self, pid: int, inbox, outbox, blocked):
         self.pid, self.inbox, self.outbox = pid, inbox, outbox
+        self.blocked = blocked  # the signal mask to restore (None: none was changed)
         self.status: int | None = None  # its wait status, once reaped
-        self.blocked = None  # the signal mask to restore
 
     @classmethod
     def fork(cls, units: list[_Unit], which: list[int]) -> _Child | None:
@@ -338,9 +331,7 @@ class _Child:
             finally:
                 os._exit(1)
         os.close(fds[1]), os.close(fds[2])
-        child = cls(pid, os.fdopen(fds[0], "rb"), os.fdopen(fds[3], "wb"))
-        child.blocked = blocked
-        return child
+        return cls(pid, os.fdopen(fds[0], "rb"), os.fdopen(fds[3], "wb"), blocked)
 
     def unblock(self) -> None:
         if self.blocked is not None:
@@ -351,8 +342,9 @@ class _Child:
             self.outbox.write(pickle.dumps(message))
             self.outbox.flush()
 
-    def answer(self):
-        """Its next answer, or RuntimeError when it ended without one."""
+    def answer(self) -> tuple[_Failure | None, object]:
+        """Its next answer (its failure or ``None``, and what the step gave), or RuntimeError
+        when it ended without one."""
         try:
             return pickle.load(self.inbox)
         except (EOFError, pickle.UnpicklingError):
@@ -390,12 +382,12 @@ def _child(units: list[_Unit], which: list[int], inbox_fd: int, outbox_fd: int, 
         _die_with_parent(parent)
         with os.fdopen(inbox_fd, "rb") as inbox, os.fdopen(outbox_fd, "wb") as outbox:
             prepared, failure = _prepare(units, which)
-            free = failure or _free_in_all(prepared)
-            _tell(outbox, free)
+            free = _free_in_all(prepared)
+            _tell(outbox, failure, free)
             free_here = pickle.load(inbox)
             if not failure and free_here is not None and free & free_here:
                 written, failure = _write(prepared, _array_delimiter([free, free_here]))
-                _tell(outbox, failure or written)
+                _tell(outbox, failure, written)
         status = 0
     finally:
         os._exit(status)
@@ -415,19 +407,26 @@ def _free_in_all(prepared: dict[int, _Prepared]) -> frozenset:
     return frozenset(ARRAY_DELIMITERS).intersection(*(free for free, _ in prepared.values()))
 
 
-def _tell(outbox, answer) -> None:
+def _tell(outbox, failure: _Failure | None, value) -> None:
     """The child's answer, pickled; a failure whose exception does not come back out of pickle
     as it went in goes as a RuntimeError holding its traceback."""
     try:
-        data = pickle.dumps(answer)
-        same = type(answer) is not tuple or type(pickle.loads(data)[1]) is type(answer[1])
+        data = pickle.dumps((failure, value))
+        same = failure is None or type(pickle.loads(data)[0][1]) is type(failure[1])
     except Exception:
         same = False
     if not same:
-        where, error = answer
-        data = pickle.dumps((where, RuntimeError("".join(traceback.format_exception(error)))))
+        where, error = failure
+        data = pickle.dumps(((where, RuntimeError("".join(traceback.format_exception(error)))), value))
     outbox.write(data)
     outbox.flush()
+
+
+def _raise_lowest(failures: list[_Failure | None]) -> None:
+    """Raise the exception of the lowest failure (see :data:`_Failure`), if any."""
+    found = [f for f in failures if f]
+    if found:
+        raise min(found, key=lambda f: f[0])[1]
 
 
 def _spread(maps: list, count: int) -> dict[str, list]:

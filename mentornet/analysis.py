@@ -350,7 +350,12 @@ def dataset_warnings(ds: Dataset, *, policy: Policy, as_of: dt.date,
 
 def rule_warnings(where: str, over_capacity: pd.DataFrame, conflicts: pd.DataFrame) -> list[Problem]:
     """The warning texts for over-capacity mentors (``mentor_id, load, capacity``) and
-    leadership conflicts (``mentor_id, mentee_id``), in the order given; written once for every backend."""
+    leadership conflicts (``mentor_id, mentee_id``); written once for every backend. Whatever
+    the order given, the mentors are listed by id and the conflicts by mentee, then mentor
+    (plain string order): the embedded backend's facts come in the people file's order, the
+    database's in its own, and the first few shown must be the same either way."""
+    over_capacity = sort_rows(over_capacity, ["mentor_id"])
+    conflicts = sort_rows(conflicts, ["mentee_id", "mentor_id"])
     found = []
     for pid, l, c in zip(over_capacity["mentor_id"], over_capacity["load"], over_capacity["capacity"]):
         found.append(Problem(where, f"mentor {pid!r} has {l} active mentees, over capacity {c}",

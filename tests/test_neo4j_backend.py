@@ -98,8 +98,8 @@ def check_parity(backend, ds):
         for as_of in (AS_OF, dt.date(2024, 3, 1)):
             expected = embedded.gaps(policy=policy, as_of=as_of)
             assert_same_frame(backend.gaps(policy=policy, as_of=as_of), expected)
-            assert sorted(p.message for p in backend.warnings(policy=policy, as_of=as_of)) == \
-                sorted(p.message for p in dataset_warnings(ds, policy=policy, as_of=as_of))
+            assert [p.message for p in backend.warnings(policy=policy, as_of=as_of)] == \
+                [p.message for p in dataset_warnings(ds, policy=policy, as_of=as_of)]
 
 
 def test_gaps_parity_on_the_example(backend):

@@ -158,6 +158,35 @@ def test_ties_broken_by_code_point_order(loaded, tmp_path):
     assert_same(backend.refer(policy=Policy(), as_of=AS_OF), NetworkXBackend(ds).refer(policy=Policy(), as_of=AS_OF))
 
 
+# over capacity: three mentors (capacity 1, two mentees each) listed neither in id order nor in
+# Neo4j's UTF-16 order (U+1D518 is a surrogate pair there, below U+FF5A); leadership conflicts:
+# two chairs whose order by mentor is not their order by mentee
+WARNING_PEOPLE = (
+    [{"id": m, "role": "faculty", "department": "Surg", "capacity": "1"} for m in ("z-\U0001D518", "b1", "z-\uFF5A")]
+    + [{"id": f"t{i}", "role": "resident", "department": "Rad"} for i in range(1, 10)]
+    + [{"id": lead, "role": "faculty", "department": "Rad", "leadership": "chair"} for lead in ("y-lead", "a-lead")])
+WARNING_RELS = (
+    [{"source": m, "target": t, "type": "MENTORS", "status": "active"}
+     for m, ts in (("z-\U0001D518", ("t2", "t3")), ("b1", ("t4", "t5")), ("z-\uFF5A", ("t6", "t7"))) for t in ts]
+    + [{"source": "y-lead", "target": "t1", "type": "MENTORS", "status": "active"},
+       {"source": "a-lead", "target": "t9", "type": "MENTORS", "status": "active"}])
+
+
+def test_warnings_come_in_one_order(loaded, tmp_path):
+    """Over-capacity mentors by id, then leadership conflicts by mentee and mentor (plain string
+    order), on both backends: only the first few of each kind are shown, so the order is what
+    the user sees. (The embedded facts come in file order, the database's in UTF-16 order.)"""
+    ds = read_dataset(write_dataset(tmp_path / "warn", WARNING_PEOPLE, WARNING_RELS))
+    backend = loaded(ds)
+    got = [p.message for p in backend.warnings(policy=Policy(), as_of=AS_OF)[len(backend.read_warnings()):]]
+    over = [f"mentor {m!r} has 2 active mentees, over capacity 1" for m in sorted(["z-\U0001D518", "b1", "z-\uFF5A"])]
+    conflicts = [f"leader {m!r} mentors {t!r}, a trainee of their own department (leadership conflict)"
+                 for t, m in sorted([("t1", "y-lead"), ("t9", "a-lead")])]
+    assert over[1:] == ["mentor 'z-\uff5a' has 2 active mentees, over capacity 1",
+                        "mentor 'z-\U0001d518' has 2 active mentees, over capacity 1"]  # code points
+    assert got == over + conflicts
+
+
 def test_unknown_mentee_or_area_is_the_embedded_error(loaded, datasets):
     ds = datasets["radiology"]
     backend, embedded = loaded(ds), NetworkXBackend(ds)
@@ -233,7 +262,7 @@ def test_gaps_refer_and_audit_equal_the_library_functions(loaded, datasets, name
     rule_warnings = backend.warnings(policy=policy, as_of=AS_OF)[len(backend.read_warnings()):]
     embedded = NetworkXBackend(ds)
     expected_warnings = embedded.warnings(policy=policy, as_of=AS_OF)[len(embedded.read_warnings()):]
-    assert sorted(w.message for w in rule_warnings) == sorted(w.message for w in expected_warnings)
+    assert [w.message for w in rule_warnings] == [w.message for w in expected_warnings]
 
 
 def page_network(html: str) -> dict:

@@ -65,7 +65,7 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def warning_facts(self, snap: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(over-capacity mentors ``mentor_id, load, capacity``, leadership conflicts
-        ``mentor_id, mentee_id``), in the order the warnings list them."""
+        ``mentor_id, mentee_id``), in any order: :func:`mentornet.analysis.rule_warnings` orders them."""
 
     @abc.abstractmethod
     def find_gaps(self, snap: Snapshot, mentees=None) -> pd.DataFrame:

@@ -4,7 +4,6 @@ offline, a server is started on it, and what it holds is exactly what the online
 (every node, relationship, property, label, constraint and index), so the answers of gaps,
 refer, match and audit are the embedded backend's."""
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest

@@ -15,7 +15,6 @@ from hypothesis import given, settings, strategies as st
 from mentornet import planning
 from mentornet.backends.networkx import NetworkXBackend
 from mentornet.cli import main
-from mentornet.errors import DataError
 from mentornet.model import Policy
 from mentornet.snapshot import dataset_without
 

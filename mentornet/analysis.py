@@ -348,14 +348,22 @@ def dataset_warnings(ds: Dataset, *, policy: Policy, as_of: dt.date,
     return rule_warnings(ds.source or "people", over, leadership_conflicts(ds, active))
 
 
+def _by_text(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``frame``'s rows in plain string order of ``keys``, each value compared as its text (a
+    Dataset made by hand may hold ids that are not text), rows with equal keys as given."""
+    texts = pd.DataFrame({key: [str(v) for v in frame[key]] for key in keys})
+    texts["position"] = np.arange(len(texts))
+    return frame.iloc[sort_rows(texts, keys)["position"].to_numpy()]
+
+
 def rule_warnings(where: str, over_capacity: pd.DataFrame, conflicts: pd.DataFrame) -> list[Problem]:
     """The warning texts for over-capacity mentors (``mentor_id, load, capacity``) and
     leadership conflicts (``mentor_id, mentee_id``); written once for every backend. Whatever
     the order given, the mentors are listed by id and the conflicts by mentee, then mentor
     (plain string order): the embedded backend's facts come in the people file's order, the
     database's in its own, and the first few shown must be the same either way."""
-    over_capacity = sort_rows(over_capacity, ["mentor_id"])
-    conflicts = sort_rows(conflicts, ["mentee_id", "mentor_id"])
+    over_capacity = _by_text(over_capacity, ["mentor_id"])
+    conflicts = _by_text(conflicts, ["mentee_id", "mentor_id"])
     found = []
     for pid, l, c in zip(over_capacity["mentor_id"], over_capacity["load"], over_capacity["capacity"]):
         found.append(Problem(where, f"mentor {pid!r} has {l} active mentees, over capacity {c}",

@@ -187,6 +187,22 @@ def test_warnings_come_in_one_order(loaded, tmp_path):
     assert got == over + conflicts
 
 
+def test_warnings_order_facts_of_any_kind():
+    """Facts a Backend of one's own may give: ids that are not text (compared as their text),
+    an index named like a key column, rows with equal keys (kept as given), no rows."""
+    from mentornet.analysis import rule_warnings
+
+    over = pd.DataFrame({"mentor_id": ["z", 10, "b", 9], "load": [2, 3, 4, 5], "capacity": 1},
+                        index=pd.Index(list("wxyz"), name="mentor_id"))
+    conflicts = pd.DataFrame({"mentor_id": ["m2", "m1", 3, "m2"], "mentee_id": ["t1", "t1", "t0", "t1"],
+                              "department": ["a", "b", "c", "d"]}).set_index("mentee_id", drop=False)
+    got = [p.message for p in rule_warnings("here", over, conflicts)]
+    assert [m.split(" has ")[0] for m in got[:4]] == ["mentor 10", "mentor 9", "mentor 'b'", "mentor 'z'"]
+    assert [m.split(",")[0] for m in got[4:]] == ["leader 3 mentors 't0'", "leader 'm1' mentors 't1'",
+                                                  "leader 'm2' mentors 't1'", "leader 'm2' mentors 't1'"]
+    assert rule_warnings("here", over.iloc[:0], conflicts.iloc[:0]) == []
+
+
 def test_unknown_mentee_or_area_is_the_embedded_error(loaded, datasets):
     ds = datasets["radiology"]
     backend, embedded = loaded(ds), NetworkXBackend(ds)

@@ -182,11 +182,7 @@ def _people_file(frame: pd.DataFrame, directory: Path) -> _Prepared:
     extra = _spread(people.pop("extra"), len(ids))
     table = {**{k: v for k, v in people.items() if k != "id"}, **extra}
     path = directory / "people.csv"
-
-    def write(delimiter: str) -> _Written:
-        multiline, empty_lists = _write_csv(path, {"id:ID": ids}, table, delimiter)
-        return _Written(f"{':'.join(PERSON_LABELS)}={path}", multiline, empty_lists, len(ids))
-    return _free_delimiters([table]), write
+    return _file(path, {"id:ID": ids}, table, f"{':'.join(PERSON_LABELS)}={path}", len(ids))
 
 
 def _relationship_file(frame: pd.DataFrame, rows, rtype: str, directory: Path) -> _Prepared:
@@ -197,11 +193,15 @@ def _relationship_file(frame: pd.DataFrame, rows, rtype: str, directory: Path) -
     columns.pop("plain_a"), columns.pop("plain_b")  # people by their id: the ends are the ids (validated)
     table = {**{k: v for k, v in columns.items() if k != "extra"}, **_spread(columns["extra"], len(rows))}
     path = directory / f"{rtype.lower()}.csv"
+    return _file(path, ends, table, f"{rtype}={path}", len(rows))
 
+
+def _file(path: Path, keys: dict[str, list], table: dict[str, list], argument: str, rows: int) -> _Prepared:
+    """A unit's prepared file: the delimiters ``table``'s lists leave free, and its ``write``."""
     def write(delimiter: str) -> _Written:
-        multiline, empty_lists = _write_csv(path, ends, table, delimiter)
-        return _Written(f"{rtype}={path}", multiline, empty_lists, len(rows))
-    return _free_delimiters([table]), write
+        multiline, empty_lists = _write_csv(path, keys, table, delimiter)
+        return _Written(argument, multiline, empty_lists, rows)
+    return _free_delimiters(table), write
 
 
 def _in_turn(units: list[_Unit]) -> tuple[str, list[_Written]]:
@@ -435,9 +435,9 @@ def _spread(maps: list, count: int) -> dict[str, list]:
     return {k: [m.get(k) if m else None for m in maps] for k in keys} if maps else {}
 
 
-def _free_delimiters(tables: list[dict[str, list]]) -> frozenset:
-    """Those of :data:`ARRAY_DELIMITERS` that no text in a list of ``tables`` contains."""
-    items = "".join(x for table in tables for values in table.values()
+def _free_delimiters(table: dict[str, list]) -> frozenset:
+    """Those of :data:`ARRAY_DELIMITERS` that no text in a list of ``table`` contains."""
+    items = "".join(x for values in table.values()
                     for v in filter(None, values) if type(v) is list for x in v if type(x) is str)
     return frozenset(ch for ch in ARRAY_DELIMITERS if ch not in items)
 

@@ -57,6 +57,14 @@ MAX_CAPACITY = 1_000_000  # far above any real mentor; keeps the number a machin
 PATH_SEPARATOR = ">"  # referral paths are ids joined by it (DESIGN.md section 3)
 MAX_PREAMBLE = 20  # rows searched for the header below a title or notes rows
 REQUIRED = {PEOPLE: PEOPLE_REQUIRED, RELATIONSHIPS: REL_REQUIRED}
+#: Columns whose cells repeat a lot (a few roles and types, dates, topic lists, yes and no, over
+#: many rows; every identity column too): the CSV parser reads them as categories, hashing each
+#: cell's bytes as it reads them and making one text per distinct cell, not one per row to be
+#: hashed again. Ids and names, nearly one per row, and columns mentornet does not use are read
+#: as text (a category per row would cost more than it saves). See :func:`_repeats`.
+REPEATING = {PEOPLE: frozenset({"role", "department", "institution", "career_stage", "mentee", "capacity",
+                                "accepting", *PEOPLE_LIST_COLUMNS}),
+             RELATIONSHIPS: frozenset(REL_COLUMNS) - {"source", "target"}}
 SEPARATORS_RE = re.compile(r"[\s_\-]+")
 LIST_SEPARATOR_RE = re.compile(r"[;,]")
 ASCII_SPACES = "".join(chr(c) for c in range(128) if chr(c).isspace())  # what str.strip removes of ASCII
@@ -113,7 +121,8 @@ def read_table(path: Path, stem: str | None = None) -> pd.DataFrame:
     empty are left out. With ``stem`` (``people`` or ``relationships``) the header is found
     below a title row, and a workbook's sheet of that name is read.
     """
-    return _read_table(path, stem)[0]
+    frame = _read_table(path, stem)[0]
+    return frame.astype({c: object for c, t in frame.dtypes.items() if isinstance(t, pd.CategoricalDtype)})
 
 
 def _read_table(path: Path, stem: str | None) -> tuple[pd.DataFrame, str, list[Problem]]:
@@ -127,17 +136,22 @@ def _read_table(path: Path, stem: str | None) -> tuple[pd.DataFrame, str, list[P
         raw = path.read_bytes()
     except OSError as exc:
         raise DataError(Problem(name, f"cannot read file: {exc.strerror or exc}")) from None
-    required = REQUIRED.get(stem, ())
     if path.suffix.lower() == ".xlsx":
-        return _read_excel(raw, path, stem, required)
-    frame, notes = _read_csv(raw, name, required)
+        return _read_excel(raw, path, stem, REQUIRED.get(stem, ()))
+    frame, notes = _read_csv(raw, name, stem)
     return frame, name, notes
 
 
-def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Problem]]:
+def _read_csv(raw: bytes, name: str, stem: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """The CSV in ``raw`` as text cells, checked and read as bytes: ASCII is UTF-8 as it is,
     anything else is decoded once to check it, and a line end, a quote or a separator is one
-    byte in UTF-8, so what is counted on the bytes is what would be counted on the text."""
+    byte in UTF-8, so what is counted on the bytes is what would be counted on the text.
+
+    With ``stem`` (``people`` or ``relationships``) the header is found below a title row
+    (:func:`_find_csv_header`), and the table's :data:`REPEATING` columns are read as
+    categorical columns (the same texts, each distinct cell made once; :func:`_factorized`
+    takes their codes as they are); every other column is read as text."""
+    required = REQUIRED.get(stem, ())
     if _looks_utf16(raw):
         raise DataError(Problem(name, "this file is UTF-16 encoded (as some spreadsheets save 'Unicode text'); "
                                       "save it as CSV UTF-8", row=1))
@@ -174,8 +188,8 @@ def _read_csv(raw: bytes, name: str, required=()) -> tuple[pd.DataFrame, list[Pr
         # more cells than the header is an error instead of silently becoming an index;
         # blank lines are kept so that every row keeps the number a spreadsheet shows
         frame = pd.read_csv(
-            _io.BytesIO(body), sep=sep, dtype=object, header=None, keep_default_na=False, na_filter=False,
-            skip_blank_lines=False, engine="c",
+            _io.BytesIO(body), sep=sep, dtype=_column_types(head[start:], sep, width, stem), header=None,
+            keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
         )
     except pd.errors.ParserError as exc:
         if "read(nbytes) on source failed" in str(exc):
@@ -250,6 +264,21 @@ def _find_csv_header(text: str, required) -> tuple[int, int, str]:
                     return offset, number, sep
         offset += len(line) + 1
     return first if first is not None else (0, 1, ",")
+
+
+def _column_types(text: str, sep: str, width: int, stem: str | None) -> dict[int, object]:
+    """The parser's type for each of the ``width`` columns of the header that starts ``text``:
+    ``"category"`` for the ``stem`` table's :data:`REPEATING` columns, else text. All text when
+    the header's line holds a quote (a quoted cell may run over lines; a category is only faster)."""
+    line = text.split("\n", 1)[0]
+    names = [] if '"' in line else [normal_name(cell) for cell in line.split(sep)]
+    return {i: "category" if i < len(names) and _repeats(stem, names[i]) else object for i in range(width)}
+
+
+def _repeats(stem: str | None, column: str) -> bool:
+    """Whether the ``stem`` table's ``column`` (a normalised header name) is read as categories:
+    one of :data:`REPEATING`, or a person's identity column."""
+    return column in REPEATING.get(stem, ()) or (stem == PEOPLE and column.startswith(IDENTITY_PREFIX))
 
 
 def _preamble_note(preamble: str, header_row: int, name: str) -> list[Problem]:
@@ -541,7 +570,13 @@ def _normalise_header(frame: pd.DataFrame, name: str, header_row: int = 1, *, co
 
 def _factorized(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct cells as text): every rule below runs once per distinct cell and is
-    spread to the rows through the codes (ids, types and dates repeat a lot)."""
+    spread to the rows through the codes (ids, types and dates repeat a lot). A categorical
+    column (:data:`REPEATING`) is already that: its categories may include cells no row holds
+    (the header's, a blank row's), which no code names."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        if not len(codes) or codes.min() >= 0:  # no cell missing (code -1): see _factorized_values
+            return codes, series.cat.categories.to_numpy(dtype=object)
     values = series.to_numpy(dtype=object)
     if len(values) > 10_000 and (values[:1_000] == "").sum() > 500:
         # a mostly empty optional column (as its first rows tell): only its filled cells are hashed

@@ -20,6 +20,7 @@ for how they are read and validated):
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import MappingProxyType
@@ -75,6 +76,19 @@ def nul_joined(values) -> str | None:
     if joined.count("\x00") != max(len(values) - 1, 0):  # a value holds NUL itself
         return None
     return joined
+
+
+def processors(at_most: int) -> int:
+    """Threads a step that works in parallel uses: ``MENTORNET_THREADS`` if set (a whole number,
+    1 or more), else the processors this process may run on, at most ``at_most``."""
+    given = os.environ.get("MENTORNET_THREADS", "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        available = os.cpu_count() or 1
+    return max(1, min(available, at_most))
 
 
 def each_distinct(values: pd.Series, func, dtype=object) -> np.ndarray:

@@ -22,7 +22,6 @@ oracle and the benchmark baseline; both must return identical rows.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import queue
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 from . import analysis
-from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, TRAINEE_ROLES, Dataset, Policy, fold
+from .model import IDENTITY_PREFIX, MENTOR_ROLES, MENTORS, TRAINEE_ROLES, Dataset, Policy, fold, processors
 from .snapshot import DatasetSnapshot, dataset_snapshot
 
 if TYPE_CHECKING:
@@ -305,14 +304,7 @@ def search_threads() -> int:
     """Threads the candidate search uses: ``MENTORNET_THREADS`` if set, else the processors
     this process may run on, at most :data:`MAX_SEARCH_THREADS` (each holds a visited table of
     up to 512 MB)."""
-    given = os.environ.get("MENTORNET_THREADS", "").strip()
-    if given.isdigit() and int(given) > 0:
-        return int(given)
-    try:
-        available = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        available = os.cpu_count() or 1
-    return max(1, min(available, MAX_SEARCH_THREADS))
+    return processors(at_most=MAX_SEARCH_THREADS)
 
 
 def _batch_rows(n: int) -> int:

@@ -2,6 +2,7 @@
 cell at the end of a few thousand clean rows is still found, with its row and column."""
 from unittest.mock import patch
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
@@ -170,3 +171,26 @@ def test_a_file_of_many_blank_looking_lines_keeps_its_blank_rows_and_numbers(tmp
         code, out = validate(tmp_path)
     assert code == 2
     assert "people.csv, row 44, column role: unknown role 'dean'" in out
+
+
+@pytest.mark.parametrize("tail", ["zz,p1,KNOWS\np2 ,yy,KNOWS\n\u3000p3,p4,KNOWS\np5,qe\u0301,KNOWS\n",
+                                  "p1,p2 ,KNOWS\n"])
+def test_the_id_columns_read_alike_on_one_thread_and_two(tmp_path, monkeypatch, tail):
+    # source and target are factorized side by side on two threads (io._distinct_ids); one
+    # thread must find the same people, the same unknown ids and the same rows
+    ds = dataset(tmp_path, people_tail="q\u00e9,Q,faculty\n", rels_tail=tail)
+    found = []
+    for threads in ("1", "2"):
+        monkeypatch.setenv("MENTORNET_THREADS", threads)
+        try:
+            read = io.read_dataset(ds)
+            found.append((read.relationships, read.relationship_people, [str(w) for w in read.warnings]))
+        except io.DataError as exc:
+            found.append([str(p) for p in exc.problems])
+    if isinstance(found[0], list):
+        assert found[0] == found[1] and "unknown person 'zz'" in " ".join(found[0])
+        return
+    (rels, people, warnings), (rels2, people2, warnings2) = found
+    pd.testing.assert_frame_equal(rels, rels2)
+    assert [list(a) for a in people] == [list(b) for b in people2] and warnings == warnings2
+    assert rels["target"].iat[-1] == "p2" and people[1][-1] == 2

@@ -720,12 +720,21 @@ def _enumerated(frame, column, allowed, case, file, problems, default=None) -> p
     a missing optional column is all ``default``."""
     if column not in frame.columns:
         return pd.Series(default, index=frame.index, dtype=object)
-    return _enumerated_places(frame, column, allowed, case, file, problems, default)[0]
+    values, codes, _ = _enumeration(frame, column, allowed, case, file, problems, default)
+    return _spread(values, codes, frame.index)
 
 
 def _enumerated_places(frame, column, allowed, case, file, problems, default=None) -> tuple[pd.Series, np.ndarray]:
     """(:func:`_enumerated` of a column the frame has, each row's place in ``allowed``, -1 for
-    a value outside it): worked out per distinct cell, so no row is hashed twice."""
+    a value outside it)."""
+    values, codes, places = _enumeration(frame, column, allowed, case, file, problems, default)
+    return _spread(values, codes, frame.index), places[codes]
+
+
+def _enumeration(frame, column, allowed, case, file, problems, default) \
+        -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(each distinct cell's value, each row's code into them, each value's place in ``allowed``)
+    for :func:`_enumerated`: worked out per distinct cell, so no row is hashed twice."""
     codes, cells = _factorized(frame[column])
     values = _mapped(cells, lambda v: case(v.strip()))
     if default is not None:
@@ -735,7 +744,7 @@ def _enumerated_places(frame, column, allowed, case, file, problems, default=Non
         problems.append(Problem(file, f"unknown {column} {_short(str(cells[codes[i]]).strip())!r} "
                                       f"(expected one of {', '.join(allowed)})", row=int(rows[i]), column=column))
     places = np.array([allowed.index(v) if v in allowed else -1 for v in values], dtype=np.int64)
-    return _spread(values, codes, frame.index), places[codes]
+    return values, codes, places
 
 
 def _bool_column(frame, column, default, file, problems):
@@ -857,7 +866,8 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
         for r, value in zip(_rows(dup), ids[dup]):
             problems.append(Problem(file, f"duplicate id {_short(value)!r} (first used on row {first_row[value]})",
                                     row=int(r), column="id"))
-    for i in _flagged(codes, [PATH_SEPARATOR in v for v in texts]):
+    joined = nul_joined(texts)  # looked for in all the ids at once first
+    for i in _flagged(codes, [PATH_SEPARATOR in v for v in texts] if joined is None or PATH_SEPARATOR in joined else []):
         problems.append(Problem(file, f"id {_short(texts[codes[i]])!r} contains {PATH_SEPARATOR!r}, which separates "
                                       "the ids of a referral path; use another character", row=int(rows[i]),
                                 column="id"))
@@ -997,7 +1007,8 @@ def _parse_relationships(frame, file, people_ids: pd.Index, problems) \
         for i in _flagged(codes, (found < 0) & (texts != "")):
             problems.append(Problem(file, f"unknown person {_short(texts[codes[i]])!r}", row=int(rows[i]), column=col))
         out[col] = _spread(texts, codes, frame.index)
-        position[col] = found[codes].astype(np.int64, copy=False)
+        # a known id's code is its position: the look-up per row only when other cells are named
+        position[col] = (codes if len(texts) == len(people_ids) else found[codes]).astype(np.int64, copy=False)
     source, target = position["source"], position["target"]
     self_rel = (source == target) & (source >= 0)
     unknown_both = np.flatnonzero((source < 0) & (target < 0))  # two unknown ids may still be one
@@ -1009,14 +1020,17 @@ def _parse_relationships(frame, file, people_ids: pd.Index, problems) \
                                 column="target"))
 
     out["type"], kind = _enumerated_places(frame, "type", REL_TYPES, str.upper, file, problems)  # type is required
-    key = (source * (len(people_ids) + 1) + target) * len(REL_TYPES) + kind
+    key = source * (len(people_ids) + 1)  # (source * (people + 1) + target) * types + kind, in place
+    key += target
+    key *= len(REL_TYPES)
+    key += kind
 
     out["focus"] = _split_list(frame["focus"], lower=True) if "focus" in frame.columns else [()] * len(frame)
     out["status"] = _enumerated(frame, "status", STATUSES, fold, file, problems, default="active")
     for col in ("since", "last_met"):
         out[col] = _date_column(frame, col, file, problems)
     out["formal"] = _bool_column(frame, "formal", False, file, problems)
-    out["row"] = frame.index.to_numpy(dtype=np.int64)
+    out["row"] = rows.astype(np.int64, copy=False)
     problems.extend(_unknown_columns(frame, set(REL_COLUMNS), file))
     for col in frame.columns:
         if col not in out.columns:

@@ -38,17 +38,17 @@ def assert_read_alike(directory):
     return as_text[1]
 
 
-def write(path, header, rows, *, title=False, blank_at=()):
+def write(path, header, rows, *, title=False, blank_at=(), sep=",", end="\n", bom=False):
     out = _io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, delimiter=sep, lineterminator=end)
     if title:
-        out.write("Export of 2026-11-30,,\n")
+        out.write(f"Export of 2026-11-30{sep}{sep}{end}")
     writer.writerow(header)
     for i, row in enumerate(rows):
         if i in blank_at:
-            out.write("," * (len(header) - 1) + "\n")
+            out.write(sep * (len(header) - 1) + end)
         writer.writerow(row)
-    path.write_text(out.getvalue(), encoding="utf-8")
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode("utf-8"))
 
 
 IDS = ["p0", "p1", "p2", "p3", " p4", "p5 ", "p9"]
@@ -63,27 +63,37 @@ GENDERS = ["", "woman", "Woman ", "man", "non-binary"]
 
 @st.composite
 def datasets(draw):
-    people = [[f"p{i}", draw(st.sampled_from(ROLES)), draw(st.sampled_from(BOOLS)), draw(st.sampled_from(BOOLS)),
-               draw(st.sampled_from(["", "2", "3.0", "x", "-1"])), draw(st.sampled_from(TOPICS)),
-               draw(st.sampled_from(GENDERS)), draw(st.sampled_from(["", "note", "a, b"]))]
-              for i in range(draw(st.integers(1, 6)))]
-    rels = [[draw(st.sampled_from(IDS)), draw(st.sampled_from(IDS)), draw(st.sampled_from(TYPES)),
-             draw(st.sampled_from(TOPICS)), draw(st.sampled_from(STATUSES)), draw(st.sampled_from(DATES)),
-             draw(st.sampled_from(DATES)), draw(st.sampled_from(BOOLS))]
-            for _ in range(draw(st.integers(0, 12)))]
-    return people, rels, draw(st.booleans()), draw(st.sets(st.integers(0, 12), max_size=2)), draw(st.booleans())
+    valid = draw(st.booleans())  # else a bad cell anywhere is likely: half the files are valid ones
+
+    def cell(choices, bad=()):
+        return draw(st.sampled_from([c for c in choices if c not in bad] if valid else choices))
+
+    n = draw(st.integers(2, 6))
+    people = [[f"p{i}", cell(ROLES, {"", "prof"}), cell(BOOLS, {"maybe"}), cell(BOOLS, {"maybe"}),
+               cell(["", "2", "3.0", "x", "-1"], {"x", "-1"}), cell(TOPICS), cell(GENDERS), cell(["", "note", "a, b"])]
+              for i in range(n)]
+    ids = IDS[:n] if valid else IDS
+    rels = []
+    for _ in range(draw(st.integers(0, 12))):
+        source, target = draw(st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=valid))
+        rels.append([source, target, cell(TYPES, {"mentorz", ""}), cell(TOPICS), cell(STATUSES, {"paused?"}),
+                     cell(DATES, {"3/4/2021", "2021-13-01"}), cell(DATES, {"3/4/2021", "2021-13-01"}),
+                     cell(BOOLS, {"maybe"})])
+    form = {"sep": draw(st.sampled_from([",", ";"])), "end": draw(st.sampled_from(["\n", "\r\n"])),
+            "bom": draw(st.booleans())}
+    return people, rels, draw(st.booleans()), draw(st.sets(st.integers(0, 12), max_size=2)), draw(st.booleans()), form
 
 
 @given(datasets())
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_categories_read_as_text_would(tmp_path, drawn):
-    people, rels, title, blank_at, shouted = drawn
+    people, rels, title, blank_at, shouted, form = drawn
     header = ["ID", "Role", "Mentee", "accepting", "Capacity", "Research Interests", "Identity: Gender", "notes"]
     if shouted:
         header = [h.upper() + " " for h in header]
-    write(tmp_path / "people.csv", header, people, title=title)
+    write(tmp_path / "people.csv", header, people, title=title, **form)
     write(tmp_path / "relationships.csv", ["source", "target", " Type", "focus", "status", "since", "last_met",
-                                           "formal"], rels, blank_at=blank_at)
+                                           "formal"], rels, blank_at=blank_at, **form)
     assert_read_alike(tmp_path)
 
 

@@ -84,6 +84,7 @@ IDENTITY_HEADER_RE = re.compile(r"^identity(?:\s*[.:]|[\s_\-])\s*(.*)$", re.DOTA
 NEAR_MISS = 0.8  # difflib ratio above which an unknown column is taken for a typo of a known one
 INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cn"})  # control, format, separators, unassigned
 MAX_REPORTED = 200  # problems listed in a message; the count of the rest is still given
+THREADED_IDS = 100_000  # cells in an id column from which _distinct_ids factorizes the columns on threads
 
 
 # --------------------------------------------------------------------------- files
@@ -145,7 +146,7 @@ def _read_table(path: Path, stem: str | None) -> tuple[pd.DataFrame, str, list[P
 
 
 def _read_csv(raw: bytes, name: str, stem: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
-    """The CSV in ``raw`` as text cells, checked and read as bytes: ASCII is UTF-8 as it is,
+    """The CSV in ``raw`` as cells of text, checked and read as bytes: ASCII is UTF-8 as it is,
     anything else is decoded once to check it, and a line end, a quote or a separator is one
     byte in UTF-8, so what is counted on the bytes is what would be counted on the text.
 
@@ -202,7 +203,7 @@ def _read_csv(raw: bytes, name: str, stem: str | None = None) -> tuple[pd.DataFr
             from None
     except (csv.Error, ValueError) as exc:
         raise DataError(Problem(name, f"cannot parse CSV: {exc}")) from None
-    header = frame.iloc[0].fillna("")
+    header = frame.iloc[0].astype(object).fillna("")  # (a row of categorical columns alike is categorical)
     frame = frame.iloc[1:]
     frame.columns = list(header)
     frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(frame))
@@ -268,13 +269,16 @@ def _find_csv_header(text: str, required) -> tuple[int, int, str]:
     return first if first is not None else (0, 1, ",")
 
 
-def _column_types(text: str, sep: str, width: int, stem: str | None) -> dict[int, object]:
+def _column_types(text: str, sep: str, width: int, stem: str | None) -> dict[int, object] | type:
     """The parser's type for each of the ``width`` columns of the header that starts ``text``:
-    ``"category"`` for the ``stem`` table's :data:`REPEATING` columns, else text. All text when
-    the header's line holds a quote (a quoted cell may run over lines; a category is only faster)."""
+    ``"category"`` for the ``stem`` table's :data:`REPEATING` columns, else text. All text
+    (``object``) when the header's line holds a quote (a quoted cell may run over lines) or its
+    cells are not ``width``: a category is only faster."""
     line = text.split("\n", 1)[0]
     names = [] if '"' in line else [normal_name(cell) for cell in line.split(sep)]
-    return {i: "category" if i < len(names) and _repeats(stem, names[i]) else object for i in range(width)}
+    if len(names) != width:
+        return object
+    return {i: "category" if _repeats(stem, name) else object for i, name in enumerate(names)}
 
 
 def _repeats(stem: str | None, column: str) -> bool:
@@ -622,21 +626,27 @@ def _distinct_ids(columns: list[pd.Series], ids: pd.Index) -> list[tuple[np.ndar
     again. Only the cells left over (unknown ids, ids with spaces around them or not in NFC)
     are cleaned and looked up by their trimmed NFC text.
 
-    The columns are factorized side by side, on up to :func:`~mentornet.model.processors`
-    threads: pandas hashes text mostly outside the GIL, and a column in random order spends
-    its time waiting on memory (a million people's ids, ten million cells: 3.3 s against 1 s
-    for the sorted source column). Only that runs in the threads, each on arrays of its own;
-    the rest, which looks ``ids`` up, runs after, in order."""
+    From :data:`THREADED_IDS` cells a column, the columns are factorized side by side, on up
+    to :func:`~mentornet.model.processors` threads: pandas hashes text (its string table) mostly
+    outside the GIL, and a column in random order spends its time waiting on memory (a million
+    people's ids, ten million cells: the target column 3.3 s, the sorted source 1 s; the two
+    3.5-3.7 s side by side against 4.5-4.7 s one after the other). Only that runs in the
+    threads, each on arrays of its own; the rest, which looks ``ids`` up, runs after, in order.
+    Where no thread can start (at the interpreter's exit), they are factorized in turn."""
     known = ids.to_numpy(dtype=object)
 
     def factorized(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return _factorized_values(np.concatenate([known, series.to_numpy(dtype=object)]))
 
     workers = min(len(columns), processors(at_most=len(columns)))
-    if workers > 1:
-        with ThreadPoolExecutor(workers, thread_name_prefix="mentornet-read") as pool:
-            done = list(pool.map(factorized, columns))
-    else:
+    done = None
+    if workers > 1 and len(columns[0]) >= THREADED_IDS:
+        try:
+            with ThreadPoolExecutor(workers, thread_name_prefix="mentornet-read") as pool:
+                done = list(pool.map(factorized, columns))
+        except RuntimeError:  # "cannot schedule new futures after interpreter shutdown"
+            pass
+    if done is None:
         done = [factorized(series) for series in columns]
     n = len(known)
     found = []
@@ -866,8 +876,9 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
         for r, value in zip(_rows(dup), ids[dup]):
             problems.append(Problem(file, f"duplicate id {_short(value)!r} (first used on row {first_row[value]})",
                                     row=int(r), column="id"))
-    joined = nul_joined(texts)  # looked for in all the ids at once first
-    for i in _flagged(codes, [PATH_SEPARATOR in v for v in texts] if joined is None or PATH_SEPARATOR in joined else []):
+    joined = nul_joined(texts)
+    separated = [] if joined is not None and PATH_SEPARATOR not in joined else [PATH_SEPARATOR in v for v in texts]
+    for i in _flagged(codes, separated):
         problems.append(Problem(file, f"id {_short(texts[codes[i]])!r} contains {PATH_SEPARATOR!r}, which separates "
                                       "the ids of a referral path; use another character", row=int(rows[i]),
                                 column="id"))

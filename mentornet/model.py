@@ -79,10 +79,11 @@ def nul_joined(values) -> str | None:
 
 
 def processors(at_most: int) -> int:
-    """Threads a step that works in parallel uses: ``MENTORNET_THREADS`` if set (a whole number,
-    1 or more), else the processors this process may run on, at most ``at_most``."""
+    """Threads a step that works in parallel uses: ``MENTORNET_THREADS`` as it is, if set (a
+    whole number, 1 or more, in ASCII digits), else the processors this process may run on, at
+    most ``at_most``."""
     given = os.environ.get("MENTORNET_THREADS", "").strip()
-    if given.isdigit() and int(given) > 0:
+    if given.isascii() and given.isdigit() and int(given) > 0:  # '²' is a digit int() refuses
         return int(given)
     try:
         available = len(os.sched_getaffinity(0))

@@ -7,6 +7,7 @@ from unittest.mock import patch
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -131,3 +132,16 @@ def test_categories_from_many_parser_chunks(tmp_path):
     kinds = ds.relationships["type"].value_counts().to_dict()
     assert kinds == {"KNOWS": 200_001, "MENTORS": 99_999}
     assert (ds.relationships["status"] == "ended").sum() == 20_000
+
+
+@pytest.mark.parametrize("people", ["role\nfaculty\n", "Identity: Gender\tID\tRole\nwoman\tp1\tfaculty\n",
+                                    "mentee,accepting\naccepting,mentee\n"])
+def test_a_table_of_categories_alone_is_read(tmp_path, people):
+    # every column categorical, with the same categories: pandas 2.1 gave the header row as a
+    # categorical row, which refused the empty cell its missing values become
+    (tmp_path / "people.csv").write_text(people, encoding="utf-8")
+    (tmp_path / "relationships.csv").write_text("source,target,type\na,b,MENTORS\n", encoding="utf-8")
+    problems = assert_read_alike(tmp_path)
+    assert (1, "id", f"{tmp_path / 'people.csv'}, row 1, column id: missing required column"
+            + (" (the header is one cell: the file must be comma-separated or semicolon-separated)"
+               if "\t" in people else "")) in problems

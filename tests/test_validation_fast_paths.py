@@ -1,5 +1,8 @@
 """The shortcuts validation takes on big, clean files (io.py) must not hide a problem: one bad
 cell at the end of a few thousand clean rows is still found, with its row and column."""
+import os
+import subprocess
+import sys
 from unittest.mock import patch
 
 import pandas as pd
@@ -10,6 +13,7 @@ from hypothesis import strategies as st
 
 from mentornet import io
 from mentornet.cli import main
+from mentornet.model import processors
 
 N = 3_000
 
@@ -178,6 +182,7 @@ def test_a_file_of_many_blank_looking_lines_keeps_its_blank_rows_and_numbers(tmp
 def test_the_id_columns_read_alike_on_one_thread_and_two(tmp_path, monkeypatch, tail):
     # source and target are factorized side by side on two threads (io._distinct_ids); one
     # thread must find the same people, the same unknown ids and the same rows
+    monkeypatch.setattr(io, "THREADED_IDS", 0)  # threads for these 3,000 rows too
     ds = dataset(tmp_path, people_tail="q\u00e9,Q,faculty\n", rels_tail=tail)
     found = []
     for threads in ("1", "2"):
@@ -194,3 +199,29 @@ def test_the_id_columns_read_alike_on_one_thread_and_two(tmp_path, monkeypatch, 
     pd.testing.assert_frame_equal(rels, rels2)
     assert [list(a) for a in people] == [list(b) for b in people2] and warnings == warnings2
     assert rels["target"].iat[-1] == "p2" and people[1][-1] == 2
+
+
+def test_the_id_columns_are_read_at_the_interpreters_exit(tmp_path):
+    # no thread can start then: the columns are factorized in turn
+    ds = dataset(tmp_path, rels_tail="p1,zz,KNOWS\n")
+    code = ("import atexit\n"
+            "from mentornet import io\n"
+            "io.THREADED_IDS = 0\n"
+            "def read():\n"
+            "    try:\n"
+            f"        io.read_dataset({str(ds)!r})\n"
+            "    except io.DataError as exc:\n"
+            "        print([str(p) for p in exc.problems])\n"
+            "atexit.register(read)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "MENTORNET_THREADS": "2"})
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    assert f"row {N + 2}, column target: unknown person 'zz'" in done.stdout
+
+
+@pytest.mark.parametrize("given", ["\u00b2", "\u2460", "0", "-1", "two", ""])
+def test_a_thread_count_that_is_not_a_number_is_the_machines(monkeypatch, given):
+    monkeypatch.setenv("MENTORNET_THREADS", given)
+    assert processors(at_most=1) == 1
+    monkeypatch.setenv("MENTORNET_THREADS", "3")
+    assert processors(at_most=1) == 3  # a number given is taken as it is

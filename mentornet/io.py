@@ -638,7 +638,7 @@ def _distinct_ids(columns: list[pd.Series], ids: pd.Index) -> list[tuple[np.ndar
     def factorized(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return _factorized_values(np.concatenate([known, series.to_numpy(dtype=object)]))
 
-    workers = min(len(columns), processors(at_most=len(columns)))
+    workers = processors(at_most=len(columns))  # a pool starts no more threads than it is given columns
     done = None
     if workers > 1 and len(columns[0]) >= THREADED_IDS:
         try:

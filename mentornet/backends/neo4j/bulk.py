@@ -436,7 +436,7 @@ def _spread(maps: list, count: int) -> dict[str, list]:
 
 
 def _free_delimiters(table: dict[str, list]) -> frozenset:
-    """Those of :data:`ARRAY_DELIMITERS` that no text in a list of ``table`` contains."""
+    """Those of :data:`ARRAY_DELIMITERS` that no text in ``table``'s lists contains."""
     items = "".join(x for values in table.values()
                     for v in filter(None, values) if type(v) is list for x in v if type(x) is str)
     return frozenset(ch for ch in ARRAY_DELIMITERS if ch not in items)

@@ -91,9 +91,13 @@ THREADED_IDS = 100_000  # cells in an id column from which _distinct_ids factori
 
 
 def find_table(directory: Path, stem: str) -> Path:
-    """The file holding table ``stem``: ``stem.csv``, else ``stem.xlsx``, else the one workbook
-    in ``directory`` with a sheet named ``stem`` (a single export holding both tables)."""
+    """The file holding table ``stem``: ``stem.csv`` or ``stem.xlsx`` (both is an error: one is
+    likely an older copy, and reading either could be reading the wrong one), else the one
+    workbook in ``directory`` with a sheet named ``stem`` (a single export holding both tables)."""
     csv_path, xlsx_path = directory / f"{stem}.csv", directory / f"{stem}.xlsx"
+    if csv_path.exists() and xlsx_path.exists():
+        raise DataError(Problem(str(directory), f"both {stem}.csv and {stem}.xlsx are here, and one is probably "
+                                                f"an older copy; keep only the one to read (move the other away)"))
     if csv_path.exists():
         return csv_path
     if xlsx_path.exists():

@@ -4,6 +4,8 @@ A workbook declares its own size (``<dimension ref="A1:XFD1048576">``), and a re
 it fills every row up to it: a 1.6 KB file then costs gigabytes. Here the sheet's XML is
 streamed, only cells holding a value are kept, and a value beyond :data:`MAX_COLUMNS` stops the
 reading at once. Merged cells and hidden sheets are resolved as README "Data format" says.
+A cell is read as the value the file saved; an error value (``#N/A``) or a formula saved without
+its result is an error naming the cell, never read as text or as empty (:class:`_Parser`).
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import get_column_letter, range_boundaries
-from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
 from .errors import DataError, Problem
 
@@ -135,15 +137,39 @@ def _choose_sheet(sheets, name, want, normal):
     return ws, notes
 
 
+class _Parser(WorkSheetParser):
+    """openpyxl's sheet parser (values, not formulas), marking the cells whose value a person
+    sees but the file does not hold: a formula saved without its result (a program wrote the
+    formula and never calculated it: Excel shows the result, the file has none) as
+    :data:`UNCALCULATED`; an error value (``#N/A``, ``#REF!``: a lookup or reference that
+    failed) keeps openpyxl's data type ``e``."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        # an empty text result is saved as t="str" with an empty <v>: a value, left as it is
+        if (cell["value"] is None and cell["data_type"] not in ("s", "str", "inlineStr")
+                and element.find(FORMULA_TAG) is not None and not element.findtext(VALUE_TAG)):
+            cell["data_type"] = UNCALCULATED
+        return cell
+
+
+UNCALCULATED = "formula without a saved result"
+MAX_CELL_PROBLEMS = 20  # error and uncalculated cells listed before the rest are counted
+
+
 def _stream(book, sheet, name, max_columns):
     wb = book.workbook
-    parser = WorkSheetParser(book.archive.open(sheet.part), book.strings, data_only=True, epoch=wb.epoch,
-                             date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+    parser = _Parser(book.archive.open(sheet.part), book.strings, data_only=True, epoch=wb.epoch,
+                     date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
     rows: dict[int, dict[int, str]] = {}
+    unread: list[Problem] = []  # cells whose value the file does not hold
     try:
         for number, cells in parser.parse():
             kept = {}
             for cell in cells:
+                if cell["data_type"] in ("e", UNCALCULATED):
+                    unread.append(_unread(name, cell, number))
+                    continue
                 text = cell_text(cell["value"])
                 if text.strip() == "":
                     continue
@@ -157,6 +183,11 @@ def _stream(book, sheet, name, max_columns):
                 rows.setdefault(number, {}).update(kept)
     finally:
         parser.source.close()
+    if unread:
+        if len(unread) > MAX_CELL_PROBLEMS:
+            more = len(unread) - MAX_CELL_PROBLEMS
+            unread = unread[:MAX_CELL_PROBLEMS] + [Problem(name, f"... and {more:,} more such cells")]
+        raise DataError(unread)
     merged = []
     if parser.merged_cells is not None:
         for ref in parser.merged_cells.mergeCell:
@@ -164,6 +195,18 @@ def _stream(book, sheet, name, max_columns):
             if bounds[0] != bounds[2] or bounds[1] != bounds[3]:
                 merged.append(bounds)
     return rows, merged
+
+
+def _unread(name: str, cell: dict, number: int) -> Problem:
+    """The problem of a cell whose value the file does not hold (see :class:`_Parser`)."""
+    where = f"{get_column_letter(cell['column'])}{number}"
+    if cell["data_type"] == "e":
+        return Problem(name, f"cell {where} holds the error {cell['value'] or '#VALUE!'} (a formula that failed, such as a "
+                             "lookup that found nothing); correct it, or clear the cell if it has no value",
+                       row=number)
+    return Problem(name, f"cell {where} holds a formula whose result was never saved in the file (the program "
+                         "that wrote it did not calculate it); open the workbook in Excel or LibreOffice and "
+                         "save it, or paste the column as values", row=number)
 
 
 def cell_text(value: object) -> str:

@@ -295,6 +295,17 @@ def test_two_workbooks_holding_the_same_table_are_refused(tmp_path):
         read_dataset(tmp_path)
 
 
+def test_a_table_in_both_csv_and_xlsx_is_refused(tmp_path):
+    # a stale people.csv beside a newer people.xlsx was read without a word
+    workbook(tmp_path / "people.xlsx", {"people": PEOPLE_ROWS})
+    (tmp_path / "people.csv").write_text("id,role\nres-a,resident\nfac-b,alumni\n")
+    (tmp_path / "relationships.csv").write_text("source,target,type\n")
+    with pytest.raises(DataError, match="both people.csv and people.xlsx are here"):
+        read_dataset(tmp_path)
+    code, out, err = run(["validate", str(tmp_path)])
+    assert code == 2 and "keep only the one to read" in err
+
+
 def test_several_visible_sheets_read_the_first_and_say_so(tmp_path):
     workbook(tmp_path / "people.xlsx", {"Roster": PEOPLE_ROWS, "Notes": [["text"], ["x"]]})
     (tmp_path / "relationships.csv").write_text("source,target,type\n")
@@ -314,6 +325,92 @@ def test_merged_cells_down_a_column_fill_each_row(tmp_path):
     (tmp_path / "relationships.csv").write_text("source,target,type\n")
     ds = read_dataset(tmp_path)
     assert list(ds.people["department"]) == ["Rad", "Rad", "Surg"]
+
+
+def _rewrite_sheet(path, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` in the first sheet's XML of the workbook at ``path`` (to write
+    what openpyxl cannot: a formula's saved result, as Excel saves it)."""
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            parts[info.filename] = archive.read(info.filename)
+    sheet = "xl/worksheets/sheet1.xml"
+    assert old.encode() in parts[sheet]
+    parts[sheet] = parts[sheet].replace(old.encode(), new.encode())
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+MENTORED = [["fac-k", "res-a", "MENTORS", "research;career"], ["fac-k", "fac-b", "COAUTHOR", None]]
+FOCUS_PEOPLE = ("id,role,department,research_interests,career_interests\nres-a,resident,Radiology,AI,promotion\n"
+                "fac-k,faculty,Radiology,AI,promotion\nfac-b,faculty,Radiology,AI,promotion\n")
+
+
+def test_formula_without_a_saved_result_is_refused_naming_the_cell(tmp_path):
+    # A script wrote the formula and never calculated it: Excel would show research;career, the
+    # file holds nothing, and reading it as empty gave res-a a research and a career gap.
+    rows = [["source", "target", "type", "focus"], MENTORED[0][:3] + ['=LOWER("Research;Career")'], MENTORED[1]]
+    workbook(tmp_path / "relationships.xlsx", {"relationships": rows})
+    (tmp_path / "people.csv").write_text(FOCUS_PEOPLE)
+    with pytest.raises(DataError) as info:
+        read_dataset(tmp_path)
+    [problem] = info.value.problems
+    assert problem.row == 2 and "cell D2 holds a formula whose result was never saved" in problem.message
+    code, out, err = run(["gaps", str(tmp_path), "--as-of", AS_OF])
+    assert code == 2 and out == "" and "relationships.xlsx, row 2: cell D2 holds a formula" in err
+    assert "Traceback" not in err
+
+
+def test_formula_with_its_saved_result_is_read_as_that_result(tmp_path):
+    rows = [["source", "target", "type", "focus"], MENTORED[0][:3] + ['=LOWER("Research;Career")'], MENTORED[1]]
+    path = workbook(tmp_path / "relationships.xlsx", {"relationships": rows})
+    _rewrite_sheet(path, '<c r="D2"><f>LOWER("Research;Career")</f><v /></c>',
+                   '<c r="D2" t="str"><f>LOWER("Research;Career")</f><v>research;career</v></c>')
+    (tmp_path / "people.csv").write_text(FOCUS_PEOPLE)
+    ds = read_dataset(tmp_path)
+    assert list(ds.relationships["focus"]) == [("research", "career"), ()]
+    code, out, _ = run(["gaps", str(tmp_path), "--as-of", AS_OF, "--format", "csv"])
+    assert code == 0 and "res-a" not in out  # its mentor covers research and career
+
+
+def test_formula_whose_saved_result_is_empty_text_is_an_empty_cell(tmp_path):
+    # =IF(...,"",...) saved by Excel: t="str" and an empty <v>; a value, not a missing one
+    rows = [["source", "target", "type", "focus"], MENTORED[0][:3] + ['=IF(1,"","x")'], MENTORED[1]]
+    path = workbook(tmp_path / "relationships.xlsx", {"relationships": rows})
+    _rewrite_sheet(path, '<c r="D2"><f>IF(1,"","x")</f><v /></c>', '<c r="D2" t="str"><f>IF(1,"","x")</f><v></v></c>')
+    (tmp_path / "people.csv").write_text(FOCUS_PEOPLE)
+    ds = read_dataset(tmp_path)
+    assert list(ds.relationships["focus"]) == [(), ()]
+
+
+@pytest.mark.parametrize("error", ["#N/A", "#REF!", "#DIV/0!", "#VALUE!"])
+def test_error_values_are_refused_naming_each_cell(tmp_path, error):
+    # a failed lookup is no disclosed identity: read as text, "#N/A" made res-a and fac-b concordant
+    people = [["id", "role", "identity.gender", "seeks_concordance"], ["res-a", "resident", error, "gender"],
+              ["fac-k", "faculty", "male", None], ["fac-b", "faculty", error, None]]
+    workbook(tmp_path / "people.xlsx", {"people": people})
+    (tmp_path / "relationships.csv").write_text("source,target,type\nfac-k,res-a,MENTORS\nfac-k,fac-b,COAUTHOR\n")
+    with pytest.raises(DataError) as info:
+        read_dataset(tmp_path)
+    assert [(p.row, p.message.split(" (")[0]) for p in info.value.problems] == [
+        (2, f"cell C2 holds the error {error}"), (4, f"cell C4 holds the error {error}")]
+    code, out, err = run(["refer", str(tmp_path), "--as-of", AS_OF])
+    assert code == 2 and out == "" and f"people.xlsx, row 2: cell C2 holds the error {error}" in err
+
+
+def test_many_error_cells_are_listed_up_to_a_limit_then_counted(tmp_path):
+    from mentornet.workbook import MAX_CELL_PROBLEMS
+
+    people = [["id", "role", "department"]] + [[f"p{i}", "faculty", "#N/A"] for i in range(MAX_CELL_PROBLEMS + 5)]
+    workbook(tmp_path / "people.xlsx", {"people": people})
+    (tmp_path / "relationships.csv").write_text("source,target,type\n")
+    with pytest.raises(DataError) as info:
+        read_dataset(tmp_path)
+    problems = info.value.problems
+    assert len(problems) == MAX_CELL_PROBLEMS + 1 and problems[-1].message == "... and 5 more such cells"
 
 
 def test_far_cell_workbook_is_refused_fast(tmp_path):

@@ -698,17 +698,29 @@ def _clean(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
-def _split_list(series: pd.Series, *, lower: bool = False, then=None) -> pd.Series:
+def _split_list(series: pd.Series, file: str, problems: list[Problem], *, lower: bool = False,
+                then=None) -> pd.Series:
     """Cells listing items separated by `;` or `,` to tuples of trimmed, non-empty items
-    (parsed once per distinct cell); ``then`` maps each tuple further."""
+    (parsed once per distinct cell); ``then`` maps each tuple further. An item holding a line
+    break is a problem: a list typed one item a line in a spreadsheet cell (Alt+Enter) would
+    otherwise be read as one item that matches nothing."""
     codes, uniques = _factorized(series)
     lists = np.empty(len(uniques), dtype=object)
+    broken = np.zeros(len(uniques), dtype=bool)
     for i, cell in enumerate(uniques):
-        items = tuple(_clean(item) for item in LIST_SEPARATOR_RE.split(str(cell)) if item.strip())
+        text = str(cell)
+        items = tuple(_clean(item) for item in LIST_SEPARATOR_RE.split(text) if item.strip())
+        if "\n" in text or "\r" in text:
+            broken[i] = any("\n" in item or "\r" in item for item in items)
         if lower:
             items = tuple(fold(item) for item in items)
         items = tuple(dict.fromkeys(items))
         lists[i] = then(items) if then else items
+    rows = series.index.to_numpy()
+    for r in _flagged(codes, broken):
+        problems.append(Problem(file, f"{series.name} cell {_short(str(uniques[codes[r]]).strip())!r} has a line "
+                                      "break inside an item; separate the items with ';' or ','",
+                                row=int(rows[r]), column=str(series.name)))
     return _spread(lists, codes, series.index)
 
 
@@ -896,9 +908,10 @@ def parse_people(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.
     out["mentee"] = _bool_column(frame, "mentee", role.isin(MENTEE_BY_DEFAULT), file, problems)
 
     for col in ("research_interests", "career_interests", "leadership"):
-        out[col] = _split_list(frame[col]) if col in frame.columns else [()] * len(frame)
+        out[col] = _split_list(frame[col], file, problems) if col in frame.columns else [()] * len(frame)
     out["seeks_concordance"] = (
-        _split_list(frame["seeks_concordance"], lower=True, then=lambda t: tuple(map(attribute_name, t)))
+        _split_list(frame["seeks_concordance"], file, problems, lower=True,
+                    then=lambda t: tuple(map(attribute_name, t)))
         if "seeks_concordance" in frame.columns else [()] * len(frame)
     )
     out["capacity"] = _capacity_column(frame, file, problems)
@@ -1040,7 +1053,8 @@ def _parse_relationships(frame, file, people_ids: pd.Index, problems) \
     key *= len(REL_TYPES)
     key += kind
 
-    out["focus"] = _split_list(frame["focus"], lower=True) if "focus" in frame.columns else [()] * len(frame)
+    out["focus"] = (_split_list(frame["focus"], file, problems, lower=True) if "focus" in frame.columns
+                    else [()] * len(frame))
     out["status"] = _enumerated(frame, "status", STATUSES, fold, file, problems, default="active")
     for col in ("since", "last_met"):
         out[col] = _date_column(frame, col, file, problems)

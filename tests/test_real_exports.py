@@ -155,6 +155,28 @@ def test_list_cells_split_on_comma_or_semicolon(tmp_path):
     assert ds.people["research_interests"][0] == ("AI", "MSK", "neuro")
 
 
+def test_a_line_break_inside_a_list_item_is_an_error_naming_the_cell(tmp_path):
+    # Alt+Enter between items: read as one focus "research\ncareer", the mentee had two gaps
+    (tmp_path / "people.csv").write_text("id,role,research_interests\nres-a,resident,AI\n"
+                                         'fac-k,faculty,"AI\nMSK"\n')
+    (tmp_path / "relationships.csv").write_text('source,target,type,focus\nfac-k,res-a,MENTORS,"research\ncareer"\n')
+    with pytest.raises(DataError) as info:
+        read_dataset(tmp_path)
+    assert [(p.file.rsplit("/", 1)[-1], p.row, p.column) for p in info.value.problems] == [
+        ("people.csv", 3, "research_interests"), ("relationships.csv", 2, "focus")]
+    assert "focus cell 'research\\ncareer' has a line break inside an item" in info.value.problems[1].message
+    code, out, err = run(["gaps", str(tmp_path), "--as-of", AS_OF])
+    assert code == 2 and out == "" and "separate the items with ';' or ','" in err
+
+
+def test_a_line_break_next_to_a_separator_is_only_space(tmp_path):
+    (tmp_path / "people.csv").write_text('id,role,research_interests\nres-a,resident,"AI;\nMSK"\nfac-k,faculty,AI\n')
+    (tmp_path / "relationships.csv").write_text('source,target,type,focus\nfac-k,res-a,MENTORS,"research,\r\ncareer"\n')
+    ds = read_dataset(tmp_path)
+    assert list(ds.people["research_interests"]) == [("AI", "MSK"), ("AI",)]
+    assert list(ds.relationships["focus"]) == [("research", "career")]
+
+
 def test_blank_rows_are_skipped_and_later_rows_keep_their_numbers(tmp_path):
     people = "id,role\nres-a,resident\n,\n\n  ,  \nfac-b,professor\n,\n"
     with pytest.raises(DataError) as info:

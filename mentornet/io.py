@@ -69,6 +69,9 @@ REPEATING = {PEOPLE: frozenset({"role", "department", "institution", "career_sta
              RELATIONSHIPS: frozenset(REL_COLUMNS) - {"source", "target"}}
 SEPARATORS_RE = re.compile(r"[\s_\-]+")
 LIST_SEPARATOR_RE = re.compile(r"[;,]")
+#: what ends a line (Python's ``str.splitlines``): LF, CR, vertical tab (FileMaker's return in a
+#: field), form feed, the file/group/record separators, NEL, the line and paragraph separators
+LINE_BREAK_RE = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 ASCII_SPACES = "".join(chr(c) for c in range(128) if chr(c).isspace())  # what str.strip removes of ASCII
 _NOT_SPACE_RE = re.compile(b"[^" + re.escape(ASCII_SPACES.encode("ascii")) + b"]")
 CSV_SEPARATORS = (",", ";")  # tried in turn on the header row
@@ -91,20 +94,22 @@ THREADED_IDS = 100_000  # cells in an id column from which _distinct_ids factori
 
 
 def find_table(directory: Path, stem: str) -> Path:
-    """The file holding table ``stem``: ``stem.csv`` or ``stem.xlsx`` (both is an error: one is
-    likely an older copy, and reading either could be reading the wrong one), else the one
-    workbook in ``directory`` with a sheet named ``stem`` (a single export holding both tables)."""
+    """The file holding table ``stem``: ``stem.csv``, ``stem.xlsx``, or the one workbook in
+    ``directory`` with a sheet named ``stem`` (a single export holding both tables). More than
+    one of them is an error: one is likely an older copy, and reading either could be reading
+    the wrong one."""
     csv_path, xlsx_path = directory / f"{stem}.csv", directory / f"{stem}.xlsx"
-    if csv_path.exists() and xlsx_path.exists():
-        raise DataError(Problem(str(directory), f"both {stem}.csv and {stem}.xlsx are here, and one is probably "
-                                                f"an older copy; keep only the one to read (move the other away)"))
-    if csv_path.exists():
-        return csv_path
-    if xlsx_path.exists():
-        return xlsx_path
+    named = [path for path in (csv_path, xlsx_path) if path.exists()]
     holders = [path for path in sorted(directory.glob("*.xlsx"))
-               if not path.name.startswith(("~$", ".")) and path.is_file()
+               if path not in named and not path.name.startswith(("~$", ".")) and path.is_file()
                and stem in {normal_name(title) for title in _workbook().sheet_names(_read_bytes(path))}]
+    if named and holders or len(named) > 1:
+        listed = ", ".join(f"{p.name} (sheet {stem!r})" if p in holders else p.name for p in named + holders)
+        raise DataError(Problem(str(directory), f"the {stem} table is in more than one file here ({listed}), "
+                                                "and one is probably an older copy; keep only the one to read "
+                                                "(move the others away)"))
+    if named:
+        return named[0]
     if len(holders) == 1:
         return holders[0]
     if len(holders) > 1:
@@ -484,7 +489,7 @@ def _read_excel(raw: bytes, path: Path, stem: str | None, required) -> tuple[pd.
     header = rows[header_row]
     width = max(header)
     _check_merged(sheet.merged, rows, header_row, name)
-    problems = []
+    problems = _unread_cells(sheet.unread, header_row)  # a title row above the header is not read
     data = []
     numbers = []
     for number in sorted(r for r in rows if r > header_row):
@@ -502,6 +507,19 @@ def _read_excel(raw: bytes, path: Path, stem: str | None, required) -> tuple[pd.
     preamble = "\n".join(" ".join(rows[r].values()) if r in rows else "" for r in range(1, header_row))
     notes += _preamble_note(preamble, header_row, name)
     return _normalise_header(frame, name, header_row), name, notes
+
+
+MAX_UNREAD_CELLS = 20  # error values and uncalculated formulas listed before the rest are counted
+
+
+def _unread_cells(unread: dict[int, list[Problem]], header_row: int) -> list[Problem]:
+    """The problems of the cells whose value the workbook does not hold (``Sheet.unread``), in
+    the header row and below: up to :data:`MAX_UNREAD_CELLS`, then how many more."""
+    found = [p for number in sorted(unread) if number >= header_row for p in unread[number]]
+    if len(found) > MAX_UNREAD_CELLS:
+        more = len(found) - MAX_UNREAD_CELLS
+        found = found[:MAX_UNREAD_CELLS] + [Problem(found[0].file, f"... and {more:,} more such cells")]
+    return found
 
 
 def _find_sheet_header(rows: dict[int, dict[int, str]], required) -> int:
@@ -710,8 +728,8 @@ def _split_list(series: pd.Series, file: str, problems: list[Problem], *, lower:
     for i, cell in enumerate(uniques):
         text = str(cell)
         items = tuple(_clean(item) for item in LIST_SEPARATOR_RE.split(text) if item.strip())
-        if "\n" in text or "\r" in text:
-            broken[i] = any("\n" in item or "\r" in item for item in items)
+        if LINE_BREAK_RE.search(text):
+            broken[i] = any(LINE_BREAK_RE.search(item) for item in items)
         if lower:
             items = tuple(fold(item) for item in items)
         items = tuple(dict.fromkeys(items))

@@ -5,7 +5,8 @@ it fills every row up to it: a 1.6 KB file then costs gigabytes. Here the sheet'
 streamed, only cells holding a value are kept, and a value beyond :data:`MAX_COLUMNS` stops the
 reading at once. Merged cells and hidden sheets are resolved as README "Data format" says.
 A cell is read as the value the file saved; an error value (``#N/A``) or a formula saved without
-its result is an error naming the cell, never read as text or as empty (:class:`_Parser`).
+its result is never read as text or as empty (:class:`_Parser`): the reader refuses it, naming
+the cell, when it lies in the table (``Sheet.unread``).
 """
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ class Sheet:
     rows: dict[int, dict[int, str]]
     merged: list[tuple[int, int, int, int]]  # (min_col, min_row, max_col, max_row), more than one cell
     notes: list[str] = field(default_factory=list)  # what the reader chose (e.g. hidden sheets skipped)
+    #: cells whose value the file does not hold (an error value, a formula saved without its
+    #: result; left out of ``rows``), by row: the problems the reader raises for rows of the table
+    unread: dict[int, list[Problem]] = field(default_factory=dict)
 
 
 def sheet_names(raw: bytes) -> list[str]:
@@ -59,12 +63,12 @@ def read_sheet(raw: bytes, name: str, *, want: str, normal, max_columns: int) ->
     try:
         sheet, notes = _choose_sheet(book.sheets, name, want, normal)
         try:
-            rows, merged = _stream(book, sheet, name, max_columns)
+            rows, merged, unread = _stream(book, sheet, name, max_columns)
         except DataError:
             raise
         except Exception as exc:  # noqa: BLE001
             raise DataError(Problem(name, f"not a readable Excel .xlsx file ({type(exc).__name__})")) from None
-        return Sheet(sheet.title, rows, merged, notes)
+        return Sheet(sheet.title, rows, merged, notes, unread)
     finally:
         book.archive.close()
 
@@ -139,22 +143,25 @@ def _choose_sheet(sheets, name, want, normal):
 
 class _Parser(WorkSheetParser):
     """openpyxl's sheet parser (values, not formulas), marking the cells whose value a person
-    sees but the file does not hold: a formula saved without its result (a program wrote the
-    formula and never calculated it: Excel shows the result, the file has none) as
-    :data:`UNCALCULATED`; an error value (``#N/A``, ``#REF!``: a lookup or reference that
-    failed) keeps openpyxl's data type ``e``."""
+    sees but the file does not hold: an error value (``t="e"``: ``#N/A``, ``#REF!``, a lookup
+    or reference that failed) as :data:`ERROR_VALUE`, and a formula saved without its result
+    (a program wrote the formula and never calculated it: Excel shows the result, the file has
+    none) as :data:`UNCALCULATED`. (openpyxl's own type ``e``, a date-styled number outside the
+    dates, is left to the date check.)"""
 
     def parse_cell(self, element):
         cell = super().parse_cell(element)
-        # an empty text result is saved as t="str" with an empty <v>: a value, left as it is
-        if (cell["value"] is None and cell["data_type"] not in ("s", "str", "inlineStr")
-                and element.find(FORMULA_TAG) is not None and not element.findtext(VALUE_TAG)):
-            cell["data_type"] = UNCALCULATED
+        if element.get("t") == "e":
+            cell["data_type"] = ERROR_VALUE
+        elif cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            saved = element.find(VALUE_TAG)
+            # an empty text result is saved as t="str" with an empty <v>: a value, kept as it is
+            if saved is None or (not saved.text and element.get("t") != "str"):
+                cell["data_type"] = UNCALCULATED
         return cell
 
 
-UNCALCULATED = "formula without a saved result"
-MAX_CELL_PROBLEMS = 20  # error and uncalculated cells listed before the rest are counted
+ERROR_VALUE, UNCALCULATED = "error value", "formula without a saved result"
 
 
 def _stream(book, sheet, name, max_columns):
@@ -162,48 +169,47 @@ def _stream(book, sheet, name, max_columns):
     parser = _Parser(book.archive.open(sheet.part), book.strings, data_only=True, epoch=wb.epoch,
                      date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
     rows: dict[int, dict[int, str]] = {}
-    unread: list[Problem] = []  # cells whose value the file does not hold
+    unread: dict[int, list[Problem]] = {}  # cells whose value the file does not hold, by row
     try:
-        for number, cells in parser.parse():
-            kept = {}
-            for cell in cells:
-                if cell["data_type"] in ("e", UNCALCULATED):
-                    unread.append(_unread(name, cell, number))
-                    continue
-                text = cell_text(cell["value"])
-                if text.strip() == "":
-                    continue
-                if cell["column"] > max_columns:
-                    where = f"{get_column_letter(cell['column'])}{number}"
-                    raise DataError(Problem(name, f"cell {where} holds a value, but a table has at most "
-                                                  f"{max_columns:,} columns; delete what lies beyond the table",
-                                            row=number))
-                kept[cell["column"]] = text
-            if kept:
-                rows.setdefault(number, {}).update(kept)
+        with warnings.catch_warnings():
+            # openpyxl warns of a date-styled number outside the dates, which it reads as #VALUE!
+            # (left to the date check, which names the column): a raw warning means nothing to users
+            warnings.simplefilter("ignore")
+            for number, cells in parser.parse():
+                kept = {}
+                for cell in cells:
+                    if cell["data_type"] in (ERROR_VALUE, UNCALCULATED):
+                        unread.setdefault(number, []).append(_unread(name, cell, number))
+                        continue
+                    text = cell_text(cell["value"])
+                    if text.strip() == "":
+                        continue
+                    if cell["column"] > max_columns:
+                        where = f"{get_column_letter(cell['column'])}{number}"
+                        raise DataError(Problem(name, f"cell {where} holds a value, but a table has at most "
+                                                      f"{max_columns:,} columns; delete what lies beyond the table",
+                                                row=number))
+                    kept[cell["column"]] = text
+                if kept:
+                    rows.setdefault(number, {}).update(kept)
     finally:
         parser.source.close()
-    if unread:
-        if len(unread) > MAX_CELL_PROBLEMS:
-            more = len(unread) - MAX_CELL_PROBLEMS
-            unread = unread[:MAX_CELL_PROBLEMS] + [Problem(name, f"... and {more:,} more such cells")]
-        raise DataError(unread)
     merged = []
     if parser.merged_cells is not None:
         for ref in parser.merged_cells.mergeCell:
             bounds = range_boundaries(ref.ref)
             if bounds[0] != bounds[2] or bounds[1] != bounds[3]:
                 merged.append(bounds)
-    return rows, merged
+    return rows, merged, unread
 
 
 def _unread(name: str, cell: dict, number: int) -> Problem:
     """The problem of a cell whose value the file does not hold (see :class:`_Parser`)."""
     where = f"{get_column_letter(cell['column'])}{number}"
-    if cell["data_type"] == "e":
-        return Problem(name, f"cell {where} holds the error {cell['value'] or '#VALUE!'} (a formula that failed, such as a "
-                             "lookup that found nothing); correct it, or clear the cell if it has no value",
-                       row=number)
+    if cell["data_type"] == ERROR_VALUE:
+        error = f"the error {cell['value']}" if cell["value"] else "an error value"
+        return Problem(name, f"cell {where} holds {error} (a formula that failed, such as a lookup that found "
+                             "nothing); correct it, or clear the cell if it has no value", row=number)
     return Problem(name, f"cell {where} holds a formula whose result was never saved in the file (the program "
                          "that wrote it did not calculate it); open the workbook in Excel or LibreOffice and "
                          "save it, or paste the column as values", row=number)

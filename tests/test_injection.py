@@ -319,7 +319,9 @@ def test_stderr_shows_what_the_data_carries_as_escapes(tmp_path, case):
 def test_terminal_table_escapes_bidi_invisible_and_line_breaks(tmp_path):
     people = [{"id": "r1", "name": "Ana " + HOSTILE, "role": "resident", "research_interests": "ai",
                "career_interests": "x"},
-              {"id": "f1", "name": "Dr\nFake line", "role": "faculty", "research_interests": "ai;x" + HOSTILE},
+              # a line break (U+2028) inside a list item is refused (test_real_exports): the topic keeps the rest
+              {"id": "f1", "name": "Dr\nFake line", "role": "faculty",
+               "research_interests": "ai;x" + HOSTILE.replace("\u2028", "")},
               {"id": "f2", "name": "Bo", "role": "faculty", "career_interests": "x"}]
     rels = [{"source": "f2", "target": "r1", "type": "MENTORS", "focus": "career"},
             {"source": "f2", "target": "f1", "type": "COAUTHOR"}]

@@ -169,6 +169,16 @@ def test_a_line_break_inside_a_list_item_is_an_error_naming_the_cell(tmp_path):
     assert code == 2 and out == "" and "separate the items with ';' or ','" in err
 
 
+@pytest.mark.parametrize("brk", ["\r", "\v", "\x85", "\u2028"])
+def test_every_kind_of_line_break_inside_a_list_item_is_an_error(tmp_path, brk):
+    (tmp_path / "people.csv").write_text(f'id,role,leadership\nres-a,resident,\nfac-k,faculty,"chair{brk}dean"\n',
+                                         newline="")
+    (tmp_path / "relationships.csv").write_text("source,target,type\n")
+    with pytest.raises(DataError) as info:
+        read_dataset(tmp_path)
+    assert [(p.row, p.column) for p in info.value.problems] == [(3, "leadership")]
+
+
 def test_a_line_break_next_to_a_separator_is_only_space(tmp_path):
     (tmp_path / "people.csv").write_text('id,role,research_interests\nres-a,resident,"AI;\nMSK"\nfac-k,faculty,AI\n')
     (tmp_path / "relationships.csv").write_text('source,target,type,focus\nfac-k,res-a,MENTORS,"research,\r\ncareer"\n')
@@ -322,10 +332,26 @@ def test_a_table_in_both_csv_and_xlsx_is_refused(tmp_path):
     workbook(tmp_path / "people.xlsx", {"people": PEOPLE_ROWS})
     (tmp_path / "people.csv").write_text("id,role\nres-a,resident\nfac-b,alumni\n")
     (tmp_path / "relationships.csv").write_text("source,target,type\n")
-    with pytest.raises(DataError, match="both people.csv and people.xlsx are here"):
+    with pytest.raises(DataError, match=r"the people table is in more than one file here \(people.csv, people.xlsx\)"):
         read_dataset(tmp_path)
     code, out, err = run(["validate", str(tmp_path)])
     assert code == 2 and "keep only the one to read" in err
+
+
+def test_a_table_in_a_csv_and_in_a_workbook_sheet_is_refused(tmp_path):
+    # the CSV was read and the workbook's sheet of the same table ignored without a word
+    workbook(tmp_path / "mentoring.xlsx", {"people": PEOPLE_ROWS,
+                                           "relationships": [["source", "target", "type"], ["fac-b", "res-a", "MENTORS"]]})
+    (tmp_path / "people.csv").write_text("id,role\nres-a,resident\nfac-b,alumni\n")
+    with pytest.raises(DataError, match=r"the people table is in more than one file here "
+                                        r"\(people.csv, mentoring.xlsx \(sheet 'people'\)\)"):
+        read_dataset(tmp_path)
+    (tmp_path / "people.csv").unlink()
+    (tmp_path / "relationships.csv").write_text("source,target,type\n")
+    with pytest.raises(DataError, match=r"the relationships table is in more than one file here"):
+        read_dataset(tmp_path)
+    (tmp_path / "relationships.csv").unlink()
+    assert list(read_dataset(tmp_path).relationships["source"]) == ["fac-b"]
 
 
 def test_several_visible_sheets_read_the_first_and_say_so(tmp_path):
@@ -423,8 +449,50 @@ def test_error_values_are_refused_naming_each_cell(tmp_path, error):
     assert code == 2 and out == "" and f"people.xlsx, row 2: cell C2 holds the error {error}" in err
 
 
+def test_a_text_formula_saved_without_any_result_is_refused(tmp_path):
+    rows = [["source", "target", "type", "focus"], MENTORED[0][:3] + ['=LOWER("Research")'], MENTORED[1]]
+    path = workbook(tmp_path / "relationships.xlsx", {"relationships": rows})
+    _rewrite_sheet(path, '<c r="D2"><f>LOWER("Research")</f><v /></c>', '<c r="D2" t="str"><f>LOWER("Research")</f></c>')
+    (tmp_path / "people.csv").write_text(FOCUS_PEOPLE)
+    with pytest.raises(DataError, match="cell D2 holds a formula whose result was never saved"):
+        read_dataset(tmp_path)
+
+
+def test_an_error_cell_without_its_name_is_refused_as_an_error_value(tmp_path):
+    rows = [["source", "target", "type", "focus"], MENTORED[0][:3] + ["#N/A"], MENTORED[1]]
+    path = workbook(tmp_path / "relationships.xlsx", {"relationships": rows})
+    _rewrite_sheet(path, '<c r="D2" t="e"><v>#N/A</v></c>', '<c r="D2" t="e" />')
+    (tmp_path / "people.csv").write_text(FOCUS_PEOPLE)
+    with pytest.raises(DataError, match="cell D2 holds an error value"):
+        read_dataset(tmp_path)
+
+
+def test_an_error_or_uncalculated_cell_in_a_title_row_is_skipped_with_the_title(tmp_path):
+    people = [["Roster #REF!", "=TODAY()"], ["id", "role"], ["res-a", "resident"], ["fac-b", "faculty"]]
+    path = workbook(tmp_path / "people.xlsx", {"people": people})
+    _rewrite_sheet(path, '<c r="A1" t="inlineStr"><is><t>Roster #REF!</t></is></c>', '<c r="A1" t="e"><v>#REF!</v></c>')
+    (tmp_path / "relationships.csv").write_text("source,target,type\nfac-b,res-a,MENTORS\n")
+    ds = read_dataset(tmp_path)
+    assert list(ds.people["id"]) == ["res-a", "fac-b"]  # the header found in row 2, below the title
+
+
+def test_a_date_cell_outside_the_dates_is_a_date_error_naming_the_column(tmp_path):
+    rows = [["source", "target", "type", "since"], ["fac-k", "res-a", "MENTORS", 99999999]]
+    path = workbook(tmp_path / "relationships.xlsx", {"relationships": rows})
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    wb.active["D2"].number_format = "yyyy-mm-dd"
+    wb.save(path)
+    (tmp_path / "people.csv").write_text(FOCUS_PEOPLE)
+    with pytest.raises(DataError) as info:
+        read_dataset(tmp_path)
+    [problem] = info.value.problems
+    assert (problem.row, problem.column) == (2, "since") and "not a date" in problem.message
+
+
 def test_many_error_cells_are_listed_up_to_a_limit_then_counted(tmp_path):
-    from mentornet.workbook import MAX_CELL_PROBLEMS
+    from mentornet.io import MAX_UNREAD_CELLS as MAX_CELL_PROBLEMS
 
     people = [["id", "role", "department"]] + [[f"p{i}", "faculty", "#N/A"] for i in range(MAX_CELL_PROBLEMS + 5)]
     workbook(tmp_path / "people.xlsx", {"people": people})

@@ -356,6 +356,18 @@ def _by_text(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame.iloc[sort_rows(texts, keys)["position"].to_numpy()]
 
 
+def policy_warnings(policy: Policy, attributes) -> list[Problem]:
+    """A ``[concordance]`` attribute the dataset has no ``identity.<attr>`` column for makes no
+    need at all: most likely a misspelt name (``gendr``), said rather than ignored. (A warning,
+    not an error: one policy file may serve datasets that collect different attributes.)"""
+    known = sorted(attributes)
+    listed = ", ".join(f"identity.{a}" for a in known) or "none"
+    return [Problem("policy", f"[concordance] names {attr!r}, but the dataset has no identity.{attr} column "
+                              f"(its identity columns: {listed}), so that rule makes no need",
+                    column=f"concordance.{attr}", severity="warning")
+            for attr in sorted(policy.concordance) if attr not in known]
+
+
 def rule_warnings(where: str, over_capacity: pd.DataFrame, conflicts: pd.DataFrame) -> list[Problem]:
     """The warning texts for over-capacity mentors (``mentor_id, load, capacity``) and
     leadership conflicts (``mentor_id, mentee_id``); written once for every backend. Whatever

@@ -3,23 +3,17 @@ from __future__ import annotations
 
 import sys
 
-import datetime as dt
-
 import click
 
 from . import privacy
 from .files import write_atomically
 from .output import PrintableStream, for_terminal
-from .clitools import analysis_options, open_source, pseudonymize_options, report_warnings, say
+from .clitools import analysis_options, open_source, parse_date, pseudonymize_options, report_warnings, say
 
 
 def _optional_date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)") from None
+    """A date checked as ``--as-of`` is (:func:`mentornet.clitools.parse_date`), or None."""
+    return None if value is None else parse_date(ctx, param, value)
 
 
 @click.command()
@@ -47,6 +41,8 @@ def audit(source, *, output, old_source, old_as_of, as_of, policy, fmt, credenti
     """
     from . import audit as figures_of, disclosure, report  # matplotlib and the templates load only here
 
+    if old_as_of is not None and old_source is None:
+        raise click.UsageError("--compare-as-of dates the earlier snapshot of --compare OLD_DATASET; give both")
     target_format = None
     if output is not None:
         target_format = report.report_format(output)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 import json
+import re
 import time
 
 import click
@@ -202,9 +203,22 @@ def query(name, uri, *, list_, show, params, as_of, policy, fmt, credentials):
     if not name or not uri:
         raise click.UsageError("give a query NAME and a NEO4J_URI, or --list")
     _require_uri(uri)
-    statement(name)  # an unknown name is a usage error before connecting
+    found = statement(name)  # an unknown name is a usage error before connecting
     given = dict(_parse_parameter(p) for p in params)
+    _check_parameter_names(found, given)
     with _connect(uri, credentials) as backend:
         values = {**backend.standard_parameters(policy=policy, as_of=as_of), **given}
         rows = backend.run_query(name, values)
     emit(rows, fmt, sys.stdout)
+
+
+def _check_parameter_names(found, given: dict) -> None:
+    """A ``-p`` name the statement never reads is an error (a misspelt or mis-cased name would
+    otherwise leave the default in place without a word)."""
+    used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", found.text))
+    unknown = [key for key in given if key not in used]
+    if unknown:
+        folded = {u.lower(): u for u in used}
+        hints = "".join(f" ({key!r}: did you mean {folded[key.lower()]!r}?)" for key in unknown if key.lower() in folded)
+        raise DataError(Problem("-p", f"the query {found.name!r} has no parameter {', '.join(map(repr, unknown))}"
+                                      f"{hints}; its parameters: {', '.join(sorted(used)) or 'none'}"))

@@ -1234,13 +1234,20 @@ def policy_from_mapping(data: dict, name: str = "policy") -> Policy:
                 problems.append(Problem(name, "[concordance] must be a table of attribute = [values]",
                                         column=key))
                 continue
-            table = {}
+            table, keys = {}, {}
             for attr, listed in value.items():
                 if not isinstance(listed, list) or not all(isinstance(v, str) for v in listed):
                     problems.append(Problem(name, f"concordance.{attr} must be a list of strings, got {listed!r}",
                                             column=f"concordance.{attr}"))
                     continue
-                table[attribute_name(attr)] = frozenset(fold(v.strip()) for v in listed)
+                named = attribute_name(attr)
+                if named in keys:  # the later list would replace the earlier in silence
+                    problems.append(Problem(name, f"concordance.{keys[named]} and concordance.{attr} both name the "
+                                                  f"attribute {named!r}; list its values under one key",
+                                            column=f"concordance.{attr}"))
+                    continue
+                keys[named] = attr
+                table[named] = frozenset(fold(v.strip()) for v in listed)
             values["concordance"] = MappingProxyType(table)
         else:
             known = ", ".join(sorted(INT_POLICY_FIELDS) + ["concordance"])

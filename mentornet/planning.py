@@ -126,8 +126,17 @@ def _empty_whatif() -> pd.DataFrame:
 
 def recruit(backend, snap: Snapshot) -> pd.DataFrame:
     """Every recruitment profile the gaps ``match`` leaves open ask for (all rows, sorted)."""
+    _check_capacity(snap.policy.default_capacity)  # before the match, which takes a while
     _, open_ = backend.match(snap, with_paths=False)
     return demand(open_, backend.people(), default_capacity=snap.policy.default_capacity)
+
+
+def _check_capacity(default_capacity: int) -> None:
+    """``mentors_needed`` is mentees / default_capacity: a capacity of 0 (a mentor who takes no
+    mentee, which the policy allows for the other commands) is a :class:`DataError`."""
+    if default_capacity < 1:
+        raise DataError(Problem("policy", f"default_capacity is {default_capacity}, and recruit counts the mentors "
+                                          "needed at it (mentees / default_capacity); set it to 1 or more"))
 
 
 def demand(open_: pd.DataFrame, people: pd.DataFrame, *, default_capacity: int) -> pd.DataFrame:
@@ -137,6 +146,7 @@ def demand(open_: pd.DataFrame, people: pd.DataFrame, *, default_capacity: int) 
     profile)."""
     if open_.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in RECRUIT_COLUMNS})
+    _check_capacity(default_capacity)
     who = people.set_index("id")
     records = []
     for mentee, area in zip(open_["mentee_id"], open_["area"]):

@@ -18,7 +18,7 @@ import datetime as dt
 import pandas as pd
 
 from .. import matching
-from ..analysis import rule_warnings, sort_rows
+from ..analysis import policy_warnings, rule_warnings, sort_rows
 from ..audit import AuditTables
 from ..errors import DataError, Problem
 from ..model import BASE_AREAS, Policy, fold
@@ -148,8 +148,10 @@ class Backend(abc.ABC):
 
     def warnings(self, snap: Snapshot | None = None, **rules) -> list[Problem]:
         """The files' warnings, then over-capacity mentors and leadership conflicts on the date."""
-        over, conflicts = self.warning_facts(self.snapshot(snap, **rules))
-        return self.read_warnings() + rule_warnings(self.warning_label, over, conflicts)
+        snap = self.snapshot(snap, **rules)
+        over, conflicts = self.warning_facts(snap)
+        return (self.read_warnings() + policy_warnings(snap.policy, self.identity_attributes())
+                + rule_warnings(self.warning_label, over, conflicts))
 
     @property
     def warning_label(self) -> str:

@@ -147,7 +147,8 @@ class Backend(abc.ABC):
         self.close()
 
     def warnings(self, snap: Snapshot | None = None, **rules) -> list[Problem]:
-        """The files' warnings, then over-capacity mentors and leadership conflicts on the date."""
+        """The files' warnings, the policy's (a ``[concordance]`` attribute the dataset has no
+        column for), then over-capacity mentors and leadership conflicts on the date."""
         snap = self.snapshot(snap, **rules)
         over, conflicts = self.warning_facts(snap)
         return (self.read_warnings() + policy_warnings(snap.policy, self.identity_attributes())

@@ -103,7 +103,7 @@ def find_table(directory: Path, stem: str) -> Path:
     holders = [path for path in sorted(directory.glob("*.xlsx"))
                if path not in named and not path.name.startswith(("~$", ".")) and path.is_file()
                and stem in {normal_name(title) for title in _workbook().sheet_names(_read_bytes(path))}]
-    if named and holders or len(named) > 1:
+    if named and len(named) + len(holders) > 1:  # (workbooks alone: their own message below)
         listed = ", ".join(f"{p.name} (sheet {stem!r})" if p in holders else p.name for p in named + holders)
         raise DataError(Problem(str(directory), f"the {stem} table is in more than one file here ({listed}), "
                                                 "and one is probably an older copy; keep only the one to read "

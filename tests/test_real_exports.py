@@ -397,12 +397,20 @@ FOCUS_PEOPLE = ("id,role,department,research_interests,career_interests\nres-a,r
                 "fac-k,faculty,Radiology,AI,promotion\nfac-b,faculty,Radiology,AI,promotion\n")
 
 
+def _mentored_with_focus(tmp_path, focus, saved: tuple[str, str] | None = None) -> None:
+    """people.csv (:data:`FOCUS_PEOPLE`) and relationships.xlsx whose first row's focus (cell D2)
+    is ``focus``; ``saved``: (the XML openpyxl wrote for D2, the XML to put in its place)."""
+    rows = [["source", "target", "type", "focus"], MENTORED[0][:3] + [focus], MENTORED[1]]
+    path = workbook(tmp_path / "relationships.xlsx", {"relationships": rows})
+    if saved:
+        _rewrite_sheet(path, *saved)
+    (tmp_path / "people.csv").write_text(FOCUS_PEOPLE)
+
+
 def test_formula_without_a_saved_result_is_refused_naming_the_cell(tmp_path):
     # A script wrote the formula and never calculated it: Excel would show research;career, the
     # file holds nothing, and reading it as empty gave res-a a research and a career gap.
-    rows = [["source", "target", "type", "focus"], MENTORED[0][:3] + ['=LOWER("Research;Career")'], MENTORED[1]]
-    workbook(tmp_path / "relationships.xlsx", {"relationships": rows})
-    (tmp_path / "people.csv").write_text(FOCUS_PEOPLE)
+    _mentored_with_focus(tmp_path, '=LOWER("Research;Career")')
     with pytest.raises(DataError) as info:
         read_dataset(tmp_path)
     [problem] = info.value.problems
@@ -413,11 +421,9 @@ def test_formula_without_a_saved_result_is_refused_naming_the_cell(tmp_path):
 
 
 def test_formula_with_its_saved_result_is_read_as_that_result(tmp_path):
-    rows = [["source", "target", "type", "focus"], MENTORED[0][:3] + ['=LOWER("Research;Career")'], MENTORED[1]]
-    path = workbook(tmp_path / "relationships.xlsx", {"relationships": rows})
-    _rewrite_sheet(path, '<c r="D2"><f>LOWER("Research;Career")</f><v /></c>',
-                   '<c r="D2" t="str"><f>LOWER("Research;Career")</f><v>research;career</v></c>')
-    (tmp_path / "people.csv").write_text(FOCUS_PEOPLE)
+    _mentored_with_focus(tmp_path, '=LOWER("Research;Career")',
+                         ('<c r="D2"><f>LOWER("Research;Career")</f><v /></c>',
+                          '<c r="D2" t="str"><f>LOWER("Research;Career")</f><v>research;career</v></c>'))
     ds = read_dataset(tmp_path)
     assert list(ds.relationships["focus"]) == [("research", "career"), ()]
     code, out, _ = run(["gaps", str(tmp_path), "--as-of", AS_OF, "--format", "csv"])
@@ -426,10 +432,8 @@ def test_formula_with_its_saved_result_is_read_as_that_result(tmp_path):
 
 def test_formula_whose_saved_result_is_empty_text_is_an_empty_cell(tmp_path):
     # =IF(...,"",...) saved by Excel: t="str" and an empty <v>; a value, not a missing one
-    rows = [["source", "target", "type", "focus"], MENTORED[0][:3] + ['=IF(1,"","x")'], MENTORED[1]]
-    path = workbook(tmp_path / "relationships.xlsx", {"relationships": rows})
-    _rewrite_sheet(path, '<c r="D2"><f>IF(1,"","x")</f><v /></c>', '<c r="D2" t="str"><f>IF(1,"","x")</f><v></v></c>')
-    (tmp_path / "people.csv").write_text(FOCUS_PEOPLE)
+    _mentored_with_focus(tmp_path, '=IF(1,"","x")',
+                         ('<c r="D2"><f>IF(1,"","x")</f><v /></c>', '<c r="D2" t="str"><f>IF(1,"","x")</f><v></v></c>'))
     ds = read_dataset(tmp_path)
     assert list(ds.relationships["focus"]) == [(), ()]
 
@@ -450,19 +454,14 @@ def test_error_values_are_refused_naming_each_cell(tmp_path, error):
 
 
 def test_a_text_formula_saved_without_any_result_is_refused(tmp_path):
-    rows = [["source", "target", "type", "focus"], MENTORED[0][:3] + ['=LOWER("Research")'], MENTORED[1]]
-    path = workbook(tmp_path / "relationships.xlsx", {"relationships": rows})
-    _rewrite_sheet(path, '<c r="D2"><f>LOWER("Research")</f><v /></c>', '<c r="D2" t="str"><f>LOWER("Research")</f></c>')
-    (tmp_path / "people.csv").write_text(FOCUS_PEOPLE)
+    _mentored_with_focus(tmp_path, '=LOWER("Research")',
+                         ('<c r="D2"><f>LOWER("Research")</f><v /></c>', '<c r="D2" t="str"><f>LOWER("Research")</f></c>'))
     with pytest.raises(DataError, match="cell D2 holds a formula whose result was never saved"):
         read_dataset(tmp_path)
 
 
 def test_an_error_cell_without_its_name_is_refused_as_an_error_value(tmp_path):
-    rows = [["source", "target", "type", "focus"], MENTORED[0][:3] + ["#N/A"], MENTORED[1]]
-    path = workbook(tmp_path / "relationships.xlsx", {"relationships": rows})
-    _rewrite_sheet(path, '<c r="D2" t="e"><v>#N/A</v></c>', '<c r="D2" t="e" />')
-    (tmp_path / "people.csv").write_text(FOCUS_PEOPLE)
+    _mentored_with_focus(tmp_path, "#N/A", ('<c r="D2" t="e"><v>#N/A</v></c>', '<c r="D2" t="e" />'))
     with pytest.raises(DataError, match="cell D2 holds an error value"):
         read_dataset(tmp_path)
 
